@@ -1,0 +1,38 @@
+/**
+ * The shape every generated API module exports (src/protocol/messages/*.ts): the API key,
+ * its version range, where its requests go, and straight-code encoders and decoders.
+ */
+import type { Reader } from './reader.js'
+import type { Writer } from './writer.js'
+
+/** Which broker answers an API (used by the cluster router). */
+export type ApiRouting =
+  | 'any'
+  | 'controller'
+  | 'leader'
+  | 'groupCoordinator'
+  | 'transactionCoordinator'
+  | 'shareCoordinator'
+  | 'internal'
+
+export interface ApiDefinition<Req, Res> {
+  /** Kafka's API key (protocol guide, "Api Keys"). */
+  readonly apiKey: number
+  /** The API name, e.g. `Metadata`. */
+  readonly name: string
+  /** Lowest and highest version the message definitions name. */
+  readonly minVersion: number
+  readonly maxVersion: number
+  /** First flexible version (KIP-482), or -1 when none is. */
+  readonly flexibleMinVersion: number
+  /** Which listeners accept it (`zkBroker`, `broker`, `controller`) per the definitions. */
+  readonly listeners: readonly string[]
+  /** Request header version for a request version (1 or 2; 0 only for ControlledShutdown v0). */
+  requestHeaderVersion(version: number): number
+  /** Response header version for a response version (0 or 1; ApiVersions is always 0). */
+  responseHeaderVersion(version: number): number
+  encodeRequest(w: Writer, version: number, msg: Req): void
+  decodeRequest(r: Reader, version: number): Req
+  encodeResponse(w: Writer, version: number, msg: Res): void
+  decodeResponse(r: Reader, version: number): Res
+}
