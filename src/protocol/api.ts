@@ -36,3 +36,6 @@ export interface ApiDefinition<Req, Res> {
   encodeResponse(w: Writer, version: number, msg: Res): void
   decodeResponse(r: Reader, version: number): Res
 }
+
+/** Kafka's all-zero UUID (`Uuid.ZERO_UUID`) in text form. */
+export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'

@@ -163,10 +163,10 @@ export class Reader {
     return Number(v)
   }
 
-  /** 16 bytes of a UUID as a new Buffer. */
-  uuid(): Buffer {
+  /** 16 bytes of a UUID in Kafka's text form (22 characters of URL-safe base64). */
+  uuid(): string {
     this.need(16, 'uuid')
-    const v = Buffer.from(this.buf.subarray(this.offset, this.offset + 16))
+    const v = this.buf.toString('base64url', this.offset, this.offset + 16)
     this.offset += 16
     return v
   }

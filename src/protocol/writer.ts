@@ -3,6 +3,8 @@
  * (protocol guide, "Protocol Primitive Types"). One backing Buffer, doubled when full;
  * no allocation per field. Length and CRC slots can be reserved and filled later.
  */
+import { KafkaProtocolError } from '../errors.js'
+
 const EMPTY = Buffer.alloc(0)
 
 export class Writer {
@@ -140,9 +142,17 @@ export class Writer {
     this.offset = off
   }
 
-  /** 16 raw bytes of a UUID given as a 16-byte Buffer. */
-  uuid(v: Buffer): void {
-    this.raw(v.length === 16 ? v : Buffer.alloc(16))
+  /**
+   * A UUID in Kafka's text form (22 characters of URL-safe base64, as `Uuid.toString()` in the
+   * Java client) written as its 16 raw bytes.
+   */
+  uuid(v: string): void {
+    this.ensure(16)
+    const n = this.buf.write(v, this.offset, 16, 'base64url')
+    if (n !== 16 || v.length !== 22) {
+      throw new KafkaProtocolError(`invalid UUID ${JSON.stringify(v)}: expected 22 base64url characters`)
+    }
+    this.offset += 16
   }
 
   /** Raw bytes, no length prefix. */
