@@ -1,0 +1,153 @@
+/**
+ * The client's options, validated with zod into a {@link ConfigError} that names the bad field.
+ * Names follow the Java client's config names in camelCase where one exists.
+ */
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+import { DEBUG_CATEGORIES, type DebugCategory, type Logger } from './logger.js'
+import type { SaslOptions } from './pool/sasl/index.js'
+import type { ProxyOptions, TlsOptions } from './pool/socket.js'
+import type { RetryOptions } from './pool/retry.js'
+
+/** Options of `new Kafka(options)` (docs/connecting.md). */
+export interface KafkaOptions {
+  /** Sent with every request (Java's client.id). Default `kafkats`. */
+  clientId?: string
+  /** Bootstrap brokers: an array of `host:port` or one comma-separated string. */
+  bootstrapServers: string[] | string
+  /** SASL authentication (KIP-43, KIP-84, KIP-255). */
+  sasl?: SaslOptions
+  /** TLS: `true` for defaults (verify against Node's roots), or options. */
+  ssl?: true | TlsOptions
+  /** Tunnel every broker connection through this HTTP CONNECT proxy. */
+  proxy?: ProxyOptions
+  /** Request timeout in ms (Java's request.timeout.ms). Default 30000. */
+  requestTimeoutMs?: number
+  /** Connect (and TLS/SASL handshake) timeout in ms. Default 10000. */
+  connectionTimeoutMs?: number
+  /** Retries of retriable failures with exponential backoff. */
+  retry?: RetryOptions
+  /** Metadata older than this is refreshed, in ms (Java's metadata.max.age.ms). Default 300000. */
+  metadataMaxAgeMs?: number
+  /** Requests in flight per connection (Java's max.in.flight.requests.per.connection). Default 5. */
+  maxInFlightRequestsPerConnection?: number
+  /** Connections per broker for ordinary requests (the pool leases the least busy). Default 1. */
+  connectionsPerBroker?: number
+  /** Largest response accepted, in bytes. Default 268435456 (256 MiB). */
+  maxResponseBytes?: number
+  /** A pino-style logger. Default: warnings and errors to the console. */
+  logger?: Logger
+  /** Debug categories logged at debug level (librdkafka's `debug`). */
+  debug?: DebugCategory[] | string
+}
+
+const pemLike = z.union([z.string(), z.instanceof(Buffer)])
+
+const saslSchema = z.discriminatedUnion('mechanism', [
+  z.object({ mechanism: z.literal('PLAIN'), username: z.string(), password: z.string(), authorizationIdentity: z.string().optional() }),
+  z.object({ mechanism: z.enum(['SCRAM-SHA-256', 'SCRAM-SHA-512']), username: z.string().min(1), password: z.string() }),
+  z.object({ mechanism: z.literal('OAUTHBEARER'), oauthBearerProvider: z.custom<() => unknown>((v) => typeof v === 'function', 'must be a function') }),
+])
+
+const tlsSchema = z.object({
+  ca: z.union([pemLike, z.array(pemLike)]).optional(),
+  cert: pemLike.optional(),
+  key: pemLike.optional(),
+  passphrase: z.string().optional(),
+  servername: z.string().optional(),
+  rejectUnauthorized: z.boolean().optional(),
+})
+
+const positiveInt = z.number().int().positive()
+
+const optionsSchema = z.object({
+  clientId: z.string().default('kafkats'),
+  bootstrapServers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  sasl: saslSchema.optional(),
+  ssl: z.union([z.literal(true), tlsSchema]).optional(),
+  proxy: z
+    .object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      auth: z.object({ username: z.string(), password: z.string() }).optional(),
+    })
+    .optional(),
+  requestTimeoutMs: positiveInt.default(30_000),
+  connectionTimeoutMs: positiveInt.default(10_000),
+  retry: z
+    .object({
+      retries: z.number().int().min(0).optional(),
+      initialRetryTimeMs: positiveInt.optional(),
+      maxRetryTimeMs: positiveInt.optional(),
+    })
+    .default({}),
+  metadataMaxAgeMs: positiveInt.default(300_000),
+  maxInFlightRequestsPerConnection: positiveInt.default(5),
+  connectionsPerBroker: positiveInt.default(1),
+  maxResponseBytes: positiveInt.default(256 * 1024 * 1024),
+  logger: z
+    .custom<Logger>((v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must have debug/info/warn/error methods')
+    .optional(),
+  debug: z.union([z.string(), z.array(z.enum(DEBUG_CATEGORIES as [DebugCategory, ...DebugCategory[]]))]).optional(),
+})
+
+export interface ResolvedKafkaOptions {
+  clientId: string
+  bootstrapServers: string[]
+  sasl: SaslOptions | null
+  ssl: TlsOptions | null
+  proxy: ProxyOptions | null
+  requestTimeoutMs: number
+  connectionTimeoutMs: number
+  retry: RetryOptions
+  metadataMaxAgeMs: number
+  maxInFlightRequestsPerConnection: number
+  connectionsPerBroker: number
+  maxResponseBytes: number
+  logger: Logger | undefined
+  debug: DebugCategory[]
+}
+
+/** Turns a zod failure into one ConfigError naming every bad field. */
+export function configErrorFrom(what: string, error: z.ZodError): ConfigError {
+  const issues = error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(options)'}: ${i.message}`)
+  return new ConfigError(`invalid ${what}: ${issues.join('; ')}`, error)
+}
+
+/** Validates client options. Throws ConfigError naming the bad field. */
+export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions {
+  const parsed = optionsSchema.safeParse(options)
+  if (!parsed.success) throw configErrorFrom('Kafka options', parsed.error)
+  const o = parsed.data
+  const servers = (Array.isArray(o.bootstrapServers) ? o.bootstrapServers : o.bootstrapServers.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  if (servers.length === 0) throw new ConfigError('invalid Kafka options: bootstrapServers: no broker address given')
+  let debug: DebugCategory[] = []
+  if (typeof o.debug === 'string') {
+    for (const c of o.debug.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      if (!DEBUG_CATEGORIES.includes(c as DebugCategory)) {
+        throw new ConfigError(`invalid Kafka options: debug: unknown category ${JSON.stringify(c)} (known: ${DEBUG_CATEGORIES.join(', ')})`)
+      }
+      debug.push(c as DebugCategory)
+    }
+  } else if (o.debug) {
+    debug = o.debug
+  }
+  return {
+    clientId: o.clientId,
+    bootstrapServers: servers,
+    sasl: (o.sasl as SaslOptions | undefined) ?? null,
+    ssl: o.ssl === true ? {} : (o.ssl ?? null),
+    proxy: o.proxy ?? null,
+    requestTimeoutMs: o.requestTimeoutMs,
+    connectionTimeoutMs: o.connectionTimeoutMs,
+    retry: o.retry,
+    metadataMaxAgeMs: o.metadataMaxAgeMs,
+    maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
+    connectionsPerBroker: o.connectionsPerBroker,
+    maxResponseBytes: o.maxResponseBytes,
+    logger: o.logger,
+    debug,
+  }
+}

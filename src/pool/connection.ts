@@ -1,0 +1,527 @@
+/**
+ * One connection to one broker: 4-byte framing, correlation ids, pipelined requests (bounded by
+ * `maxInFlightRequests`), per-request timeouts, ApiVersions negotiation, SASL (KIP-43, KIP-152,
+ * re-authentication KIP-368), TLS and HTTP CONNECT proxies.
+ *
+ * Invariants: a request is written at most once; every request's promise settles exactly once
+ * (response, timeout, or connection failure); a response whose request timed out is read whole
+ * and dropped, so later responses stay in sync.
+ */
+import diagnostics from 'node:diagnostics_channel'
+import type net from 'node:net'
+import {
+  AuthenticationError,
+  ConnectionError,
+  KafkaError,
+  KafkaProtocolError,
+  RequestTimeoutError,
+  UnsupportedVersionError,
+} from '../errors.js'
+import type { ApiDefinition } from '../protocol/api.js'
+import { responseError } from '../protocol/error-codes.js'
+import { ApiVersions, type ApiVersionsResponse } from '../protocol/messages/api-versions.js'
+import { API_BY_KEY } from '../protocol/messages/index.js'
+import { SaslAuthenticate } from '../protocol/messages/sasl-authenticate.js'
+import { SaslHandshake } from '../protocol/messages/sasl-handshake.js'
+import { Reader } from '../protocol/reader.js'
+import { Writer } from '../protocol/writer.js'
+import { Log } from '../logger.js'
+import { FrameSplitter } from './framing.js'
+import { createSaslMechanism, type SaslOptions } from './sasl/index.js'
+import { openSocket, type ProxyOptions, type TlsOptions } from './socket.js'
+
+/** Diagnostics channels carrying every request and response (node:diagnostics_channel). */
+export const requestChannel = diagnostics.channel('kafkats:request')
+export const responseChannel = diagnostics.channel('kafkats:response')
+
+export interface ConnectionOptions {
+  host: string
+  port: number
+  /** Broker node id, or -1 for a bootstrap address. */
+  nodeId?: number
+  clientId?: string | null
+  tls?: TlsOptions | null
+  proxy?: ProxyOptions | null
+  sasl?: SaslOptions | null
+  /** Default 10000 ms. */
+  connectTimeoutMs?: number
+  /** Default 30000 ms. */
+  requestTimeoutMs?: number
+  /** Requests written and not yet answered, at most. Default 5 (Java's max.in.flight.requests.per.connection). */
+  maxInFlightRequests?: number
+  /** Largest response frame accepted. Default 256 MiB. */
+  maxResponseBytes?: number
+  log?: Log
+  softwareName?: string
+  softwareVersion?: string
+}
+
+export interface SendOptions {
+  /** Per-request timeout in ms (default: the connection's requestTimeoutMs). */
+  timeoutMs?: number
+  /** The request has no response (Produce with acks=0): resolves once written. */
+  noResponse?: boolean
+}
+
+interface Pending {
+  correlationId: number
+  apiKey: number
+  apiName: string
+  version: number
+  responseHeaderVersion: number
+  decode: (r: Reader) => unknown
+  resolve: (value: unknown) => void
+  reject: (err: Error) => void
+  timer: NodeJS.Timeout | null
+  startedAt: number
+}
+
+interface Queued {
+  frame: Buffer
+  pending: Pending | null
+  onWritten: (() => void) | null
+  onFailed: ((err: Error) => void) | null
+  timeoutMs: number
+}
+
+type State = 'new' | 'connecting' | 'ready' | 'closing' | 'closed'
+
+/** Skips a tagged-field section (KIP-482) of a flexible header. */
+function skipTaggedFields(r: Reader): void {
+  const n = r.uvarint()
+  for (let i = 0; i < n; i++) {
+    r.uvarint()
+    r.skip(r.uvarint())
+  }
+}
+
+export class Connection {
+  readonly host: string
+  readonly port: number
+  readonly nodeId: number
+  private readonly options: ConnectionOptions
+  private readonly log: Log
+  private readonly requestTimeoutMs: number
+  private readonly maxInFlight: number
+  private socket: net.Socket | null = null
+  private state: State = 'new'
+  private connecting: Promise<void> | null = null
+  private correlationId = 0
+  private readonly pending = new Map<number, Pending>()
+  private readonly queue: Queued[] = []
+  private written = 0
+  private awaitingConnect = 0
+  private holdForReauth = false
+  private reauthTimer: NodeJS.Timeout | null = null
+  private closeWaiters: Array<() => void> = []
+  private failure: KafkaError | null = null
+  /** Highest usable version per API key, -1 where none; filled by ApiVersions. */
+  private readonly versions = new Int16Array(API_BY_KEY.length).fill(-1)
+  private readonly splitter: FrameSplitter
+
+  constructor(options: ConnectionOptions) {
+    this.options = options
+    this.host = options.host
+    this.port = options.port
+    this.nodeId = options.nodeId ?? -1
+    this.log = options.log ?? new Log()
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.maxInFlight = Math.max(1, options.maxInFlightRequests ?? 5)
+    this.splitter = new FrameSplitter(options.maxResponseBytes ?? 256 * 1024 * 1024)
+  }
+
+  /** Requests waiting for the connection to be ready, queued, or written and not yet answered. */
+  get inFlight(): number {
+    return this.pending.size + this.queue.length + this.awaitingConnect
+  }
+
+  /** Requests written to the socket since the connection opened. */
+  get requestsSent(): number {
+    return this.written
+  }
+
+  /** True once connected, negotiated and authenticated, and not closing. */
+  get ready(): boolean {
+    return this.state === 'ready'
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed' || this.state === 'closing'
+  }
+
+  /** The error that closed this connection, if any. */
+  get error(): KafkaError | null {
+    return this.failure
+  }
+
+  toString(): string {
+    return `${this.host}:${this.port}${this.nodeId >= 0 ? ` (node ${this.nodeId})` : ''}`
+  }
+
+  /**
+   * Opens the socket, negotiates API versions and authenticates. Idempotent while in progress.
+   * Rejects with ConnectionError, AuthenticationError or UnsupportedVersionError.
+   */
+  connect(): Promise<void> {
+    if (this.state === 'ready') return Promise.resolve()
+    if (this.connecting) return this.connecting
+    if (this.state !== 'new') return Promise.reject(this.failure ?? new ConnectionError(`connection to ${this} is closed`, 'CONNECTION_CLOSED'))
+    this.state = 'connecting'
+    this.connecting = this.doConnect().then(
+      () => {
+        this.connecting = null
+        if (this.state === 'connecting') this.state = 'ready'
+      },
+      (err: unknown) => {
+        this.connecting = null
+        const e = err instanceof KafkaError ? err : new ConnectionError(`connect to ${this} failed: ${(err as Error).message}`, 'CONNECTION_ERROR', err)
+        this.destroy(e)
+        throw e
+      },
+    )
+    return this.connecting
+  }
+
+  private async doConnect(): Promise<void> {
+    const o = this.options
+    this.log.debug('broker', { host: this.host, port: this.port, nodeId: this.nodeId }, 'connecting')
+    const socket = await openSocket({
+      host: this.host,
+      port: this.port,
+      tls: o.tls ?? null,
+      proxy: o.proxy ?? null,
+      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+    })
+    if (this.state !== 'connecting') {
+      socket.destroy()
+      throw this.failure ?? new ConnectionError(`connection to ${this} closed while connecting`, 'CONNECTION_CLOSED')
+    }
+    this.socket = socket
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('error', (err) => this.destroy(new ConnectionError(`connection to ${this} failed: ${err.message}`, 'CONNECTION_ERROR', err)))
+    socket.on('close', () => this.destroy(new ConnectionError(`connection to ${this} closed by the broker`, 'CONNECTION_CLOSED')))
+    socket.resume()
+    await this.negotiateVersions()
+    if (o.sasl) await this.authenticate()
+    this.log.debug('broker', { host: this.host, port: this.port, nodeId: this.nodeId }, 'connected')
+  }
+
+  private async negotiateVersions(): Promise<void> {
+    let version = ApiVersions.maxVersion
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const v = version
+      const res = await this.rawRequest<ApiVersionsResponse>(ApiVersions as ApiDefinition<unknown, unknown>, v, {
+        clientSoftwareName: this.options.softwareName ?? 'kafkats',
+        clientSoftwareVersion: this.options.softwareVersion ?? '0.1.0',
+      }, (r) => {
+        // A broker that doesn't know version v answers UNSUPPORTED_VERSION in the v0 format.
+        const errorCode = r.buf.readInt16BE(r.offset)
+        return ApiVersions.decodeResponse(r, errorCode === 35 ? 0 : v)
+      })
+      if (res.errorCode === 35) {
+        const ours = res.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey)
+        if (!ours || ours.maxVersion >= version) throw new UnsupportedVersionError(`${this}: broker rejected every ApiVersions version`)
+        version = Math.min(ours.maxVersion, ApiVersions.maxVersion)
+        continue
+      }
+      if (res.errorCode !== 0) throw responseError(res.errorCode, null, `ApiVersions from ${this}`)
+      for (const k of res.apiKeys) {
+        const api = API_BY_KEY[k.apiKey]
+        if (!api) continue
+        const max = Math.min(api.maxVersion, k.maxVersion)
+        const min = Math.max(api.minVersion, k.minVersion)
+        this.versions[k.apiKey] = max >= min ? max : -1
+      }
+      return
+    }
+    throw new UnsupportedVersionError(`${this}: ApiVersions negotiation failed`)
+  }
+
+  /** The version to use for `api` with this broker (highest both support). Throws UnsupportedVersionError. */
+  version(api: ApiDefinition<unknown, unknown>): number {
+    const v = this.versions[api.apiKey]
+    if (v === undefined || v < 0) {
+      throw new UnsupportedVersionError(`broker ${this} supports no version of ${api.name} (API key ${api.apiKey}) that kafkats knows (${api.minVersion}-${api.maxVersion})`)
+    }
+    return v
+  }
+
+  /** Whether the broker supports some version of `api`. */
+  supports(api: ApiDefinition<unknown, unknown>): boolean {
+    const v = this.versions[api.apiKey]
+    return v !== undefined && v >= 0
+  }
+
+  private async authenticate(): Promise<void> {
+    const sasl = this.options.sasl as SaslOptions
+    const mechanism = createSaslMechanism(sasl)
+    this.log.debug('security', { mechanism: mechanism.name, broker: this.toString() }, 'SASL handshake')
+    const hs = await this.rawRequest(SaslHandshake as ApiDefinition<unknown, unknown>, this.version(SaslHandshake as ApiDefinition<unknown, unknown>), { mechanism: mechanism.name }, null) as { errorCode: number; mechanisms: string[] }
+    if (hs.errorCode !== 0) {
+      throw new AuthenticationError(`${this}: SASL mechanism ${mechanism.name} is not enabled on this listener (enabled: ${hs.mechanisms.join(', ') || 'none'})`)
+    }
+    const authApi = SaslAuthenticate as ApiDefinition<unknown, unknown>
+    const authVersion = this.version(authApi)
+    let out: Buffer | null = await mechanism.start()
+    let lifetimeMs = 0n
+    while (out !== null) {
+      const res = await this.rawRequest(authApi, authVersion, { authBytes: out }, null) as { errorCode: number; errorMessage: string | null; authBytes: Buffer; sessionLifetimeMs?: bigint }
+      if (res.errorCode !== 0) {
+        const info = responseError(res.errorCode, res.errorMessage)
+        throw new AuthenticationError(`${this}: SASL ${mechanism.name} authentication failed: ${res.errorMessage ?? info.message}`, info)
+      }
+      lifetimeMs = res.sessionLifetimeMs ?? 0n
+      out = await mechanism.next(res.authBytes)
+    }
+    this.log.debug('security', { mechanism: mechanism.name, broker: this.toString(), sessionLifetimeMs: Number(lifetimeMs) }, 'SASL authenticated')
+    if (lifetimeMs > 0n) this.scheduleReauth(Number(lifetimeMs))
+  }
+
+  private scheduleReauth(lifetimeMs: number): void {
+    if (this.reauthTimer) clearTimeout(this.reauthTimer)
+    // Like the Java client: somewhere in 85%-95% of the session lifetime.
+    const delay = Math.max(0, Math.floor(lifetimeMs * (0.85 + Math.random() * 0.1)))
+    this.reauthTimer = setTimeout(() => {
+      this.reauthTimer = null
+      void this.reauthenticate()
+    }, delay)
+    this.reauthTimer.unref()
+  }
+
+  /** KIP-368: pause new writes, wait for in-flight responses, authenticate again, resume. */
+  private async reauthenticate(): Promise<void> {
+    if (this.state !== 'ready') return
+    this.holdForReauth = true
+    try {
+      while (this.pending.size > 0 && this.state === 'ready') {
+        await new Promise<void>((resolve) => this.closeWaiters.push(resolve))
+      }
+      if (this.state !== 'ready') return
+      this.log.debug('security', { broker: this.toString() }, 're-authenticating (KIP-368)')
+      this.holdForReauth = false
+      await this.authenticate()
+    } catch (err) {
+      this.destroy(err instanceof KafkaError ? err : new AuthenticationError(`${this}: re-authentication failed`, err))
+      return
+    } finally {
+      this.holdForReauth = false
+    }
+    this.drainQueue()
+  }
+
+  /**
+   * Sends a request with the negotiated version (or `version`) and resolves with the decoded
+   * response. Rejects with ConnectionError (retriable) if the connection fails before the
+   * response, RequestTimeoutError after `timeoutMs`, KafkaProtocolError on a bad response.
+   * Broker error codes inside the response are NOT turned into errors here.
+   */
+  async send<Req, Res>(api: ApiDefinition<Req, Res>, msg: Req, options: SendOptions & { version?: number } = {}): Promise<Res> {
+    if (this.state !== 'ready') {
+      this.awaitingConnect++
+      try {
+        await this.connect()
+      } finally {
+        this.awaitingConnect--
+      }
+    }
+    const version = options.version ?? this.version(api as ApiDefinition<unknown, unknown>)
+    return this.rawRequest(api as ApiDefinition<unknown, unknown>, version, msg, null, options) as Promise<Res>
+  }
+
+  private rawRequest<T = unknown>(
+    api: ApiDefinition<unknown, unknown>,
+    version: number,
+    msg: unknown,
+    decode: ((r: Reader) => unknown) | null,
+    options: SendOptions = {},
+  ): Promise<T> {
+    if (this.state === 'closed' || this.state === 'closing' || !this.socket) {
+      return Promise.reject(this.failure ?? new ConnectionError(`connection to ${this} is closed`, 'CONNECTION_CLOSED'))
+    }
+    const correlationId = this.correlationId
+    this.correlationId = (this.correlationId + 1) & 0x7fffffff
+    const w = new Writer(128)
+    const sizeAt = w.reserve(4)
+    const headerVersion = api.requestHeaderVersion(version)
+    w.int16(api.apiKey)
+    w.int16(version)
+    w.int32(correlationId)
+    if (headerVersion >= 1) w.string(this.options.clientId ?? null)
+    if (headerVersion >= 2) w.uvarint(0)
+    try {
+      api.encodeRequest(w, version, msg)
+    } catch (err) {
+      return Promise.reject(err instanceof KafkaError ? err : new KafkaProtocolError(`encoding ${api.name} v${version} failed: ${(err as Error).message}`, -1, '', err))
+    }
+    w.int32At(sizeAt, w.offset - 4)
+    const frame = w.view()
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs
+    if (requestChannel.hasSubscribers) {
+      requestChannel.publish({ nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
+    }
+    if (this.log.on('protocol')) this.log.debug('protocol', { broker: this.toString(), api: api.name, version, correlationId, bytes: frame.length }, 'request')
+    if (options.noResponse) {
+      return new Promise<T>((resolve, reject) => {
+        this.enqueue({ frame, pending: null, timeoutMs, onWritten: () => resolve(undefined as T), onFailed: reject })
+      })
+    }
+    return new Promise<T>((resolve, reject) => {
+      const p: Pending = {
+        correlationId,
+        apiKey: api.apiKey,
+        apiName: api.name,
+        version,
+        responseHeaderVersion: api.responseHeaderVersion(version),
+        decode: decode ?? ((r) => api.decodeResponse(r, version)),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer: null,
+        startedAt: performance.now(),
+      }
+      this.enqueue({ frame, pending: p, timeoutMs, onWritten: null, onFailed: null })
+    })
+  }
+
+  private enqueue(q: Queued): void {
+    if (q.pending) {
+      const p = q.pending
+      p.timer = setTimeout(() => this.onTimeout(p, q.timeoutMs), q.timeoutMs)
+    }
+    this.queue.push(q)
+    this.drainQueue()
+  }
+
+  private drainQueue(): void {
+    const socket = this.socket
+    if (!socket || this.state === 'closed') return
+    while (this.queue.length > 0 && this.pending.size < this.maxInFlight && !this.holdForReauth) {
+      const q = this.queue.shift() as Queued
+      if (q.pending) this.pending.set(q.pending.correlationId, q.pending)
+      this.written++
+      socket.write(q.frame)
+      if (q.onWritten) q.onWritten()
+    }
+  }
+
+  private onTimeout(p: Pending, timeoutMs: number): void {
+    p.timer = null
+    const inQueue = this.queue.findIndex((q) => q.pending === p)
+    if (inQueue >= 0) this.queue.splice(inQueue, 1)
+    // Left out of `pending` so its response, if it comes, is read whole and dropped.
+    this.pending.delete(p.correlationId)
+    p.reject(new RequestTimeoutError(`${p.apiName} v${p.version} to ${this} got no response within ${timeoutMs} ms`))
+    this.notifyDrained()
+    this.drainQueue()
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.splitter.push(chunk, (frame) => this.onFrame(frame))
+    } catch (err) {
+      this.destroy(err instanceof KafkaError ? err : new KafkaProtocolError(`bad frame from ${this}: ${(err as Error).message}`, -1, '', err))
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (frame.length < 4) throw new KafkaProtocolError(`response frame of ${frame.length} bytes from ${this} has no correlation id`, 0)
+    const correlationId = frame.readInt32BE(0)
+    const p = this.pending.get(correlationId)
+    if (!p) {
+      this.log.debug('protocol', { broker: this.toString(), correlationId }, 'dropping the response of a timed-out request')
+      return
+    }
+    this.pending.delete(correlationId)
+    if (p.timer) clearTimeout(p.timer)
+    p.timer = null
+    let result: unknown
+    let error: Error | null = null
+    try {
+      const r = new Reader(frame, 4)
+      if (p.responseHeaderVersion >= 1) skipTaggedFields(r)
+      result = p.decode(r)
+    } catch (err) {
+      error = err instanceof KafkaError ? err : new KafkaProtocolError(`decoding ${p.apiName} v${p.version} from ${this}: ${(err as Error).message}`, -1, '', err)
+    }
+    if (responseChannel.hasSubscribers) {
+      responseChannel.publish({ nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
+    }
+    if (error) p.reject(error)
+    else p.resolve(result)
+    this.notifyDrained()
+    this.drainQueue()
+  }
+
+  private notifyDrained(): void {
+    if (this.pending.size === 0 && this.closeWaiters.length > 0) {
+      const waiters = this.closeWaiters
+      this.closeWaiters = []
+      for (const w of waiters) w()
+    }
+  }
+
+  /** Waits for every queued and in-flight request to settle, then closes the socket. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return
+    if (this.state === 'connecting') {
+      try {
+        await this.connecting
+      } catch {
+        return
+      }
+    }
+    if (this.state === 'new') {
+      this.state = 'closed'
+      return
+    }
+    this.state = 'closing'
+    while (this.pending.size > 0 || this.queue.length > 0) {
+      await new Promise<void>((resolve) => this.closeWaiters.push(resolve))
+      if (this.socket === null) break
+    }
+    this.shutdown(null)
+  }
+
+  /** Closes now: every queued and in-flight request rejects with a retriable ConnectionError (or `err`). */
+  destroy(err?: KafkaError): void {
+    if (this.state === 'closed') return
+    this.shutdown(err ?? new ConnectionError(`connection to ${this} was destroyed`, 'CONNECTION_DESTROYED'))
+  }
+
+  private shutdown(err: KafkaError | null): void {
+    this.state = 'closed'
+    if (err) {
+      this.failure = err
+      if (!(err.code === 'CONNECTION_DESTROYED')) this.log.debug('broker', { broker: this.toString(), error: err.message }, 'connection closed')
+    }
+    if (this.reauthTimer) clearTimeout(this.reauthTimer)
+    this.reauthTimer = null
+    const socket = this.socket
+    this.socket = null
+    if (socket) {
+      socket.removeAllListeners('data')
+      socket.removeAllListeners('close')
+      socket.on('error', () => {})
+      if (err) socket.destroy()
+      else socket.end()
+    }
+    const failure = err ?? new ConnectionError(`connection to ${this} closed`, 'CONNECTION_CLOSED')
+    const pending = [...this.pending.values()]
+    this.pending.clear()
+    const queued = this.queue.splice(0)
+    for (const p of pending) {
+      if (p.timer) clearTimeout(p.timer)
+      p.reject(failure)
+    }
+    for (const q of queued) {
+      if (q.pending) {
+        if (q.pending.timer) clearTimeout(q.pending.timer)
+        q.pending.reject(failure)
+      }
+      if (q.onFailed) q.onFailed(failure)
+    }
+    const waiters = this.closeWaiters
+    this.closeWaiters = []
+    for (const w of waiters) w()
+  }
+}

@@ -1,0 +1,20 @@
+/** SASL/PLAIN (RFC 4616): `authzid NUL authcid NUL password`, one message. */
+import type { SaslMechanism } from './mechanism.js'
+
+export class PlainMechanism implements SaslMechanism {
+  readonly name = 'PLAIN'
+
+  constructor(
+    private readonly username: string,
+    private readonly password: string,
+    private readonly authorizationIdentity = '',
+  ) {}
+
+  async start(): Promise<Buffer> {
+    return Buffer.from(`${this.authorizationIdentity}\0${this.username}\0${this.password}`, 'utf8')
+  }
+
+  async next(): Promise<Buffer | null> {
+    return null
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Opens the byte stream to a broker: plain TCP, TLS (node:tls) and either of them tunnelled
+ * through an HTTP CONNECT proxy (RFC 9110 9.3.6).
+ */
+import net from 'node:net'
+import tls from 'node:tls'
+import { AuthenticationError, ConnectionError } from '../errors.js'
+
+/** TLS options (connecting guide, "TLS"). Verification is on unless `rejectUnauthorized` is false. */
+export interface TlsOptions {
+  /** CA certificates (PEM). Defaults to Node's bundled roots. */
+  ca?: string | Buffer | Array<string | Buffer>
+  /** Client certificate chain for mutual TLS (PEM). */
+  cert?: string | Buffer
+  /** Client private key for mutual TLS (PEM). */
+  key?: string | Buffer
+  /** Passphrase of `key`. */
+  passphrase?: string
+  /** SNI server name and the name checked against the certificate; defaults to the broker host. */
+  servername?: string
+  /** Verify the broker certificate. Default true. */
+  rejectUnauthorized?: boolean
+}
+
+/** An HTTP CONNECT proxy every broker connection tunnels through. */
+export interface ProxyOptions {
+  host: string
+  port: number
+  /** Basic credentials for `Proxy-Authorization`. */
+  auth?: { username: string; password: string }
+}
+
+export interface SocketTarget {
+  host: string
+  port: number
+  tls?: TlsOptions | null
+  proxy?: ProxyOptions | null
+  connectTimeoutMs: number
+}
+
+function describe(target: SocketTarget): string {
+  return `${target.host}:${target.port}${target.proxy ? ` via proxy ${target.proxy.host}:${target.proxy.port}` : ''}`
+}
+
+/** Connects (and handshakes), or rejects with ConnectionError / AuthenticationError within the timeout. */
+export function openSocket(target: SocketTarget): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    let done = false
+    let current: net.Socket | null = null
+    const timer = setTimeout(() => {
+      fail(new ConnectionError(`connect to ${describe(target)} timed out after ${target.connectTimeoutMs} ms`, 'CONNECT_TIMEOUT'))
+    }, target.connectTimeoutMs)
+    function fail(err: Error): void {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      current?.destroy()
+      reject(err)
+    }
+    function succeed(socket: net.Socket): void {
+      if (done) {
+        socket.destroy()
+        return
+      }
+      done = true
+      clearTimeout(timer)
+      socket.removeAllListeners('error')
+      socket.removeAllListeners('timeout')
+      resolve(socket)
+    }
+    function upgrade(raw: net.Socket | null): void {
+      if (!target.tls) {
+        succeed(raw as net.Socket)
+        return
+      }
+      const t = target.tls
+      const servername = t.servername ?? (net.isIP(target.host) ? undefined : target.host)
+      const secure = tls.connect({
+        socket: raw ?? undefined,
+        host: target.host,
+        port: target.port,
+        ca: t.ca,
+        cert: t.cert,
+        key: t.key,
+        passphrase: t.passphrase,
+        servername,
+        rejectUnauthorized: t.rejectUnauthorized ?? true,
+        // Checks the name even when connecting by IP address without SNI.
+        checkServerIdentity: (host, cert) => tls.checkServerIdentity(t.servername ?? target.host, cert),
+      })
+      current = secure
+      secure.once('secureConnect', () => succeed(secure))
+      secure.once('error', (err: NodeJS.ErrnoException) => {
+        const tlsFailure = typeof err.code === 'string' && (err.code.startsWith('ERR_TLS') || /CERT|SSL|SELF_SIGNED|UNABLE_TO/.test(err.code))
+        fail(
+          tlsFailure
+            ? new AuthenticationError(`TLS handshake with ${describe(target)} failed: ${err.message}`, err)
+            : new ConnectionError(`TLS connection to ${describe(target)} failed: ${err.message}`, 'CONNECTION_ERROR', err),
+        )
+      })
+    }
+    if (target.proxy) {
+      const proxy = target.proxy
+      const socket = net.connect({ host: proxy.host, port: proxy.port })
+      current = socket
+      socket.setNoDelay(true)
+      socket.once('error', (err) => fail(new ConnectionError(`proxy ${proxy.host}:${proxy.port}: ${err.message}`, 'PROXY_ERROR', err)))
+      socket.once('connect', () => {
+        const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`
+        let req = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`
+        if (proxy.auth) {
+          req += `Proxy-Authorization: Basic ${Buffer.from(`${proxy.auth.username}:${proxy.auth.password}`).toString('base64')}\r\n`
+        }
+        socket.write(req + '\r\n')
+        let head = Buffer.alloc(0)
+        const onData = (chunk: Buffer): void => {
+          head = Buffer.concat([head, chunk])
+          const end = head.indexOf('\r\n\r\n')
+          if (end < 0) {
+            if (head.length > 16384) fail(new ConnectionError('proxy response header too large', 'PROXY_ERROR'))
+            return
+          }
+          socket.off('data', onData)
+          const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))
+          if (!status || status[1] !== '200') {
+            fail(new ConnectionError(`proxy refused CONNECT ${authority}: ${head.subarray(0, head.indexOf('\r\n')).toString('latin1')}`, 'PROXY_ERROR'))
+            return
+          }
+          const rest = head.subarray(end + 4)
+          socket.pause()
+          if (rest.length > 0) socket.unshift(rest)
+          upgrade(socket)
+        }
+        socket.on('data', onData)
+      })
+      return
+    }
+    if (target.tls) {
+      upgrade(null)
+      return
+    }
+    const socket = net.connect({ host: target.host, port: target.port })
+    current = socket
+    socket.setNoDelay(true)
+    socket.once('error', (err) => fail(new ConnectionError(`connect to ${describe(target)} failed: ${err.message}`, 'CONNECTION_ERROR', err)))
+    socket.once('connect', () => succeed(socket))
+  })
+}
