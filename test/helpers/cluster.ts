@@ -1,0 +1,44 @@
+/**
+ * How integration tests find the real broker: the cluster file named by KAFKATS_CLUSTER_FILE
+ * (default .kafka/cluster.json, written by scripts/kafka/start.ts), or KAFKA_BOOTSTRAP.
+ */
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { defaultClusterFilePath, readClusterFile, type ClusterFile } from '../../scripts/kafka/cluster-file.js'
+import { Kafka } from '../../src/client.js'
+import type { KafkaOptions } from '../../src/options.js'
+
+let cached: ClusterFile | undefined
+
+/** The parsed cluster file of the broker under test. */
+export function clusterFile(): ClusterFile {
+  cached ??= readClusterFile(process.env.KAFKATS_CLUSTER_FILE ?? defaultClusterFilePath())
+  return cached
+}
+
+/** The PLAINTEXT bootstrap list (`host:port,…`). */
+export function bootstrap(): string {
+  return process.env.KAFKA_BOOTSTRAP ?? clusterFile().plaintext
+}
+
+/** The CA certificate (PEM) that signed the broker certificates. */
+export function caPem(): Buffer {
+  const f = clusterFile().caFile
+  if (f === null) throw new Error('the cluster file names no CA')
+  return readFileSync(f)
+}
+
+/** A topic name no other test run uses. */
+export function uniqueTopic(prefix = 'test'): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
+}
+
+/** A Kafka client on the PLAINTEXT listener; quiet unless a test asks otherwise. */
+export function newKafka(options: Partial<KafkaOptions> = {}): Kafka {
+  return new Kafka({
+    clientId: 'kafkats-test',
+    bootstrapServers: bootstrap(),
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    ...options,
+  })
+}
