@@ -1,0 +1,414 @@
+// Starts, stops, kills and restarts local Apache Kafka clusters (KRaft, combined
+// broker+controller nodes) as detached java processes. See docs/local-kafka.md.
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
+import {
+  type ClusterFile, type StartCommand, clusterFilePath, defaultClusterFilePath, tryReadClusterFile, writeClusterFile
+} from './cluster-file.js'
+import { ensureKafkaLibs } from './jars.js'
+import {
+  clusterUsers, defaultClusterDir, heapOptions, host, kafkaVersion, nodePorts, repoRoot, scramUsers,
+  startTimeoutMs, stopGraceMs, testClusterDir
+} from './layout.js'
+import { nodeAnswers } from './probe.js'
+import { findBrokers, isAlive, isBroker, signal, waitForExit } from './processes.js'
+import { serverProperties } from './server-properties.js'
+import { ensureTls } from './tls.js'
+
+export type { ClusterFile } from './cluster-file.js'
+
+type Log = (line: string) => void
+const defaultLog: Log = line => console.error(line)
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+export interface StartClusterOptions {
+  /** Number of nodes, each a combined broker and controller. Default 1. */
+  nodes?: number
+  /**
+   * Cluster folder. Default: <repo>/.kafka for 1 node on the default ports,
+   * <repo>/.kafka/cluster-<n>-nodes[-<basePort>] otherwise, so a test's cluster never
+   * overwrites the files of the one `npm test` runs on.
+   */
+  dir?: string
+  /** PLAINTEXT port of a 1-node cluster; node N of a larger one gets N*10000 + basePort. Default 9092. */
+  basePort?: number
+  /** Keep the data folders (and cluster id) of a previous run instead of formatting afresh. */
+  keepData?: boolean
+  /** Return a cluster that already runs in `dir` with the same shape and answers. Default true. */
+  reuse?: boolean
+  log?: Log
+}
+
+/** A cluster folder given directly, through its cluster file path, or through a read cluster file. */
+export type ClusterTarget = ClusterFile | string | undefined
+
+function targetDir (target: ClusterTarget): string {
+  if (target === undefined) return dirname(defaultClusterFilePath())
+  if (typeof target !== 'string') return target.dir
+  const path = resolve(repoRoot, target)
+  return path.endsWith('.json') ? dirname(path) : path
+}
+
+function nodeDir (dir: string, nodeId: number): string {
+  return join(dir, `node-${nodeId}`)
+}
+
+function propertiesFile (dir: string, nodeId: number): string {
+  return join(nodeDir(dir, nodeId), 'server.properties')
+}
+
+/** Kafka's Uuid text form: 16 random bytes, base64url, never starting with '-'. */
+function randomClusterId (): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
+
+function tail (file: string, lines = 40): string {
+  if (!existsSync(file)) return `(no ${file})`
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
+}
+
+/** The last lines of a node's stdout.log and server.log, for error messages. */
+export function nodeLogTail (cluster: ClusterFile, nodeId: number, lines = 30): string {
+  const logs = join(nodeDir(cluster.dir, nodeId), 'logs')
+  return `--- ${join(logs, 'stdout.log')}\n${tail(join(logs, 'stdout.log'), lines)}\n` +
+    `--- ${join(logs, 'server.log')}\n${tail(join(logs, 'server.log'), lines)}`
+}
+
+function portFree (port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)))
+  })
+}
+
+function run (command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.on('error', err => reject(new Error(`cannot run ${command}: ${err.message}`)))
+    child.on('exit', code => code === 0
+      ? resolve()
+      : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)))
+  })
+}
+
+function clusterPidsFile (dir: string): string {
+  return join(dir, 'pids.json')
+}
+
+function saveCluster (cluster: ClusterFile): void {
+  writeClusterFile(cluster)
+  writeFileSync(clusterPidsFile(cluster.dir), JSON.stringify(cluster.pids) + '\n')
+}
+
+/** Spawns one node detached (it outlives this process); returns its pid. */
+function spawnNode (command: StartCommand): number {
+  mkdirSync(dirname(command.logFile), { recursive: true })
+  const out = openSync(command.logFile, 'a')
+  try {
+    const child = spawn(command.command, command.args, {
+      cwd: command.cwd, detached: true, stdio: ['ignore', out, out]
+    })
+    child.on('error', () => { /* reported as an exit by the readiness wait */ })
+    child.unref()
+    if (child.pid === undefined) throw new Error(`cannot start ${command.command}: is java on PATH?`)
+    return child.pid
+  } finally {
+    closeSync(out)
+  }
+}
+
+/**
+ * Waits until every listed node answers ApiVersions and its Metadata lists all
+ * `cluster.nodes` brokers. Throws with the log tail when a process exits or `timeoutMs` passes.
+ */
+async function waitUntilAnswering (cluster: ClusterFile, nodeIds: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const pending = new Set(nodeIds)
+  while (pending.size > 0) {
+    for (const nodeId of [...pending]) {
+      const pid = cluster.pids[nodeId - 1]
+      if (pid === null || !isAlive(pid)) {
+        throw new Error(`kafka node ${nodeId} exited during start\n${nodeLogTail(cluster, nodeId)}`)
+      }
+      const port = nodePortsOf(cluster, nodeId).plaintext
+      if (await nodeAnswers(host, port, cluster.nodes)) pending.delete(nodeId)
+    }
+    if (pending.size === 0) break
+    if (Date.now() > deadline) {
+      const nodeId = [...pending][0]
+      throw new Error(`kafka node ${nodeId} did not answer within ${timeoutMs} ms\n${nodeLogTail(cluster, nodeId)}`)
+    }
+    await sleep(500)
+  }
+}
+
+function nodePortsOf (cluster: ClusterFile, nodeId: number): { plaintext: number } {
+  const entry = cluster.brokers[nodeId - 1]
+  return { plaintext: Number(entry.plaintext.split(':')[1]) }
+}
+
+/**
+ * True when every node of `cluster` runs (its recorded pid is a live kafka.Kafka) and
+ * answers with Metadata listing all nodes. External clusters: only the answer counts.
+ */
+export async function clusterAnswers (cluster: ClusterFile): Promise<boolean> {
+  if (cluster.external) {
+    const [hostName, port] = cluster.plaintext.split(',')[0].split(':')
+    return nodeAnswers(hostName, Number(port), 1)
+  }
+  for (let nodeId = 1; nodeId <= cluster.nodes; nodeId++) {
+    const pid = cluster.pids[nodeId - 1]
+    if (pid === null || !isBroker(pid, propertiesFile(cluster.dir, nodeId))) return false
+    if (!await nodeAnswers(host, nodePortsOf(cluster, nodeId).plaintext, cluster.nodes)) return false
+  }
+  return true
+}
+
+/**
+ * Starts a cluster of `nodes` combined broker+controller nodes and resolves once every
+ * node answers Metadata listing all of them; writes <dir>/cluster.json and pids.json.
+ * Fetches the jars with mvn on first use. Rejects (after killing what it started) when
+ * a port is taken, a process exits during start, or the cluster does not answer in 90 s.
+ */
+export async function startCluster (options: StartClusterOptions = {}): Promise<ClusterFile> {
+  const nodes = options.nodes ?? 1
+  const basePort = options.basePort ?? 9092
+  const log = options.log ?? defaultLog
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`nodes must be 1..9, got ${nodes}`)
+  const dir = options.dir !== undefined
+    ? resolve(repoRoot, options.dir)
+    : nodes === 1 && basePort === 9092
+      ? defaultClusterDir
+      : testClusterDir(nodes) + (basePort === 9092 ? '' : `-${basePort}`)
+
+  const previous = tryReadClusterFile(clusterFilePath(dir))
+  if (previous !== undefined && !previous.external) {
+    const sameShape = previous.nodes === nodes && previous.brokers[0]?.plaintext === `${host}:${nodePorts(1, nodes, basePort).plaintext}`
+    if ((options.reuse ?? true) && sameShape && await clusterAnswers(previous)) {
+      log(`kafka: the ${nodes}-node cluster in ${dir} already runs and answers; leaving it as it is`)
+      return previous
+    }
+  }
+  // Whatever ran here before (other shape, half dead, stale pids) goes.
+  await stopCluster(dir, { log, quiet: true })
+
+  for (let nodeId = 1; nodeId <= nodes; nodeId++) {
+    const ports = nodePorts(nodeId, nodes, basePort)
+    for (const [name, port] of Object.entries(ports)) {
+      if (!await portFree(port)) {
+        throw new Error(`port ${port} (${name} of node ${nodeId}) on ${host} is in use: stop what listens there ` +
+          `(\`npm run kafka:stop\` for the repo's own cluster) or choose other ports with --base-port`)
+      }
+    }
+  }
+
+  const libs = await ensureKafkaLibs(kafkaVersion, log)
+  mkdirSync(dir, { recursive: true })
+  const tls = ensureTls(join(dir, 'tls'))
+  const log4jConfig = join(dir, 'log4j2.properties')
+  copyFileSync(join(repoRoot, 'scripts', 'kafka', 'log4j2.properties'), log4jConfig)
+
+  const keep = options.keepData === true &&
+    Array.from({ length: nodes }, (_, i) => existsSync(join(nodeDir(dir, i + 1), 'data', 'meta.properties'))).every(Boolean)
+  if (options.keepData === true && !keep) log('kafka: no complete data to keep; formatting afresh')
+  const clusterId = keep ? readClusterId(join(nodeDir(dir, 1), 'data')) : randomClusterId()
+  const classpath = join(libs, '*')
+
+  const cluster: ClusterFile = {
+    version: kafkaVersion,
+    nodes,
+    external: false,
+    clusterId,
+    dir,
+    plaintext: '',
+    saslPlaintext: '',
+    ssl: '',
+    saslSsl: '',
+    caFile: tls.caFile,
+    clientCertFile: tls.clientCertFile,
+    clientKeyFile: tls.clientKeyFile,
+    users: clusterUsers,
+    pids: [],
+    dataDirs: [],
+    startCommand: [],
+    brokers: []
+  }
+  for (let nodeId = 1; nodeId <= nodes; nodeId++) {
+    const ndir = nodeDir(dir, nodeId)
+    const dataDir = join(ndir, 'data')
+    if (!keep) rmSync(ndir, { recursive: true, force: true })
+    mkdirSync(join(ndir, 'logs'), { recursive: true })
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls }))
+    const p = nodePorts(nodeId, nodes, basePort)
+    cluster.brokers.push({
+      nodeId,
+      plaintext: `${host}:${p.plaintext}`,
+      saslPlaintext: `${host}:${p.saslPlaintext}`,
+      ssl: `${host}:${p.ssl}`,
+      saslSsl: `${host}:${p.saslSsl}`,
+      controller: `${host}:${p.controller}`,
+      dir: ndir
+    })
+    cluster.dataDirs.push(dataDir)
+    cluster.startCommand.push({
+      command: 'java',
+      args: [
+        ...heapOptions,
+        '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${log4jConfig}`,
+        `-Dkafka.logs.dir=${join(ndir, 'logs')}`,
+        '-cp', classpath,
+        'kafka.Kafka', propertiesFile(dir, nodeId)
+      ],
+      cwd: ndir,
+      logFile: join(ndir, 'logs', 'stdout.log')
+    })
+  }
+  const list = (key: 'plaintext' | 'saslPlaintext' | 'ssl' | 'saslSsl'): string =>
+    cluster.brokers.map(b => b[key]).join(',')
+  cluster.plaintext = list('plaintext')
+  cluster.saslPlaintext = list('saslPlaintext')
+  cluster.ssl = list('ssl')
+  cluster.saslSsl = list('saslSsl')
+
+  if (!keep) {
+    log(`kafka: formatting ${nodes} node(s), cluster id ${clusterId}`)
+    const scram = scramUsers.flatMap(u => ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap(mechanism =>
+      ['--add-scram', `${mechanism}=[name=${u.username},password=${u.password}]`]))
+    await Promise.all(Array.from({ length: nodes }, (_, i) => run('java', [
+      '-Xmx256m', `-Dlog4j2.configurationFile=${log4jConfig}`, `-Dkafka.logs.dir=${join(nodeDir(dir, i + 1), 'logs')}`,
+      '-cp', classpath, 'kafka.tools.StorageTool', 'format',
+      '-t', clusterId, '-c', propertiesFile(dir, i + 1), ...scram
+    ], nodeDir(dir, i + 1))))
+  }
+
+  // All nodes at once: a node's broker waits for a controller quorum (a majority of voters).
+  log(`kafka: starting ${nodes} node(s) of Apache Kafka ${kafkaVersion} in ${dir}`)
+  for (let nodeId = 1; nodeId <= nodes; nodeId++) cluster.pids.push(spawnNode(cluster.startCommand[nodeId - 1]))
+  saveCluster(cluster)
+  try {
+    await waitUntilAnswering(cluster, cluster.brokers.map(b => b.nodeId), startTimeoutMs)
+  } catch (err) {
+    await stopCluster(cluster, { log, quiet: true, graceMs: 0 })
+    throw err
+  }
+  log(`kafka: ready: PLAINTEXT ${cluster.plaintext}, SASL_PLAINTEXT ${cluster.saslPlaintext}, ` +
+    `SSL ${cluster.ssl}, SASL_SSL ${cluster.saslSsl}`)
+  return cluster
+}
+
+function readClusterId (dataDir: string): string {
+  const meta = readFileSync(join(dataDir, 'meta.properties'), 'utf8')
+  const match = /^cluster\.id=(.+)$/m.exec(meta)
+  if (match === null) throw new Error(`no cluster.id in ${join(dataDir, 'meta.properties')}`)
+  return match[1].trim()
+}
+
+export interface StopClusterOptions {
+  /** Also delete the cluster folder (data, logs, TLS files, cluster file). */
+  clean?: boolean
+  /** ms between SIGTERM and SIGKILL; default 15000. */
+  graceMs?: number
+  /** No message when nothing runs. */
+  quiet?: boolean
+  log?: Log
+}
+
+/**
+ * Stops every node of the cluster in `target` (default: the one of $KAFKATS_CLUSTER_FILE
+ * or .kafka): SIGTERM to all at once, SIGKILL to those still running after `graceMs`.
+ * Finds the nodes from pids.json and from the process table, so a half-started cluster
+ * stops too. Removes cluster.json and pids.json. Resolves true when something ran.
+ */
+export async function stopCluster (target?: ClusterTarget, options: StopClusterOptions = {}): Promise<boolean> {
+  const log = options.log ?? defaultLog
+  const dir = targetDir(target)
+  const cluster = tryReadClusterFile(clusterFilePath(dir))
+  if (cluster?.external === true) {
+    if (!options.quiet) log(`kafka: ${dir} describes an external cluster; not stopping it`)
+    return false
+  }
+  const pids = new Set<number>()
+  cluster?.pids.forEach((pid, i) => { if (pid !== null && isBroker(pid, propertiesFile(dir, i + 1))) pids.add(pid) })
+  try {
+    const recorded = JSON.parse(readFileSync(clusterPidsFile(dir), 'utf8')) as Array<number | null>
+    recorded.forEach((pid, i) => { if (typeof pid === 'number' && isBroker(pid, propertiesFile(dir, i + 1))) pids.add(pid) })
+  } catch { /* no pids file */ }
+  for (const pid of findBrokers(join(dir, 'node-'))) pids.add(pid)
+
+  const running = [...pids]
+  if (running.length > 0) {
+    log(`kafka: stopping ${running.length} node(s) in ${dir} (pids ${running.join(', ')})`)
+    for (const pid of running) signal(pid, 'SIGTERM')
+    if (!await waitForExit(running, options.graceMs ?? stopGraceMs)) {
+      log('kafka: nodes still running after SIGTERM; sending SIGKILL')
+      for (const pid of running) if (isAlive(pid)) signal(pid, 'SIGKILL')
+      if (!await waitForExit(running, 10_000)) throw new Error(`kafka: pids ${running.join(', ')} survived SIGKILL`)
+    }
+  } else if (!options.quiet) {
+    log(`kafka: no cluster runs in ${dir}`)
+  }
+  rmSync(clusterPidsFile(dir), { force: true })
+  rmSync(clusterFilePath(dir), { force: true })
+  if (options.clean) rmSync(dir, { recursive: true, force: true })
+  return running.length > 0
+}
+
+function loadCluster (target: ClusterTarget): ClusterFile {
+  const dir = targetDir(target)
+  const cluster = tryReadClusterFile(clusterFilePath(dir))
+  if (cluster === undefined) throw new Error(`no cluster file in ${dir}`)
+  if (cluster.external) throw new Error(`${dir} describes an external cluster: its nodes cannot be killed or started`)
+  return cluster
+}
+
+/**
+ * Sends `sig` (default SIGKILL) to node `nodeId` (1-based) and waits until it has exited
+ * (up to `timeoutMs`, default 60 s, then SIGKILL). Records the node as stopped in the
+ * cluster file. Throws when the cluster or node is unknown.
+ */
+export async function killNode (
+  nodeId: number, sig: NodeJS.Signals = 'SIGKILL', target?: ClusterTarget, timeoutMs = 60_000
+): Promise<void> {
+  const cluster = loadCluster(target)
+  if (nodeId < 1 || nodeId > cluster.nodes) throw new Error(`no node ${nodeId} in a ${cluster.nodes}-node cluster`)
+  const pid = cluster.pids[nodeId - 1]
+  if (pid !== null && isBroker(pid, propertiesFile(cluster.dir, nodeId))) {
+    signal(pid, sig)
+    if (!await waitForExit([pid], timeoutMs)) {
+      signal(pid, 'SIGKILL')
+      await waitForExit([pid], 10_000)
+    }
+  }
+  const fresh = loadCluster(cluster.dir)
+  fresh.pids[nodeId - 1] = null
+  saveCluster(fresh)
+}
+
+/**
+ * Starts node `nodeId` again with its existing data and resolves once it answers with
+ * Metadata listing every node (so the other nodes must run too). Does nothing to a node
+ * that already runs. Throws with the log tail when it exits or does not answer in 90 s.
+ */
+export async function startNode (nodeId: number, target?: ClusterTarget): Promise<void> {
+  const cluster = loadCluster(target)
+  if (nodeId < 1 || nodeId > cluster.nodes) throw new Error(`no node ${nodeId} in a ${cluster.nodes}-node cluster`)
+  const pid = cluster.pids[nodeId - 1]
+  if (pid === null || !isBroker(pid, propertiesFile(cluster.dir, nodeId))) {
+    cluster.pids[nodeId - 1] = spawnNode(cluster.startCommand[nodeId - 1])
+    saveCluster(cluster)
+  }
+  await waitUntilAnswering(cluster, [nodeId], startTimeoutMs)
+}

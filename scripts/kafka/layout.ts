@@ -1,0 +1,89 @@
+// Where a local Kafka cluster lives and which ports, users and versions it uses.
+// Everything here is plain data so start/stop/test scripts and tests agree on it.
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (two levels above scripts/kafka). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** Apache Kafka release the harness runs; override with KAFKATS_KAFKA_VERSION. */
+export const kafkaVersion = process.env.KAFKATS_KAFKA_VERSION ?? '4.3.1'
+
+/** log4j2 version matching the release (the one kafka-server declares). */
+export const log4jVersion = process.env.KAFKATS_LOG4J_VERSION ?? '2.25.4'
+
+/** Jars cache, outside git: ~/.cache/kafkats/kafka-<version>/libs (XDG_CACHE_HOME honoured). */
+export function libsDir (version: string = kafkaVersion): string {
+  const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
+  return join(cache, 'kafkats', `kafka-${version}`, 'libs')
+}
+
+/** The default cluster folder, git-ignored: <repo>/.kafka */
+export const defaultClusterDir = join(repoRoot, '.kafka')
+
+/**
+ * Folder of a cluster started by a test with `nodes` > 1 and no explicit dir, so it
+ * never overwrites the 1-node cluster's files in .kafka/.
+ */
+export function testClusterDir (nodes: number): string {
+  return join(defaultClusterDir, `cluster-${nodes}-nodes`)
+}
+
+/** The client and controller ports of one node. */
+export interface NodePorts {
+  plaintext: number
+  controller: number
+  saslPlaintext: number
+  ssl: number
+  saslSsl: number
+}
+
+/**
+ * Ports of node `nodeId` (1-based). One node: base, base+1… (9092 PLAINTEXT, 9093
+ * CONTROLLER, 9094 SASL_PLAINTEXT, 9095 SSL, 9096 SASL_SSL). Several nodes: the same
+ * offsets from nodeId * 10000 + base (19092…, 29092…, 39092…).
+ */
+export function nodePorts (nodeId: number, nodes: number, basePort = 9092): NodePorts {
+  const p = nodes === 1 ? basePort : nodeId * 10000 + basePort
+  return { plaintext: p, controller: p + 1, saslPlaintext: p + 2, ssl: p + 3, saslSsl: p + 4 }
+}
+
+/** Host every listener binds and advertises. */
+export const host = '127.0.0.1'
+
+export interface Credentials {
+  username: string
+  password: string
+}
+
+/** PLAIN users (PlainLoginModule user_<name> entries). */
+export const plainUsers: Credentials[] = [
+  { username: 'admin', password: 'admin-secret' },
+  { username: 'alice', password: 'alice-secret' }
+]
+
+/** SCRAM users added for both SCRAM-SHA-256 and SCRAM-SHA-512 at format time. */
+export const scramUsers: Credentials[] = [
+  { username: 'admin', password: 'admin-secret' },
+  { username: 'alice', password: 'alice-secret' },
+  { username: 'scram256', password: 'scram256-secret' },
+  { username: 'scram512', password: 'scram512-secret' }
+]
+
+/** The users recorded in the cluster file, by role. */
+export const clusterUsers = {
+  plain: { username: 'admin', password: 'admin-secret' },
+  scram256: { username: 'scram256', password: 'scram256-secret' },
+  scram512: { username: 'scram512', password: 'scram512-secret' },
+  alice: { username: 'alice', password: 'alice-secret' }
+}
+
+/** Heap of each broker JVM. */
+export const heapOptions = ['-Xms512m', '-Xmx1g']
+
+/** How long a start may take before it fails, ms. */
+export const startTimeoutMs = 90_000
+
+/** How long stop waits after SIGTERM before SIGKILL, ms. */
+export const stopGraceMs = 15_000

@@ -1,0 +1,96 @@
+// server.properties of one combined broker+controller node (KRaft).
+import { host, nodePorts, plainUsers } from './layout.js'
+import type { TlsFiles } from './tls.js'
+
+export interface NodeConfigInput {
+  nodeId: number
+  nodes: number
+  basePort: number
+  dataDir: string
+  tls: TlsFiles
+}
+
+function jaasPlain (): string {
+  const users = plainUsers.map(u => `user_${u.username}="${u.password}"`).join(' ')
+  return `org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`
+}
+
+const jaasScram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;'
+
+/** Renders the properties of node `nodeId` of an `nodes`-node cluster. */
+export function serverProperties (input: NodeConfigInput): string {
+  const { nodeId, nodes, basePort, dataDir, tls } = input
+  const p = nodePorts(nodeId, nodes, basePort)
+  const voters = Array.from({ length: nodes }, (_, i) =>
+    `${i + 1}@${host}:${nodePorts(i + 1, nodes, basePort).controller}`).join(',')
+  // Internal topics replicate to every node, up to 3.
+  const internalRf = Math.min(nodes, 3)
+  const lines: Array<[string, string | number | boolean]> = [
+    ['process.roles', 'broker,controller'],
+    ['node.id', nodeId],
+    ['controller.quorum.voters', voters],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['listeners', [
+      `PLAINTEXT://${host}:${p.plaintext}`,
+      `CONTROLLER://${host}:${p.controller}`,
+      `SASL_PLAINTEXT://${host}:${p.saslPlaintext}`,
+      `SSL://${host}:${p.ssl}`,
+      `SASL_SSL://${host}:${p.saslSsl}`
+    ].join(',')],
+    ['advertised.listeners', [
+      `PLAINTEXT://${host}:${p.plaintext}`,
+      `SASL_PLAINTEXT://${host}:${p.saslPlaintext}`,
+      `SSL://${host}:${p.ssl}`,
+      `SASL_SSL://${host}:${p.saslSsl}`
+    ].join(',')],
+    ['listener.security.protocol.map',
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL'],
+    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['log.dirs', dataDir]
+  ]
+  for (const listener of ['sasl_plaintext', 'sasl_ssl']) {
+    lines.push(
+      [`listener.name.${listener}.sasl.enabled.mechanisms`, 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'],
+      [`listener.name.${listener}.plain.sasl.jaas.config`, jaasPlain()],
+      [`listener.name.${listener}.scram-sha-256.sasl.jaas.config`, jaasScram],
+      [`listener.name.${listener}.scram-sha-512.sasl.jaas.config`, jaasScram]
+    )
+  }
+  lines.push(
+    ['ssl.keystore.type', 'PEM'],
+    ['ssl.keystore.location', tls.brokerKeystoreFile],
+    ['ssl.truststore.type', 'PEM'],
+    ['ssl.truststore.location', tls.caFile],
+    // Client certificates are asked for, not required, on the SSL listener (mTLS tests).
+    // The broker-wide ssl.client.auth applies to SSL listeners only and warns; say it per listener.
+    ['listener.name.ssl.ssl.client.auth', 'requested'],
+    // ANONYMOUS is the principal of PLAINTEXT, SSL without a client certificate, the
+    // controller listener and inter-broker traffic: they keep full rights.
+    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ['super.users', 'User:admin;User:ANONYMOUS'],
+    ['allow.everyone.if.no.acl.found', true],
+    ['auto.create.topics.enable', true],
+    ['num.partitions', 1],
+    ['default.replication.factor', 1],
+    ['min.insync.replicas', 1],
+    // Internal topics default to 50 partitions each: far too slow to create on 2 cores.
+    ['offsets.topic.replication.factor', internalRf],
+    ['offsets.topic.num.partitions', 1],
+    ['transaction.state.log.replication.factor', internalRf],
+    ['transaction.state.log.min.isr', 1],
+    ['transaction.state.log.num.partitions', 1],
+    ['share.coordinator.state.topic.replication.factor', internalRf],
+    ['share.coordinator.state.topic.min.isr', 1],
+    ['share.coordinator.state.topic.num.partitions', 1],
+    ['group.initial.rebalance.delay.ms', 0],
+    // Lets group tests use short session timeouts.
+    ['group.min.session.timeout.ms', 1000],
+    ['num.network.threads', 2],
+    ['num.io.threads', 2],
+    ['background.threads', 2],
+    ['num.replica.fetchers', 1],
+    // The cleaner's default 128 MB dedupe buffer would take a quarter of the heap.
+    ['log.cleaner.dedupe.buffer.size', 33554432]
+  )
+  return lines.map(([key, value]) => `${key}=${String(value)}`).join('\n') + '\n'
+}

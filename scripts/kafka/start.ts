@@ -1,0 +1,42 @@
+// npm run kafka:start -- [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh]
+// Starts a local Apache Kafka cluster in the background (see docs/local-kafka.md).
+import { parseArgs } from 'node:util'
+import { clusterFilePath } from './cluster-file.js'
+import { startCluster } from './control.js'
+import { defaultClusterDir } from './layout.js'
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1' },
+    'keep-data': { type: 'boolean', default: false },
+    'base-port': { type: 'string', default: '9092' },
+    dir: { type: 'string', default: defaultClusterDir },
+    fresh: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false }
+  }
+})
+
+if (values.help) {
+  console.log(`usage: node --import tsx scripts/kafka/start.ts [options]
+  --nodes N        combined broker+controller nodes (default 1)
+  --keep-data      keep the data of the previous run instead of formatting afresh
+  --base-port P    PLAINTEXT port of node 1 of a 1-node cluster (default 9092);
+                   node N of a bigger cluster gets N*10000+P
+  --dir D          cluster folder (default .kafka)
+  --fresh          restart even when the same cluster already runs`)
+  process.exit(0)
+}
+
+try {
+  const cluster = await startCluster({
+    nodes: Number(values.nodes),
+    basePort: Number(values['base-port']),
+    dir: values.dir,
+    keepData: values['keep-data'],
+    reuse: !values.fresh
+  })
+  console.log(`kafka: cluster file ${clusterFilePath(cluster.dir)}`)
+} catch (err) {
+  console.error((err as Error).message)
+  process.exit(1)
+}
