@@ -11,6 +11,8 @@ export function gzipCompress(data: Uint8Array, level = 6): Buffer {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength)
 }
 
+const GZIP_MIN_SIZE = 20
+
 class SizeGuard extends Error {}
 
 /**
@@ -18,6 +20,8 @@ class SizeGuard extends Error {}
  * @throws KafkaProtocolError on corrupt input or output over `maxBytes`.
  */
 export function gzipDecompress(data: Uint8Array, maxBytes: number): Buffer {
+  // Smallest member: 10-byte header, 2-byte empty deflate block, 8-byte trailer.
+  if (data.length < GZIP_MIN_SIZE) throw decompressError('gzip', `${data.length} bytes is shorter than any gzip member`)
   const chunks: Uint8Array[] = []
   let size = 0
   const gunzip = new Gunzip()
