@@ -4,7 +4,7 @@
  * one straight into a {@link Writer} after a reserved 61-byte header; `finish` compresses the
  * records section if asked, then fills the header, batch length and CRC-32C in place.
  */
-import crc32c from 'crc-32/crc32c'
+import crc32c from 'crc-32/crc32c.js'
 import { ConfigError, KafkaProtocolError } from '../../errors.js'
 import { type CompressionCodec, COMPRESSION_CODEC_IDS } from '../compression/codec.js'
 import { compress, compressSync } from '../compression/index.js'

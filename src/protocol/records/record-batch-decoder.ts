@@ -4,7 +4,7 @@
  * sets (magic 0, 1), told apart by the magic byte at offset 16 of each entry. The last entry
  * may be cut short by the broker's fetch size limit; it is skipped, as the Java client does.
  */
-import crc32c from 'crc-32/crc32c'
+import crc32c from 'crc-32/crc32c.js'
 import { KafkaProtocolError } from '../../errors.js'
 import { compressionCodecFromId } from '../compression/codec.js'
 import { decompress, decompressSync } from '../compression/index.js'
