@@ -2,7 +2,7 @@
 // broker+controller nodes) as detached java processes. See docs/local-kafka.md.
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import {
@@ -224,6 +224,10 @@ export async function startCluster (options: StartClusterOptions = {}): Promise<
   const clusterId = keep ? readClusterId(join(nodeDir(dir, 1), 'data')) : randomClusterId()
   const classpath = join(libs, '*')
 
+  if (!keep) {
+    // Node folders of an earlier, bigger cluster would only mislead.
+    for (const entry of readdirSync(dir)) if (/^node-\d+$/.test(entry)) rmSync(join(dir, entry), { recursive: true, force: true })
+  }
   const cluster: ClusterFile = {
     version: kafkaVersion,
     nodes,
