@@ -1,0 +1,72 @@
+/**
+ * Who waits for a record: the promise of one `send`, or the shared promise of a `sendBatch`.
+ * A batch keeps one target and an index per record instead of a closure per record.
+ */
+import type { KafkaError } from '../errors.js'
+import type { RecordMetadata } from './producer-record.js'
+
+export interface DeliveryTarget {
+  delivered(index: number, meta: RecordMetadata): void
+  failed(index: number, error: KafkaError): void
+}
+
+/** The target of one `send`: settles its promise. */
+export class SingleDelivery implements DeliveryTarget {
+  readonly promise: Promise<RecordMetadata>
+  private resolve!: (meta: RecordMetadata) => void
+  private reject!: (error: KafkaError) => void
+
+  constructor() {
+    this.promise = new Promise<RecordMetadata>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+  }
+
+  delivered(_index: number, meta: RecordMetadata): void {
+    this.resolve(meta)
+  }
+
+  failed(_index: number, error: KafkaError): void {
+    this.reject(error)
+  }
+}
+
+/** The target of one `sendBatch`: resolves with every record's metadata in input order, or rejects with the first failure. */
+export class GroupDelivery implements DeliveryTarget {
+  readonly promise: Promise<RecordMetadata[]>
+  private readonly results: RecordMetadata[]
+  private remaining: number
+  private done = false
+  private resolve!: (metas: RecordMetadata[]) => void
+  private reject!: (error: KafkaError) => void
+
+  constructor(count: number) {
+    this.results = new Array<RecordMetadata>(count)
+    this.remaining = count
+    this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+    if (count === 0) {
+      this.done = true
+      this.resolve(this.results)
+    }
+  }
+
+  delivered(index: number, meta: RecordMetadata): void {
+    this.results[index] = meta
+    if (--this.remaining === 0 && !this.done) {
+      this.done = true
+      this.resolve(this.results)
+    }
+  }
+
+  failed(_index: number, error: KafkaError): void {
+    this.remaining--
+    if (!this.done) {
+      this.done = true
+      this.reject(error)
+    }
+  }
+}

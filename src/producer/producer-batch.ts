@@ -1,0 +1,123 @@
+/**
+ * One partition's record batch on its way: records are appended straight into a
+ * {@link RecordBatchBuilder} (one encode pass); beside it the batch keeps only what settling
+ * the records needs: a delivery target and index per record, and its timestamp.
+ */
+import type { CompressionCodec } from '../protocol/compression/codec.js'
+import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js'
+import type { ProduceRecord } from '../protocol/records/record.js'
+import type { DeliveryTarget } from './delivery-target.js'
+import type { ProducerRecord } from './producer-record.js'
+
+const INT32_MAX = 2147483647
+
+/** Sequence after `sequence` + `increment`, wrapping past int32 max to 0 as the broker does (Java DefaultRecordBatch.incrementSequence). */
+export function incrementSequence(sequence: number, increment: number): number {
+  if (sequence > INT32_MAX - increment) return increment - (INT32_MAX - sequence) - 1
+  return sequence + increment
+}
+
+export class ProducerBatch {
+  readonly topic: string
+  readonly partition: number
+  /** When the first record was appended, ms. */
+  readonly createdAt: number
+  /** When unacknowledged records expire (createdAt + deliveryTimeoutMs), ms. */
+  readonly deadline: number
+  private builder: RecordBatchBuilder | null
+  /** The encoded batch once closed and finished. */
+  encoded: Buffer | null = null
+  /** Set while an asynchronous codec (zstd) finishes the batch. */
+  finishing: Promise<void> | null = null
+  /** Why finishing failed, if it did. */
+  finishError: unknown = null
+  /** No more records go in. */
+  closed = false
+  /** Records appended. */
+  count = 0
+  /** Bytes charged against buffer memory for these records. */
+  reservedBytes = 0
+  readonly targets: DeliveryTarget[] = []
+  readonly indices: number[] = []
+  readonly timestamps: number[] = []
+  /** The caller's records, kept only when a delivery listener or onDeliveryError needs them. */
+  records: Array<ProducerRecord | null> | null = null
+  /** Sequence of the first record once assigned at first send (-1 before), and the producer id/epoch it belongs to. */
+  baseSequence = -1
+  producerId = -1n
+  producerEpoch = -1
+  /** Position among the partition's batches in first-send order (-1 before); retries go back in this order. */
+  sendOrder = -1
+  /** Sends so far. */
+  attempts = 0
+  /** Not before this time (retry backoff), ms. */
+  retryAt = 0
+  /** The last retriable error, reported as the cause when the batch expires. */
+  lastError: unknown = null
+
+  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number) {
+    this.topic = topic
+    this.partition = partition
+    this.createdAt = now
+    this.deadline = now + deliveryTimeoutMs
+    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now }, initialCapacity)
+  }
+
+  /** Uncompressed bytes so far, header included. */
+  get sizeInBytes(): number {
+    return this.builder === null ? (this.encoded?.length ?? 0) : this.builder.sizeInBytes
+  }
+
+  /** Bytes `record` would add. */
+  recordSize(record: ProduceRecord): number {
+    return this.builder === null ? 0 : this.builder.recordSizeInBytes(record)
+  }
+
+  /** Appends one record; `record.timestamp` must be set. */
+  append(record: ProduceRecord, target: DeliveryTarget, index: number, reserved: number, original: ProducerRecord | null): void {
+    this.builder!.append(record)
+    this.targets.push(target)
+    this.indices.push(index)
+    this.timestamps.push(record.timestamp!)
+    this.reservedBytes += reserved
+    if (original !== null || this.records !== null) {
+      this.records ??= new Array<ProducerRecord | null>(this.count).fill(null)
+      this.records.push(original)
+    }
+    this.count++
+  }
+
+  /** Sequence of the last record. */
+  get lastSequence(): number {
+    return incrementSequence(this.baseSequence, this.count - 1)
+  }
+
+  /**
+   * Closes the batch and compresses it. Synchronous for every codec but zstd, whose
+   * `finishing` promise resolves (never rejects: see `finishError`) when done.
+   */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    const b = this.builder!
+    this.builder = null
+    if (b.compressionCodec === 'zstd') {
+      this.finishing = b.finish().then(
+        (buf) => {
+          this.encoded = buf
+          this.finishing = null
+        },
+        (err: unknown) => {
+          this.finishError = err
+          this.finishing = null
+        },
+      )
+    } else {
+      try {
+        this.encoded = b.finishSync()
+      } catch (err) {
+        this.finishError = err
+      }
+    }
+  }
+}

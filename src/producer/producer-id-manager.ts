@@ -1,0 +1,63 @@
+/**
+ * The idempotent producer's id and epoch (KIP-98): InitProducerId to any broker without a
+ * transactional id, and the epoch bump of KIP-360 (InitProducerId v3+ with the current id and
+ * epoch) after the broker lost or rejected this producer's state. Older brokers get a new id.
+ */
+import { KafkaError } from '../errors.js'
+import { responseError } from '../protocol/error-codes.js'
+import { InitProducerId } from '../protocol/messages/init-producer-id.js'
+import type { Cluster } from '../pool/cluster.js'
+import { sleep } from '../pool/retry.js'
+import type { ProducerIdAndEpoch } from './accumulator.js'
+
+const INT32_MAX = 2147483647
+
+export class ProducerIdManager {
+  /** The id and epoch in use, null before the first InitProducerId succeeds. */
+  current: ProducerIdAndEpoch | null = null
+  /** An epoch bump must happen before more batches are sent. */
+  bumpNeeded = false
+  private stopped = false
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly backoff: (attempt: number) => number,
+    private readonly requestTimeoutMs: number,
+  ) {}
+
+  stop(): void {
+    this.stopped = true
+  }
+
+  /**
+   * Gets a producer id (`bump` false) or bumps the epoch of the current one, retrying
+   * retriable errors (coordinator loading, disconnects) with backoff until it succeeds or the
+   * manager is stopped.
+   * @throws KafkaError for a non-retriable error (e.g. CLUSTER_AUTHORIZATION_FAILED)
+   */
+  async init(bump: boolean): Promise<void> {
+    const previous = bump ? this.current : null
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopped) throw new KafkaError('producer closed while getting a producer id', { code: 'CLIENT_CLOSED' })
+      try {
+        const res = await this.cluster.send(
+          'any',
+          InitProducerId,
+          (v) => ({
+            transactionalId: null,
+            transactionTimeoutMs: INT32_MAX,
+            ...(v >= 3 ? { producerId: previous?.producerId ?? -1n, producerEpoch: previous?.epoch ?? -1 } : {}),
+          }),
+          { timeoutMs: this.requestTimeoutMs },
+        )
+        if (res.errorCode !== 0) throw responseError(res.errorCode, null, 'InitProducerId')
+        this.current = { producerId: res.producerId, epoch: res.producerEpoch }
+        this.bumpNeeded = false
+        return
+      } catch (err) {
+        if (!(err instanceof KafkaError) || !err.retriable) throw err
+        await sleep(this.backoff(attempt))
+      }
+    }
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * The sender: drains ready batches from the {@link Accumulator} into one Produce request per
+ * leader (lane 'produce'), at most `maxInFlight` requests per broker, and settles every record
+ * from the answer. Retriable failures (a moved leader, a timeout, a lost connection) put the
+ * batch back with its sequence numbers unchanged so the broker drops duplicates; the idempotent
+ * producer's id and epoch come from {@link ProducerIdManager}.
+ */
+import { ClosedError, KafkaError } from '../errors.js'
+import type { Log } from '../logger.js'
+import type { Cluster } from '../pool/cluster.js'
+import { responseError } from '../protocol/error-codes.js'
+import { Produce, type ProduceResponse } from '../protocol/messages/produce.js'
+import type { Accumulator, DrainedRequest } from './accumulator.js'
+import type { ProducerBatch } from './producer-batch.js'
+import { DeliveryTimeoutError } from './producer-errors.js'
+import { ProducerIdManager } from './producer-id-manager.js'
+import type { ResolvedProducerOptions } from './producer-options.js'
+import type { DeliveryReport, RecordMetadata } from './producer-record.js'
+import type { StatsCollector } from './producer-stats.js'
+
+/** What the sender tells the producer. */
+export interface SenderHost {
+  /** Records were settled: buffer memory was released. */
+  settled(): void
+  /** Whether per-record reports are wanted (a `delivery` listener or onDeliveryError). */
+  readonly reporting: boolean
+  report(report: DeliveryReport): void
+  /** A fatal error: the producer cannot send any more (e.g. not authorised to get a producer id). */
+  fatal(error: KafkaError): void
+}
+
+const DUPLICATE_SEQUENCE_NUMBER = 46
+
+export class Sender {
+  /** Send open batches now, ignoring linger (flush). */
+  force = false
+  private stopped = false
+  private scheduled = false
+  private wakeTimer: NodeJS.Timeout | null = null
+  private wakeAt = Infinity
+  private readonly inFlightByNode = new Map<number, number>()
+  private inFlightRequests = 0
+  private readonly staleTopics = new Set<string>()
+  private refreshing = false
+  private lastRefreshAt = 0
+  private pidPending = false
+  private fatalError: KafkaError | null = null
+  readonly ids: ProducerIdManager | null
+  private readonly runBound = (): void => {
+    this.scheduled = false
+    this.run()
+  }
+  private readonly onWakeTimer = (): void => {
+    this.wakeTimer = null
+    this.wakeAt = Infinity
+    this.run()
+  }
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly accumulator: Accumulator,
+    private readonly options: ResolvedProducerOptions,
+    private readonly stats: StatsCollector,
+    private readonly host: SenderHost,
+    private readonly log: Log,
+  ) {
+    this.ids = options.idempotent ? new ProducerIdManager(cluster, (a) => this.backoff(a), options.requestTimeoutMs) : null
+  }
+
+  /** Produce requests in flight over all brokers. */
+  get requestsInFlight(): number {
+    return this.inFlightRequests
+  }
+
+  /** Backoff before retry number `attempt` (1-based), ms: exponential with jitter (KIP-580). */
+  backoff(attempt: number): number {
+    const exp = Math.min(this.options.retryBackoffMaxMs, this.options.retryBackoffMs * 2 ** Math.min(Math.max(attempt - 1, 0), 20))
+    return Math.floor(exp * (0.8 + Math.random() * 0.2))
+  }
+
+  /** Runs the sender soon (after the current tick, so records appended together go together). */
+  wake(): void {
+    if (this.scheduled || this.stopped) return
+    this.scheduled = true
+    setImmediate(this.runBound)
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.ids?.stop()
+    if (this.wakeTimer !== null) clearTimeout(this.wakeTimer)
+    this.wakeTimer = null
+  }
+
+  private arm(at: number): void {
+    if (at === Infinity || at >= this.wakeAt || this.stopped) return
+    if (this.wakeTimer !== null) clearTimeout(this.wakeTimer)
+    this.wakeAt = at
+    this.wakeTimer = setTimeout(this.onWakeTimer, Math.max(0, at - Date.now()))
+  }
+
+  private readonly leaderOf = (topic: string, partition: number): number => {
+    if (this.staleTopics.has(topic)) return -1
+    const p = this.cluster.topic(topic)?.partitions[partition]
+    return p === undefined ? -1 : p.leader
+  }
+
+  private readonly slots = (nodeId: number): number => this.options.maxInFlight - (this.inFlightByNode.get(nodeId) ?? 0)
+
+  /** One pass: expire, get or bump the producer id if needed, drain and dispatch, arm the next wake-up. */
+  run(): void {
+    if (this.stopped || this.fatalError !== null) return
+    const now = Date.now()
+    this.expire(now)
+    const ids = this.ids
+    if (ids !== null) {
+      if (ids.current === null || ids.bumpNeeded) {
+        // A bump waits for every request in flight to come back: their answers decide sequences.
+        if (ids.current === null || this.inFlightRequests === 0) this.initProducerId(ids.current !== null)
+        return
+      }
+    }
+    const drained = this.accumulator.drain(now, this.force, this.leaderOf, this.slots, ids === null ? null : ids.current)
+    for (const b of drained.failed) {
+      this.accumulator.settle(b)
+      this.fail(b, b.finishError instanceof KafkaError ? b.finishError : new KafkaError(`could not encode the batch for ${b.topic}-${b.partition}: ${String(b.finishError)}`, { code: 'ENCODE_FAILED', cause: b.finishError }))
+    }
+    for (const r of drained.requests) this.dispatch(r)
+    if (drained.missingLeaders.size > 0) {
+      for (const t of drained.missingLeaders) this.staleTopics.add(t)
+      this.refreshMetadata()
+    }
+    this.arm(drained.nextWakeAt)
+    // Batches still finishing (zstd) wake the sender when done.
+    for (const q of this.accumulator.allQueues()) {
+      const head = q.batches[0]
+      if (head !== undefined && head.finishing !== null) void head.finishing.then(() => this.wake())
+    }
+  }
+
+  /** Fails batches not in flight whose delivery timeout passed. */
+  expire(now: number): void {
+    const expired = this.accumulator.expire(now)
+    for (const b of expired) {
+      if (this.ids !== null && b.baseSequence >= 0) this.ids.bumpNeeded = true
+      this.fail(b, new DeliveryTimeoutError(`${b.count} record(s) for ${b.topic}-${b.partition} expired after ${this.options.deliveryTimeoutMs} ms (deliveryTimeoutMs)${b.lastError instanceof Error ? `; last error: ${b.lastError.message}` : ''}`, b.topic, b.partition, b.lastError ?? undefined))
+    }
+  }
+
+  private initProducerId(bump: boolean): void {
+    if (this.pidPending || this.ids === null) return
+    this.pidPending = true
+    this.ids.init(bump).then(
+      () => {
+        if (bump) this.accumulator.resetSequences()
+        this.log.debug('producer', { producerId: String(this.ids?.current?.producerId), epoch: this.ids?.current?.epoch, bump }, 'producer id')
+      },
+      (err: unknown) => {
+        if (this.stopped) return
+        const e = err instanceof KafkaError ? err : new KafkaError(`InitProducerId failed: ${String(err)}`, { code: 'UNKNOWN', cause: err })
+        this.fatalError = e
+        for (const b of this.accumulator.takeAllUnsent()) this.fail(b, e, false)
+        this.host.fatal(e)
+      },
+    ).finally(() => {
+      this.pidPending = false
+      this.run()
+    })
+  }
+
+  private refreshMetadata(): void {
+    if (this.refreshing || this.staleTopics.size === 0) return
+    const wait = this.lastRefreshAt + this.options.retryBackoffMs - Date.now()
+    this.refreshing = true
+    const topics = [...this.staleTopics]
+    const go = (): void => {
+      this.lastRefreshAt = Date.now()
+      this.cluster
+        .metadata(topics, { force: true, allowAutoTopicCreation: this.options.allowAutoTopicCreation })
+        .then(
+          () => {
+            for (const t of topics) this.staleTopics.delete(t)
+          },
+          (err: unknown) => {
+            this.log.debug('producer', { topics, error: (err as Error).message }, 'metadata refresh failed')
+          },
+        )
+        .finally(() => {
+          this.refreshing = false
+          this.wake()
+        })
+    }
+    if (wait > 0) setTimeout(go, wait)
+    else go()
+  }
+
+  private dispatch(r: DrainedRequest): void {
+    const { nodeId, batches } = r
+    this.inFlightByNode.set(nodeId, (this.inFlightByNode.get(nodeId) ?? 0) + 1)
+    this.inFlightRequests++
+    const topicData: Array<{ name: string; partitionData: Array<{ index: number; records: Buffer | null }> }> = []
+    for (const b of batches) {
+      let t = topicData.find((x) => x.name === b.topic)
+      if (t === undefined) {
+        t = { name: b.topic, partitionData: [] }
+        topicData.push(t)
+      }
+      t.partitionData.push({ index: b.partition, records: b.encoded })
+    }
+    const acks = this.options.acks
+    const timeoutMs = this.options.requestTimeoutMs
+    const started = performance.now()
+    this.cluster
+      .send(nodeId, Produce, () => ({ transactionalId: null, acks, timeoutMs, topicData }), {
+        lane: 'produce',
+        timeoutMs: timeoutMs + 1000,
+        noResponse: acks === 0,
+      })
+      .then(
+        (res) => this.onResponse(batches, res as ProduceResponse | undefined),
+        (err: unknown) => this.onRequestError(batches, err),
+      )
+      .finally(() => {
+        this.stats.request(nodeId, performance.now() - started)
+        this.inFlightByNode.set(nodeId, (this.inFlightByNode.get(nodeId) ?? 1) - 1)
+        this.inFlightRequests--
+        this.run()
+      })
+  }
+
+  private onResponse(batches: ProducerBatch[], res: ProduceResponse | undefined): void {
+    if (this.options.acks === 0 || res === undefined) {
+      for (const b of batches) this.complete(b, -1n, -1)
+      return
+    }
+    const now = Date.now()
+    for (const b of batches) {
+      let found = false
+      for (const t of res.responses) {
+        if (t.name !== b.topic) continue
+        for (const p of t.partitionResponses) {
+          if (p.index !== b.partition) continue
+          found = true
+          if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
+            this.complete(b, p.baseOffset, p.logAppendTimeMs ?? -1)
+          } else {
+            this.onBatchError(b, responseError(p.errorCode, p.errorMessage ?? null, `${b.topic}-${b.partition}`), now)
+          }
+          break
+        }
+        if (found) break
+      }
+      if (!found) {
+        this.onBatchError(b, new KafkaError(`the Produce response has no answer for ${b.topic}-${b.partition}`, { code: 'NETWORK_EXCEPTION', retriable: true, refreshMetadata: true }), now)
+      }
+    }
+  }
+
+  private onRequestError(batches: ProducerBatch[], err: unknown): void {
+    const now = Date.now()
+    let e: KafkaError
+    if (err instanceof KafkaError) e = err.code === 'CLIENT_CLOSED' ? new ClosedError(`the client was closed before ${batches.length} batch(es) were acknowledged`) : err
+    else e = new KafkaError(`Produce failed: ${String(err)}`, { code: 'UNKNOWN', cause: err })
+    for (const b of batches) this.onBatchError(b, e, now)
+  }
+
+  /** What to do with a batch whose partition answered `err` (or whose request failed). */
+  private onBatchError(b: ProducerBatch, err: KafkaError, now: number): void {
+    const ids = this.ids
+    if (ids !== null && b.baseSequence >= 0) {
+      switch (err.code) {
+        case 'OUT_OF_ORDER_SEQUENCE_NUMBER':
+          // An earlier batch of the partition failed or is being retried: this one comes back in order.
+          if (b.baseSequence !== this.accumulator.expectedSequence(b.topic, b.partition)) return this.retry(b, err, now)
+          // The broker lost our sequence (e.g. unclean leader election): fail it, restart sequences with a new epoch.
+          ids.bumpNeeded = true
+          this.accumulator.settle(b)
+          return this.fail(b, err)
+        case 'UNKNOWN_PRODUCER_ID':
+        case 'INVALID_PRODUCER_EPOCH':
+          // KIP-360: bump the epoch, then resend with fresh sequences.
+          if (ids.current !== null && b.producerEpoch === ids.current.epoch && b.producerId === ids.current.producerId) ids.bumpNeeded = true
+          return this.retry(b, err, now, true)
+      }
+    }
+    if (err.retriable) return this.retry(b, err, now)
+    this.accumulator.settle(b)
+    // A hole in the sequence: later batches of the partition would be out of order.
+    if (ids !== null && b.baseSequence >= 0) ids.bumpNeeded = true
+    this.fail(b, err)
+  }
+
+  private retry(b: ProducerBatch, err: KafkaError, now: number, immediate = false): void {
+    b.lastError = err
+    if (err.refreshMetadata) {
+      this.staleTopics.add(b.topic)
+      this.cluster.invalidate(b.topic)
+      this.refreshMetadata()
+    }
+    if (now >= b.deadline) {
+      this.accumulator.settle(b)
+      if (this.ids !== null && b.baseSequence >= 0) this.ids.bumpNeeded = true
+      return this.fail(b, new DeliveryTimeoutError(`${b.count} record(s) for ${b.topic}-${b.partition} not acknowledged within ${this.options.deliveryTimeoutMs} ms (deliveryTimeoutMs); last error: ${err.message}`, b.topic, b.partition, err))
+    }
+    this.stats.retries++
+    this.log.debug('producer', { topic: b.topic, partition: b.partition, attempt: b.attempts, error: err.message }, 'retrying batch')
+    this.accumulator.requeue(b, immediate ? now : now + this.backoff(b.attempts))
+  }
+
+  private complete(b: ProducerBatch, baseOffset: bigint, logAppendTime: number): void {
+    this.accumulator.settle(b)
+    this.accumulator.acknowledged(b)
+    const n = b.count
+    this.stats.recordsSent += n
+    this.stats.batchesSent++
+    this.stats.bytesSent += b.encoded?.length ?? 0
+    const { topic, partition, targets, indices, timestamps } = b
+    const reporting = this.host.reporting
+    let offset = baseOffset
+    for (let i = 0; i < n; i++) {
+      const meta: RecordMetadata = { topic, partition, offset: baseOffset < 0n ? -1n : offset, timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i] }
+      offset++
+      targets[i].delivered(indices[i], meta)
+      if (reporting) this.host.report({ ...meta, record: b.records?.[i] ?? null })
+    }
+    this.host.settled()
+  }
+
+  /** Rejects every record of a batch (already removed from the accumulator). */
+  private fail(b: ProducerBatch, err: KafkaError, notify = true): void {
+    const n = b.count
+    this.stats.errors += n
+    const reporting = this.host.reporting
+    const hook = this.options.onDeliveryError
+    for (let i = 0; i < n; i++) {
+      b.targets[i].failed(b.indices[i], err)
+      const record = b.records?.[i] ?? null
+      if (hook !== null && record !== null) {
+        try {
+          hook(record, err)
+        } catch (hookErr) {
+          this.log.warn({ error: (hookErr as Error).message }, 'producer: onDeliveryError threw')
+        }
+      }
+      if (reporting) this.host.report({ topic: b.topic, partition: b.partition, offset: -1n, timestamp: -1, record, error: err })
+    }
+    if (notify) this.host.settled()
+  }
+}
