@@ -1,0 +1,245 @@
+/**
+ * The admin client: `kafka.admin()` (docs/admin.md). Each method is one batch operation whose
+ * result keeps each item's error (a topic, partition, group, resource or ACL): some items of a
+ * batch may succeed while others fail. A method rejects only when the request itself fails
+ * (connection lost after retries, an error for the whole request, invalid arguments).
+ */
+import { z } from 'zod'
+import type { ClientContext } from '../client-context.js'
+import { ClosedError } from '../errors.js'
+import { configErrorFrom } from '../options.js'
+import { type AclBinding, type AclFilter, createAcls, type CreateAclResult, deleteAcls, type DeleteAclsResult, describeAcls, type DescribedAcl } from './acls.js'
+import type { AdminContext } from './admin-context.js'
+import { type ClusterDescription, describeCluster, listTopics, metadata, type MetadataResult } from './cluster-info.js'
+import {
+  type AlterConfigsResource,
+  type AlterConfigsResult,
+  type ConfigResource,
+  describeConfigs,
+  type DescribeConfigsOptions,
+  type DescribeConfigsResult,
+  incrementalAlterConfigs,
+} from './configs.js'
+import { deleteGroups, type DeleteGroupResult, describeGroups, type GroupDescription, listGroups, type ListedGroup, type ListGroupsOptions } from './groups.js'
+import type { TopicPartition } from './leader-routing.js'
+import {
+  alterCommittedOffsets,
+  type AlterOffsetResult,
+  type CommittedOffset,
+  type CommittedOffsetsTopics,
+  deleteCommittedOffsets,
+  type DeleteOffsetResult,
+  deleteRecords,
+  type DeleteRecordsRequestItem,
+  type DeleteRecordsResult,
+  fetchCommittedOffsets,
+  type IsolationLevel,
+  listOffsets,
+  type ListOffsetsRequestItem,
+  type ListOffsetsResult,
+  type OffsetToCommit,
+} from './offsets.js'
+import {
+  deleteScramUser,
+  describeUserScramCredentials,
+  type ScramAlterationResult,
+  type ScramMechanismName,
+  type ScramUpsertion,
+  upsertScramUser,
+  type UserScramCredentials,
+} from './scram-credentials.js'
+import {
+  createPartitions,
+  type CreatePartitionsResult,
+  createTopics,
+  type CreateTopicResult,
+  type CreateTopicsOptions,
+  deleteTopics,
+  type DeleteTopicResult,
+  type NewPartitions,
+  type NewTopic,
+} from './topics.js'
+
+/** Options of `kafka.admin(options)`. */
+export interface AdminOptions {
+  /**
+   * How long the broker may take over CreateTopics, DeleteTopics, CreatePartitions and
+   * DeleteRecords, in ms (their `timeoutMs` field). Default 30000.
+   */
+  timeoutMs?: number
+}
+
+const adminOptionsSchema = z.object({ timeoutMs: z.number().int().positive().default(30_000) }).strict()
+
+export class Admin {
+  private readonly context: ClientContext
+  private readonly ctx: AdminContext
+  private closed = false
+
+  /** @throws ConfigError on invalid options. */
+  constructor(context: ClientContext, options: AdminOptions = {}) {
+    const parsed = adminOptionsSchema.safeParse(options)
+    if (!parsed.success) throw configErrorFrom('admin options', parsed.error)
+    this.context = context
+    this.ctx = { cluster: context.cluster, timeoutMs: parsed.data.timeoutMs, requestTimeoutMs: context.options.requestTimeoutMs }
+    context.track(this)
+  }
+
+  private open(): AdminContext {
+    if (this.closed) throw new ClosedError('the admin client is closed')
+    return this.ctx
+  }
+
+  /**
+   * Creates topics (CreateTopics). One result per topic, in order: a topic that exists comes
+   * back with TOPIC_ALREADY_EXISTS (36) beside the ones created. Partitions and replication
+   * factor default to the broker's (KIP-464).
+   */
+  async createTopics(topics: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<CreateTopicResult[]> {
+    return createTopics(this.open(), topics, options)
+  }
+
+  /**
+   * Deletes topics by name (DeleteTopics). One result per topic; a missing topic comes back
+   * with UNKNOWN_TOPIC_OR_PARTITION (3). Deletion completes asynchronously on the brokers.
+   */
+  async deleteTopics(names: readonly string[], options: { timeoutMs?: number } = {}): Promise<DeleteTopicResult[]> {
+    return deleteTopics(this.open(), names, options)
+  }
+
+  /** Grows topics to `count` partitions (CreatePartitions). One result per topic. */
+  async createPartitions(topics: readonly NewPartitions[], options: { validateOnly?: boolean; timeoutMs?: number } = {}): Promise<CreatePartitionsResult[]> {
+    return createPartitions(this.open(), topics, options)
+  }
+
+  /**
+   * Fresh cluster metadata (Metadata): brokers, controller, and `topics` (all topics when left
+   * out). A topic that does not exist is listed with errorCode 3; none is auto-created.
+   */
+  async metadata(topics?: readonly string[]): Promise<MetadataResult> {
+    return metadata(this.open(), topics)
+  }
+
+  /** Names of the cluster's topics, sorted; internal ones (`__consumer_offsets`) only if asked. */
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
+    return listTopics(this.open(), options)
+  }
+
+  /** Cluster id, controller id and brokers (DescribeCluster, KIP-700, else Metadata). */
+  async describeCluster(): Promise<ClusterDescription> {
+    return describeCluster(this.open())
+  }
+
+  /**
+   * Configs of topics, brokers, broker loggers, groups (DescribeConfigs). One result per
+   * resource, in order; broker resources are asked of that broker.
+   */
+  async describeConfigs(resources: readonly ConfigResource[], options: DescribeConfigsOptions = {}): Promise<DescribeConfigsResult[]> {
+    return describeConfigs(this.open(), resources, options)
+  }
+
+  /**
+   * Sets, deletes, appends to or subtracts from configs (IncrementalAlterConfigs, KIP-339).
+   * One result per resource, in order.
+   */
+  async incrementalAlterConfigs(resources: readonly AlterConfigsResource[], options: { validateOnly?: boolean } = {}): Promise<AlterConfigsResult[]> {
+    return incrementalAlterConfigs(this.open(), resources, options)
+  }
+
+  /** Groups of every broker (ListGroups), sorted by id. Rejects when a broker answers with an error. */
+  async listGroups(options: ListGroupsOptions = {}): Promise<ListedGroup[]> {
+    return listGroups(this.open(), options)
+  }
+
+  /**
+   * Describes groups (DescribeGroups via each group's coordinator). Members of `consumer`
+   * groups have their subscription and assignment decoded. An unknown group comes back with
+   * state `Dead` and no members.
+   */
+  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    return describeGroups(this.open(), groupIds)
+  }
+
+  /** Deletes empty groups (DeleteGroups); a group with members comes back NON_EMPTY_GROUP (68). */
+  async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupResult[]> {
+    return deleteGroups(this.open(), groupIds)
+  }
+
+  /**
+   * Offsets by time or position (ListOffsets at each partition's leader). One result per
+   * partition, in order.
+   */
+  async listOffsets(partitions: readonly ListOffsetsRequestItem[], options: { isolationLevel?: IsolationLevel } = {}): Promise<ListOffsetsResult[]> {
+    return listOffsets(this.open(), partitions, options)
+  }
+
+  /**
+   * A group's committed offsets (OffsetFetch): of the given topics (a name means all its
+   * partitions; uncommitted ones have offset -1n), or every committed one when left out.
+   * Rejects with the group-level error (e.g. GROUP_AUTHORIZATION_FAILED).
+   */
+  async fetchCommittedOffsets(groupId: string, topics?: CommittedOffsetsTopics, options: { requireStable?: boolean } = {}): Promise<CommittedOffset[]> {
+    return fetchCommittedOffsets(this.open(), groupId, topics, options)
+  }
+
+  /**
+   * Commits offsets for a group without joining it (OffsetCommit, generation -1). Works only
+   * while the group has no members, as in Java; otherwise partitions fail UNKNOWN_MEMBER_ID.
+   */
+  async alterCommittedOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<AlterOffsetResult[]> {
+    return alterCommittedOffsets(this.open(), groupId, offsets)
+  }
+
+  /** Deletes a group's committed offsets (OffsetDelete, KIP-496). One result per partition. */
+  async deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<DeleteOffsetResult[]> {
+    return deleteCommittedOffsets(this.open(), groupId, partitions)
+  }
+
+  /**
+   * Deletes records before an offset (DeleteRecords at each leader, KIP-107); `beforeOffset`
+   * -1 means the high watermark. One result per partition with its new low watermark.
+   */
+  async deleteRecords(partitions: readonly DeleteRecordsRequestItem[], options: { timeoutMs?: number } = {}): Promise<DeleteRecordsResult[]> {
+    return deleteRecords(this.open(), partitions, options)
+  }
+
+  /** SCRAM credentials of users, all when left out (DescribeUserScramCredentials, KIP-554). */
+  async describeUserScramCredentials(users?: readonly string[]): Promise<UserScramCredentials[]> {
+    return describeUserScramCredentials(this.open(), users)
+  }
+
+  /**
+   * Creates or replaces a user's SCRAM credential (AlterUserScramCredentials): the salt is
+   * random and the salted password is computed here (PBKDF2), the password never leaves.
+   */
+  async upsertScramUser(user: ScramUpsertion): Promise<ScramAlterationResult> {
+    return upsertScramUser(this.open(), user)
+  }
+
+  /** Deletes a user's SCRAM credential of one mechanism. */
+  async deleteScramUser(user: { name: string; mechanism: ScramMechanismName }): Promise<ScramAlterationResult> {
+    return deleteScramUser(this.open(), user)
+  }
+
+  /** Creates ACLs (CreateAcls). One result per ACL, in order. Needs ALTER on the cluster. */
+  async createAcls(acls: readonly AclBinding[]): Promise<CreateAclResult[]> {
+    return createAcls(this.open(), acls)
+  }
+
+  /** ACLs matching a filter (DescribeAcls). Needs DESCRIBE on the cluster. */
+  async describeAcls(filter: AclFilter = {}): Promise<DescribedAcl[]> {
+    return describeAcls(this.open(), filter)
+  }
+
+  /** Deletes the ACLs matching each filter (DeleteAcls). One result per filter. */
+  async deleteAcls(filters: readonly AclFilter[]): Promise<DeleteAclsResult[]> {
+    return deleteAcls(this.open(), filters)
+  }
+
+  /** Closes the admin client. Connections are the Kafka instance's: `disconnectAll()` closes them. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.context.untrack(this)
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Routing of partition requests (ListOffsets, DeleteRecords): partitions are grouped by
+ * leader, one request per leader; partitions answered with a leadership error are sent again
+ * after their topic's metadata is refreshed.
+ */
+import type { Broker } from '../pool/broker.js'
+import { ErrorCode } from '../protocol/error-codes.js'
+import type { AdminContext } from './admin-context.js'
+import { type ItemError, itemError } from './item-error.js'
+import { settleItems } from './item-retry.js'
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+/** Errors after which a partition request may succeed once metadata is refreshed. */
+export const LEADERSHIP_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.OFFSET_NOT_AVAILABLE,
+])
+
+/** Key of a topic-partition in maps. */
+export function tpKey(topic: string, partition: number): string {
+  return `${partition}:${topic}`
+}
+
+/** Items by topic, in first-seen order (for building request topic arrays). */
+export function byTopic<T extends TopicPartition>(items: readonly T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>()
+  for (const it of items) {
+    let l = m.get(it.topic)
+    if (!l) m.set(it.topic, (l = []))
+    l.push(it)
+  }
+  return m
+}
+
+/**
+ * Sends `request(leader, items)` per leader and returns one result per item, in order.
+ * `failed(item, error)` makes the result of an item with no leader. A topic the metadata says
+ * does not exist fails at once; broker-reported leadership errors are retried.
+ */
+export async function perLeader<I extends TopicPartition, R extends ItemError>(
+  ctx: AdminContext,
+  items: readonly I[],
+  request: (leader: Broker, items: I[]) => Promise<R[]>,
+  failed: (item: I, error: ItemError) => R,
+): Promise<R[]> {
+  const { cluster } = ctx
+  const final = new WeakSet<R>()
+  const topicOf = new WeakMap<R, string>()
+  return settleItems(
+    cluster,
+    items,
+    async (pending) => {
+      const out: R[] = new Array<R>(pending.length)
+      const meta = await cluster.withRetry(() => cluster.metadata([...new Set(pending.map((i) => i.topic))]))
+      const byLeader = new Map<number, number[]>()
+      pending.forEach((item, k) => {
+        const t = meta.get(item.topic)
+        const code = !t ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : t.errorCode
+        if (code !== 0) {
+          out[k] = failed(item, itemError(code))
+          if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) final.add(out[k])
+          return
+        }
+        const p = t?.partitions[item.partition]
+        if (!p) {
+          out[k] = failed(item, itemError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${item.topic} has no partition ${item.partition}`))
+          final.add(out[k])
+          return
+        }
+        if (p.leader < 0) {
+          out[k] = failed(item, itemError(ErrorCode.LEADER_NOT_AVAILABLE))
+          return
+        }
+        let g = byLeader.get(p.leader)
+        if (!g) byLeader.set(p.leader, (g = []))
+        g.push(k)
+      })
+      await Promise.all(
+        [...byLeader].map(async ([leader, ks]) => {
+          const rs = await cluster.withRetry(() => request(cluster.broker(leader), ks.map((k) => pending[k])))
+          ks.forEach((k, j) => (out[k] = rs[j]))
+        }),
+      )
+      pending.forEach((item, k) => topicOf.set(out[k], item.topic))
+      return out
+    },
+    (r) => !final.has(r) && LEADERSHIP_ERRORS.has(r.errorCode),
+    (retried) => {
+      for (const r of retried) cluster.invalidate(topicOf.get(r))
+    },
+  )
+}
