@@ -1,0 +1,186 @@
+/**
+ * Consumer options, validated with zod into a ConfigError that names the bad field. Names
+ * follow the Java consumer's config names in camelCase where one exists (docs/consumer.md).
+ */
+import { z } from 'zod'
+import { ConfigError } from '../errors.js'
+import { configErrorFrom } from '../options.js'
+import { resolveAssignor, type Assignor, type AssignorName } from './group/assignors/index.js'
+
+/** Where a partition without a committed offset starts (Java's auto.offset.reset). */
+export type ResetStrategy = 'earliest' | 'latest' | 'none'
+
+/**
+ * The start of a partition of a consumer without a group subscription:
+ * an absolute offset (number or bigint, >= 0); a negative number `-n` meaning n records before
+ * the end (high watermark − n, clamped at the log start offset); `'earliest'`, `'latest'`; or
+ * `'committed'` (the group's committed offset, needs `groupId`; `resetStrategy` when none).
+ */
+export type StartOffset = number | bigint | 'earliest' | 'latest' | 'committed'
+
+/** One fixed partition of a consumer without a group subscription. */
+export interface PartitionAssignment {
+  topic: string
+  partition: number
+  /** Default `'committed'` with a groupId, else `resetStrategy` (`'latest'` when that is 'none'). */
+  offset?: StartOffset
+}
+
+/** Options of `kafka.consumer(options)`: either `topics` with `groupId`, or `assignments`. */
+export interface ConsumerOptions {
+  /** Consumer group (Java's group.id). Needed for `topics`, commits and `'committed'` starts. */
+  groupId?: string
+  /** Topics to subscribe to as a member of `groupId` (classic group protocol). */
+  topics?: string[]
+  /** Fixed partitions to read without group membership (a "partition consumer"). */
+  assignments?: PartitionAssignment[]
+  /** Static membership id (Java's group.instance.id, KIP-345). */
+  groupInstanceId?: string
+  /** Where partitions without a committed offset start (Java's auto.offset.reset). Default `'latest'`. */
+  resetStrategy?: ResetStrategy
+  /**
+   * Assignors in order of preference (Java's partition.assignment.strategy). Default
+   * `['range']`. The rebalance protocol is cooperative (KIP-429) only when every listed
+   * assignor is cooperative, as in the Java client.
+   */
+  assignors?: (AssignorName | 'roundrobin' | 'cooperative-sticky' | Assignor)[]
+  /** Session timeout in ms (Java's session.timeout.ms). Default 45000. */
+  sessionTimeoutMs?: number
+  /** Rebalance timeout in ms (Java's max.poll.interval.ms). Default 300000. */
+  rebalanceTimeoutMs?: number
+  /** Heartbeat interval in ms (Java's heartbeat.interval.ms). Default 3000. */
+  heartbeatIntervalMs?: number
+  /** Commit handed-out offsets periodically (Java's enable.auto.commit). Default false. */
+  autoCommit?: boolean
+  /** Auto commit interval in ms (Java's auto.commit.interval.ms). Default 5000. */
+  autoCommitIntervalMs?: number
+  /** Longest a Fetch waits on the broker for `minBytes`, in ms (Java's fetch.max.wait.ms). Default 500. */
+  maxWaitMs?: number
+  /** Bytes a Fetch waits for (Java's fetch.min.bytes). Default 1. */
+  minBytes?: number
+  /** Largest Fetch response in bytes (Java's fetch.max.bytes). Default 52428800. */
+  maxBytes?: number
+  /** Largest data per partition in a Fetch response, bytes (Java's max.partition.fetch.bytes). Default 1048576. */
+  maxPartitionBytes?: number
+  /** Records `poll()` returns at most (Java's max.poll.records). Default 10000. */
+  maxPollRecords?: number
+  /** Fetch responses buffered per broker ahead of the application. Default 2. */
+  maxBufferedResponsesPerBroker?: number
+  /** Transactional visibility (Java's isolation.level). Default `'read_uncommitted'`. */
+  isolationLevel?: 'read_uncommitted' | 'read_committed'
+  /** End iteration once every partition reached its high watermark as seen at start (kcat -e). Default false. */
+  exitAtEnd?: boolean
+  /** Verify record batch CRC-32C (Java's check.crcs). Default true. */
+  checkCrcs?: boolean
+}
+
+export interface ResolvedConsumerOptions {
+  groupId: string | null
+  topics: string[] | null
+  assignments: PartitionAssignment[] | null
+  groupInstanceId: string | null
+  resetStrategy: ResetStrategy
+  assignors: Assignor[]
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  heartbeatIntervalMs: number
+  autoCommit: boolean
+  autoCommitIntervalMs: number
+  maxWaitMs: number
+  minBytes: number
+  maxBytes: number
+  maxPartitionBytes: number
+  maxPollRecords: number
+  maxBufferedResponsesPerBroker: number
+  isolationLevel: 'read_uncommitted' | 'read_committed'
+  exitAtEnd: boolean
+  checkCrcs: boolean
+}
+
+const positiveInt = z.number().int().positive()
+const startOffset = z.union([
+  z.number().int(),
+  z.bigint(),
+  z.enum(['earliest', 'latest', 'committed']),
+])
+
+const schema = z.object({
+  groupId: z.string().min(1).optional(),
+  topics: z.array(z.string().min(1)).min(1).optional(),
+  assignments: z
+    .array(z.object({ topic: z.string().min(1), partition: z.number().int().min(0), offset: startOffset.optional() }))
+    .min(1)
+    .optional(),
+  groupInstanceId: z.string().min(1).optional(),
+  resetStrategy: z.enum(['earliest', 'latest', 'none']).default('latest'),
+  assignors: z.array(z.unknown()).min(1).optional(),
+  sessionTimeoutMs: positiveInt.default(45_000),
+  rebalanceTimeoutMs: positiveInt.default(300_000),
+  heartbeatIntervalMs: positiveInt.default(3_000),
+  autoCommit: z.boolean().default(false),
+  autoCommitIntervalMs: positiveInt.default(5_000),
+  maxWaitMs: z.number().int().min(0).default(500),
+  minBytes: z.number().int().min(0).default(1),
+  maxBytes: positiveInt.default(52_428_800),
+  maxPartitionBytes: positiveInt.default(1_048_576),
+  maxPollRecords: positiveInt.default(10_000),
+  maxBufferedResponsesPerBroker: positiveInt.default(2),
+  isolationLevel: z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
+  exitAtEnd: z.boolean().default(false),
+  checkCrcs: z.boolean().default(true),
+})
+
+/**
+ * Validates consumer options.
+ * @throws ConfigError naming the bad field, or when neither/both of `topics` and `assignments` are given.
+ */
+export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
+  const parsed = schema.safeParse(options)
+  if (!parsed.success) throw configErrorFrom('consumer options', parsed.error)
+  const o = parsed.data
+  if ((o.topics === undefined) === (o.assignments === undefined)) {
+    throw new ConfigError('invalid consumer options: give either topics (with groupId) or assignments')
+  }
+  if (o.topics !== undefined && o.groupId === undefined) {
+    throw new ConfigError('invalid consumer options: groupId: required with topics')
+  }
+  if (o.heartbeatIntervalMs >= o.sessionTimeoutMs) {
+    throw new ConfigError('invalid consumer options: heartbeatIntervalMs: must be lower than sessionTimeoutMs')
+  }
+  if (o.assignments) {
+    for (const a of o.assignments) {
+      if (a.offset === 'committed' && o.groupId === undefined) {
+        throw new ConfigError(`invalid consumer options: assignments: ${a.topic}-${a.partition} starts at 'committed' without a groupId`)
+      }
+    }
+    const seen = new Set<string>()
+    for (const a of o.assignments) {
+      const key = `${a.topic}\u0000${a.partition}`
+      if (seen.has(key)) throw new ConfigError(`invalid consumer options: assignments: ${a.topic}-${a.partition} appears twice`)
+      seen.add(key)
+    }
+  }
+  const assignorSpecs = (o.assignors ?? ['range']) as Parameters<typeof resolveAssignor>[0][]
+  return {
+    groupId: o.groupId ?? null,
+    topics: o.topics ? [...new Set(o.topics)] : null,
+    assignments: (o.assignments as PartitionAssignment[] | undefined) ?? null,
+    groupInstanceId: o.groupInstanceId ?? null,
+    resetStrategy: o.resetStrategy,
+    assignors: assignorSpecs.map((s) => resolveAssignor(s)),
+    sessionTimeoutMs: o.sessionTimeoutMs,
+    rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+    heartbeatIntervalMs: o.heartbeatIntervalMs,
+    autoCommit: o.autoCommit,
+    autoCommitIntervalMs: o.autoCommitIntervalMs,
+    maxWaitMs: o.maxWaitMs,
+    minBytes: o.minBytes,
+    maxBytes: o.maxBytes,
+    maxPartitionBytes: o.maxPartitionBytes,
+    maxPollRecords: o.maxPollRecords,
+    maxBufferedResponsesPerBroker: o.maxBufferedResponsesPerBroker,
+    isolationLevel: o.isolationLevel,
+    exitAtEnd: o.exitAtEnd,
+    checkCrcs: o.checkCrcs,
+  }
+}

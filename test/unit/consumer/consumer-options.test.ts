@@ -1,0 +1,47 @@
+import t from 'tap'
+import { resolveConsumerOptions } from '../../../src/consumer/consumer-options.js'
+import { ConfigError } from '../../../src/errors.js'
+
+t.test('defaults follow the Java client', async (t) => {
+  const o = resolveConsumerOptions({ groupId: 'g', topics: ['a', 'a'] })
+  t.same(o.topics, ['a'])
+  t.equal(o.sessionTimeoutMs, 45_000)
+  t.equal(o.rebalanceTimeoutMs, 300_000)
+  t.equal(o.heartbeatIntervalMs, 3_000)
+  t.equal(o.maxWaitMs, 500)
+  t.equal(o.minBytes, 1)
+  t.equal(o.maxBytes, 52_428_800)
+  t.equal(o.maxPartitionBytes, 1_048_576)
+  t.equal(o.autoCommit, false)
+  t.equal(o.resetStrategy, 'latest')
+  t.same(o.assignors.map((a) => a.name), ['range'])
+})
+
+t.test('assignors resolve by option or protocol name', async (t) => {
+  const o = resolveConsumerOptions({ groupId: 'g', topics: ['a'], assignors: ['cooperativeSticky', 'roundrobin'] })
+  t.same(o.assignors.map((a) => a.name), ['cooperative-sticky', 'roundrobin'])
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], assignors: ['sticky' as never] }), ConfigError)
+})
+
+t.test('invalid combinations are ConfigErrors naming the field', async (t) => {
+  t.throws(() => resolveConsumerOptions({ topics: ['a'] }), { code: 'INVALID_CONFIG', message: /groupId/ })
+  t.throws(() => resolveConsumerOptions({ groupId: 'g' }), { code: 'INVALID_CONFIG' })
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], assignments: [{ topic: 'a', partition: 0 }] }), { code: 'INVALID_CONFIG' })
+  t.throws(() => resolveConsumerOptions({ assignments: [{ topic: 'a', partition: 0, offset: 'committed' }] }), { message: /groupId/ })
+  t.throws(() => resolveConsumerOptions({ assignments: [{ topic: 'a', partition: 0 }, { topic: 'a', partition: 0 }] }), { message: /twice/ })
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], sessionTimeoutMs: 1000, heartbeatIntervalMs: 3000 }), { message: /heartbeatIntervalMs/ })
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], maxBytes: -1 }), { message: /maxBytes/ })
+})
+
+t.test('partition consumer offsets: numbers, bigints, negatives and names', async (t) => {
+  const o = resolveConsumerOptions({
+    assignments: [
+      { topic: 'a', partition: 0, offset: 5 },
+      { topic: 'a', partition: 1, offset: 7n },
+      { topic: 'a', partition: 2, offset: -10 },
+      { topic: 'a', partition: 3, offset: 'earliest' },
+    ],
+  })
+  t.equal(o.assignments?.length, 4)
+  t.equal(o.groupId, null)
+})
