@@ -1,10 +1,11 @@
 /**
- * lz4 (codec 3) in the LZ4 frame format through `lz4-napi`. Record batches (magic 2) use the
- * standard frame with a correct header checksum (KIP-57); legacy magic 0 messages from
- * Kafka < 0.10 carried a wrong one and are not supported here.
+ * lz4 (codec 3) in the LZ4 frame format through `lz4-napi`. Kafka < 0.10 computed the frame
+ * header checksum over the magic number too (fixed by KIP-57 with magic 1); such frames, found
+ * in legacy magic 0 messages, are recognised and their checksum corrected before decoding.
  */
 import lz4 from 'lz4-napi'
 import { decompressError, tooLargeError } from './codec.js'
+import { xxhash32 } from './xxhash32.js'
 
 const LZ4_FRAME_MAGIC = 0x184d2204
 
@@ -29,10 +30,27 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
   }
   let out: Buffer
   try {
-    out = lz4.decompressFrameSync(view)
+    out = lz4.decompressFrameSync(withStandardHeaderChecksum(view))
   } catch (err) {
     throw decompressError('lz4', err instanceof Error ? err.message : String(err), err)
   }
   if (out.length > maxBytes) throw tooLargeError('lz4', out.length, maxBytes)
   return out
+}
+
+/**
+ * `frame` itself when its header checksum is standard (xxh32 of the descriptor, second byte),
+ * a copy with it corrected when it is the pre-KIP-57 one (xxh32 from the magic number on).
+ */
+export function withStandardHeaderChecksum(frame: Buffer): Buffer {
+  const flg = frame[4]
+  const descriptorEnd = 6 + ((flg & 0x08) !== 0 ? 8 : 0) + ((flg & 0x01) !== 0 ? 4 : 0)
+  if (frame.length <= descriptorEnd) return frame
+  const stored = frame[descriptorEnd]
+  const standard = (xxhash32(frame.subarray(4, descriptorEnd)) >>> 8) & 0xff
+  if (stored === standard) return frame
+  if (stored !== ((xxhash32(frame.subarray(0, descriptorEnd)) >>> 8) & 0xff)) return frame
+  const fixed = Buffer.from(frame)
+  fixed[descriptorEnd] = standard
+  return fixed
 }

@@ -11,6 +11,7 @@ import {
   decompressSync,
 } from '../../../src/protocol/compression/index.js'
 import { isXerialSnappy, xerialSnappyCompress } from '../../../src/protocol/compression/snappy.js'
+import { xxhash32 } from '../../../src/protocol/compression/xxhash32.js'
 import { zstdDeclaredSize } from '../../../src/protocol/compression/zstd.js'
 
 const CODECS: CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
@@ -122,4 +123,25 @@ t.test('garbage input throws KafkaProtocolError for every codec', async (t) => {
   }
   const gz = Buffer.from(gzipSync(sample(5000)))
   t.throws(() => decompressSync('gzip', gz.subarray(0, gz.length - 20)), KafkaProtocolError, 'truncated gzip')
+})
+
+t.test('xxhash32 known values', async (t) => {
+  t.equal(xxhash32(Buffer.alloc(0)), 0x02cc5d05)
+  t.equal(xxhash32(Buffer.from('a')), 0x550d7456)
+  t.equal(xxhash32(Buffer.from('abc')), 0x32d153ff)
+  t.equal(xxhash32(Buffer.from('Nobody inspects the spammish repetition')), 0xe2293b2f)
+})
+
+t.test('lz4 frames with the pre-KIP-57 header checksum decode', async (t) => {
+  const data = sample(1000)
+  const frame = compressSync('lz4', data)
+  t.equal(frame[6], (xxhash32(frame.subarray(4, 6)) >>> 8) & 0xff, 'the library writes the standard checksum')
+  const legacy = Buffer.from(frame)
+  legacy[6] = (xxhash32(frame.subarray(0, 6)) >>> 8) & 0xff // Kafka 0.8/0.9: hashed from the magic number
+  t.not(legacy[6], frame[6])
+  t.ok(decompressSync('lz4', legacy).equals(data))
+  const wrong = Buffer.from(frame)
+  wrong[6] = (wrong[6] + 1) & 0xff
+  if (wrong[6] === legacy[6]) wrong[6] = (wrong[6] + 1) & 0xff
+  t.throws(() => decompressSync('lz4', wrong), KafkaProtocolError, 'any other checksum is still refused')
 })

@@ -1,7 +1,9 @@
 import { gzipSync } from 'fflate'
+import lz4 from 'lz4-napi'
 import t from 'tap'
 import { CorruptRecordError, KafkaProtocolError } from '../../../src/errors.js'
 import { decodeRecordBatches, decodeRecordBatchesSync, encodeRecordBatchSync } from '../../../src/protocol/records/index.js'
+import { xxhash32 } from '../../../src/protocol/compression/xxhash32.js'
 import { legacyMessage } from '../../fixtures/records/legacy-messages.js'
 
 const where = { topic: 'legacy', partition: 0 }
@@ -64,6 +66,25 @@ t.test('gzip-wrapped magic 0: inner offsets are absolute', async (t) => {
     [
       [20n, 'a'],
       [21n, 'b'],
+    ],
+  )
+})
+
+t.test('lz4-wrapped magic 0 from Kafka 0.8/0.9, with the pre-KIP-57 frame header checksum', async (t) => {
+  const inner = Buffer.concat([
+    legacyMessage({ offset: 30n, magic: 0, key: null, value: Buffer.from('x') }),
+    legacyMessage({ offset: 31n, magic: 0, key: Buffer.from('y'), value: Buffer.from('z') }),
+  ])
+  const frame = lz4.compressFrameSync(inner)
+  frame[6] = (xxhash32(frame.subarray(0, 6)) >>> 8) & 0xff
+  const wrapper = legacyMessage({ offset: 31n, magic: 0, attributes: 3, key: null, value: frame })
+  const [b] = decodeRecordBatchesSync(wrapper, where)
+  t.equal(b.compression, 'lz4')
+  t.same(
+    b.records.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString()]),
+    [
+      [30n, null, 'x'],
+      [31n, 'y', 'z'],
     ],
   )
 })
