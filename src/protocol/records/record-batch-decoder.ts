@@ -278,8 +278,9 @@ export function decodeRecordBatchesSync(buf: Buffer | null, opts: DecodeRecordBa
       }
       const batch = readBatchHeader(buf, off, end, opts)
       const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
-      if (batch.compression === 'none') {
-        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, end, count)
+      if (batch.compression === 'none' || count === 0) {
+        // Compaction can leave a batch with no records (kept for its producer state).
+        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, count === 0 ? off + RECORD_BATCH_OVERHEAD : end, count)
       } else {
         const data = decompressSync(batch.compression, buf.subarray(off + RECORD_BATCH_OVERHEAD, end), {
           maxBytes: opts.maxDecompressedBytes,
@@ -311,8 +312,8 @@ export async function decodeRecordBatches(buf: Buffer | null, opts: DecodeRecord
       }
       const batch = readBatchHeader(buf, off, end, opts)
       const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
-      if (batch.compression === 'none') {
-        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, end, count)
+      if (batch.compression === 'none' || count === 0) {
+        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, count === 0 ? off + RECORD_BATCH_OVERHEAD : end, count)
       } else {
         const payload = buf.subarray(off + RECORD_BATCH_OVERHEAD, end)
         const options = { maxBytes: opts.maxDecompressedBytes }

@@ -162,3 +162,16 @@ t.test('fuzz: truncated, mutated and random input only ever throws KafkaError', 
   )
   t.pass('no non-Kafka error')
 })
+
+t.test('an empty batch left by compaction still reports its offsets and producer state', async (t) => {
+  const full = encodeRecordBatchSync(recs(6), { baseOffset: 100n, producerId: 5n, producerEpoch: 1, baseSequence: 0 })
+  const empty = Buffer.from(full.subarray(0, 61))
+  empty.writeInt32BE(61 - 12, 8)
+  empty.writeInt32BE(0, 57)
+  reseal(empty)
+  const next = encodeRecordBatchSync(recs(1), { baseOffset: 106n })
+  const batches = decodeRecordBatchesSync(Buffer.concat([empty, next]), where)
+  t.match(batches[0], { baseOffset: 100n, lastOffset: 105n, producerId: 5n, records: [], controlRecords: [] })
+  t.equal(batches[0].records.length, 0)
+  t.equal(batches[1].records[0].offset, 106n)
+})
