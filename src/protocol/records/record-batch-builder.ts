@@ -209,8 +209,10 @@ export class RecordBatchBuilder {
       if (!Number.isSafeInteger(timestamp)) throw new ConfigError(`record timestamp ${timestamp} is not an integer number of ms`)
       this.baseTimestamp = timestamp
       this.maxTimestamp = timestamp
-    } else if (timestamp !== this.defaultTimestamp) {
-      if (!Number.isSafeInteger(timestamp)) throw new ConfigError(`record timestamp ${timestamp} is not an integer number of ms`)
+    } else {
+      if (timestamp !== this.defaultTimestamp && !Number.isSafeInteger(timestamp)) {
+        throw new ConfigError(`record timestamp ${timestamp} is not an integer number of ms`)
+      }
       if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
     }
     const timestampDelta = timestamp - this.baseTimestamp

@@ -185,6 +185,23 @@ t.test('timestamps: negative and large deltas, log append time', async (t) => {
     'every record takes the max timestamp',
   )
   t.throws(() => encodeRecordBatchSync([{ key: null, value: null, timestamp: 1.5 }]), ConfigError)
+  t.throws(() => encodeRecordBatchSync([{ key: null, value: null }, { key: null, value: null, timestamp: NaN }]), ConfigError)
+
+  const [d] = decodeRecordBatchesSync(
+    encodeRecordBatchSync(
+      [
+        { key: null, value: null, timestamp: 10 },
+        { key: null, value: null },
+      ],
+      { timestamp: 20 },
+    ),
+    where,
+  )
+  t.equal(d.maxTimestamp, 20, 'a record on the batch timestamp counts toward the max timestamp')
+  t.same(
+    d.records.map((r) => r.timestamp),
+    [10, 20],
+  )
 })
 
 t.test('offsets above 2^53 stay exact', async (t) => {
