@@ -3,7 +3,7 @@
  * values (JSON-like text, so compression has something to do), uncompressed and with each
  * codec, and prints records/s and MB/s of uncompressed batch bytes.
  *
- *   node --import tsx bench/codec.ts      (or: npm run bench -- codec)
+ *   node --import tsx bench/codec.ts [--seconds N]      (or: npm run bench -- codec)
  */
 import { pathToFileURL } from 'node:url'
 import type { CompressionCodec } from '../src/protocol/compression/index.js'
@@ -57,7 +57,11 @@ interface Row {
   decodeMBps: number
 }
 
-export async function run(): Promise<void> {
+/** Runs the benchmark; `args` may hold `--seconds N` (time per case, default 1). */
+export async function run(args: string[] = []): Promise<void> {
+  const at = args.indexOf('--seconds')
+  const seconds = at >= 0 ? Number(args[at + 1]) : SECONDS_PER_CASE
+  if (!(seconds > 0)) throw new Error('--seconds needs a positive number')
   const records = makeRecords()
   const uncompressedBytes = encodeRecordBatchSync(records).length
   const rows: Row[] = []
@@ -65,10 +69,10 @@ export async function run(): Promise<void> {
     const options = { compression: codec, timestamp: 1_700_000_000_000 }
     const sync = codec !== 'zstd'
     const batch = sync ? encodeRecordBatchSync(records, options) : await encodeRecordBatch(records, options)
-    const encodeOps = await measure(sync ? () => encodeRecordBatchSync(records, options) : () => encodeRecordBatch(records, options), SECONDS_PER_CASE)
+    const encodeOps = await measure(sync ? () => encodeRecordBatchSync(records, options) : () => encodeRecordBatch(records, options), seconds)
     const decodeOps = await measure(
       sync ? () => decodeRecordBatchesSync(batch, where) : () => decodeRecordBatches(batch, where),
-      SECONDS_PER_CASE,
+      seconds,
     )
     rows.push({
       codec,
@@ -91,5 +95,5 @@ export async function run(): Promise<void> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await run()
+  await run(process.argv.slice(2))
 }
