@@ -205,11 +205,11 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   private admit(record: ProducerRecord, target: DeliveryTarget, index: number): void {
     if (this.closed) {
-      target.failed(index, new ClosedError('the producer is closed'))
+      this.rejectEarly(record, target, index, new ClosedError('the producer is closed'))
       return
     }
     if (this.fatalError !== null) {
-      target.failed(index, this.fatalError)
+      this.rejectEarly(record, target, index, this.fatalError)
       return
     }
     let key: Buffer | null
@@ -234,14 +234,14 @@ export class Producer extends EventEmitter<ProducerEvents> {
       value = toBytes(record.value, 'value')
       headers = toRecordHeaders(record.headers)
     } catch (err) {
-      target.failed(index, err instanceof KafkaError ? err : new ConfigError(String(err)))
+      this.rejectEarly(record, target, index, err instanceof KafkaError ? err : new ConfigError(String(err)))
       return
     }
     const size = estimateRecordSize(key, value, headers)
     const o = this.options
     if (size + RECORD_BATCH_OVERHEAD > o.maxRequestSize || size > o.bufferMemory) {
       const limit = size + RECORD_BATCH_OVERHEAD > o.maxRequestSize ? `maxRequestSize (${o.maxRequestSize} bytes)` : `bufferMemory (${o.bufferMemory} bytes)`
-      target.failed(index, new RecordTooLargeError(`record of about ${size} bytes for topic ${record.topic} is larger than ${limit}`, record.topic, size))
+      this.rejectEarly(record, target, index, new RecordTooLargeError(`record of about ${size} bytes for topic ${record.topic} is larger than ${limit}`, record.topic, size))
       return
     }
     const original = this.host.reporting ? record : null
@@ -406,6 +406,12 @@ export class Producer extends EventEmitter<ProducerEvents> {
     })
     if (keep.length === 0) this.topicWaiters.delete(topic)
     else this.topicWaiters.set(topic, keep)
+  }
+
+  /** Rejects a record `send` refused before buffering it; hooks and reports see it too. */
+  private rejectEarly(record: ProducerRecord, target: DeliveryTarget, index: number, err: KafkaError): void {
+    const valid = record !== null && typeof record === 'object'
+    this.failWaiting({ topic: valid ? String(record.topic) : '', partition: valid && typeof record.partition === 'number' ? record.partition : -1, key: null, value: null, headers: null, timestamp: -1, size: 0, target, index, original: valid && this.host.reporting ? record : null, deadline: 0 }, err)
   }
 
   private failWaiting(w: Waiting, err: KafkaError): void {

@@ -217,11 +217,16 @@ export class Sender {
         noResponse: acks === 0,
       })
       .then(
-        (res) => this.onResponse(batches, res as ProduceResponse | undefined),
-        (err: unknown) => this.onRequestError(batches, err),
+        (res) => {
+          this.stats.request(nodeId, performance.now() - started)
+          this.onResponse(batches, res as ProduceResponse | undefined)
+        },
+        (err: unknown) => {
+          this.stats.request(nodeId, performance.now() - started)
+          this.onRequestError(batches, err)
+        },
       )
       .finally(() => {
-        this.stats.request(nodeId, performance.now() - started)
         this.inFlightByNode.set(nodeId, (this.inFlightByNode.get(nodeId) ?? 1) - 1)
         this.inFlightRequests--
         this.run()
@@ -242,7 +247,7 @@ export class Sender {
           if (p.index !== b.partition) continue
           found = true
           if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
-            this.complete(b, p.baseOffset, p.logAppendTimeMs ?? -1)
+            this.complete(b, p.baseOffset, p.logAppendTimeMs !== undefined && p.logAppendTimeMs >= 0n ? Number(p.logAppendTimeMs) : -1)
           } else {
             this.onBatchError(b, responseError(p.errorCode, p.errorMessage ?? null, `${b.topic}-${b.partition}`), now)
           }

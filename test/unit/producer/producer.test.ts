@@ -1,0 +1,351 @@
+// The producer against a fake cluster: batching, backpressure, sequences, retries, flush, close.
+import t from 'tap'
+import type { ClientContext } from '../../../src/client-context.js'
+import { ClosedError, ConfigError } from '../../../src/errors.js'
+import { Log } from '../../../src/logger.js'
+import type { ResolvedKafkaOptions } from '../../../src/options.js'
+import type { Cluster, TopicMetadata } from '../../../src/pool/cluster.js'
+import { murmur2Partition } from '../../../src/producer/murmur2.js'
+import { DeliveryTimeoutError, Producer, RecordTooLargeError, type DeliveryReport, type ProducerOptions } from '../../../src/producer/producer.js'
+import { decodeRecordBatchesSync } from '../../../src/protocol/records/index.js'
+
+interface PartitionData { index: number; records: Buffer | null }
+interface ProduceReq { acks: number; timeoutMs: number; topicData: Array<{ name: string; partitionData: PartitionData[] }> }
+
+interface SentBatch { topic: string; partition: number; baseSequence: number; producerEpoch: number; count: number; values: string[] }
+
+/** A cluster of one broker (node 1) that appends batches to in-memory logs. */
+class FakeCluster {
+  readonly topics = new Map<string, TopicMetadata>()
+  readonly logs = new Map<string, string[]>()
+  readonly sent: SentBatch[] = []
+  produceRequests = 0
+  initProducerIdCalls: Array<{ producerId?: bigint; producerEpoch?: number }> = []
+  /** Error code to answer per partition, consumed one per batch. */
+  readonly errors: Array<{ topic: string; partition: number; code: number }> = []
+  /** While set, answers wait for release(). */
+  hold = false
+  private held: Array<() => void> = []
+  epoch = 0
+  private readonly sequences = new Map<string, { epoch: number; next: number }>()
+
+  addTopic(name: string, partitions: number): void {
+    this.topics.set(name, {
+      name,
+      topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+      isInternal: false,
+      errorCode: 0,
+      partitions: Array.from({ length: partitions }, (_, p) => ({ partition: p, leader: 1, leaderEpoch: 0, replicas: [1], isr: [1], offlineReplicas: [], errorCode: 0 })),
+    })
+  }
+
+  release(): void {
+    const h = this.held
+    this.held = []
+    for (const f of h) f()
+  }
+
+  topic(name: string): TopicMetadata | undefined {
+    return this.topics.get(name)
+  }
+
+  async metadata(names: readonly string[]): Promise<Map<string, TopicMetadata>> {
+    const out = new Map<string, TopicMetadata>()
+    for (const n of names) if (this.topics.has(n)) out.set(n, this.topics.get(n)!)
+    return out
+  }
+
+  invalidate(): void {}
+
+  async send(_target: unknown, api: { name: string }, build: (v: number) => unknown): Promise<unknown> {
+    if (api.name === 'InitProducerId') {
+      const req = build(5) as { producerId?: bigint; producerEpoch?: number }
+      this.initProducerIdCalls.push(req)
+      if (req.producerId !== undefined && req.producerId >= 0n) this.epoch++
+      return { throttleTimeMs: 0, errorCode: 0, producerId: 42n, producerEpoch: this.epoch }
+    }
+    const req = build(11) as ProduceReq
+    this.produceRequests++
+    if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve))
+    else await new Promise((resolve) => setImmediate(resolve))
+    const responses = req.topicData.map((td) => ({
+      name: td.name,
+      partitionResponses: td.partitionData.map((pd) => {
+        const batch = decodeRecordBatchesSync(pd.records, { topic: td.name, partition: pd.index })[0]
+        const i = this.errors.findIndex((e) => e.topic === td.name && e.partition === pd.index)
+        if (i >= 0) {
+          const code = this.errors[i].code
+          this.errors.splice(i, 1)
+          return { index: pd.index, errorCode: code, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }
+        }
+        const key = `${td.name}-${pd.index}`
+        if (batch.producerId >= 0n) {
+          // The broker's duplicate and gap checks (KIP-98).
+          const state = this.sequences.get(key) ?? { epoch: batch.producerEpoch, next: 0 }
+          if (batch.producerEpoch > state.epoch) {
+            state.epoch = batch.producerEpoch
+            state.next = 0
+          }
+          this.sequences.set(key, state)
+          if (batch.baseSequence < state.next) return { index: pd.index, errorCode: 46, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }
+          if (batch.baseSequence > state.next) return { index: pd.index, errorCode: 45, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }
+          state.next += batch.records.length
+        }
+        const values = batch.records.map((r) => r.value!.toString())
+        this.sent.push({ topic: td.name, partition: pd.index, baseSequence: batch.baseSequence, producerEpoch: batch.producerEpoch, count: batch.records.length, values })
+        const log = this.logs.get(key) ?? []
+        this.logs.set(key, log)
+        const base = BigInt(log.length)
+        log.push(...values)
+        return { index: pd.index, errorCode: 0, baseOffset: base, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null }
+      }),
+    }))
+    return { responses, throttleTimeMs: 0 }
+  }
+}
+
+function makeProducer(cluster: FakeCluster, options: ProducerOptions = {}): Producer {
+  const context: ClientContext = {
+    cluster: cluster as unknown as Cluster,
+    log: new Log({ debug() {}, info() {}, warn() {}, error() {} }),
+    options: { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5 } as ResolvedKafkaOptions,
+    track() {},
+    untrack() {},
+  }
+  return new Producer(context, options)
+}
+
+t.test('send resolves with offsets in send order; keys partition like Java', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('t', 8)
+  const p = makeProducer(c)
+  const metas = await Promise.all(Array.from({ length: 100 }, (_, i) => p.send({ topic: 't', key: `key-${i % 10}`, value: `v${i}` })))
+  for (let i = 0; i < 100; i++) {
+    t.equal(metas[i].partition, murmur2Partition(Buffer.from(`key-${i % 10}`), 8), `record ${i} on murmur2's partition`)
+  }
+  for (const [key, log] of c.logs) {
+    const partition = Number(key.split('-')[1])
+    const mine = metas.map((m, i) => ({ m, i })).filter((x) => x.m.partition === partition)
+    t.same(mine.map((x) => x.m.offset), mine.map((_, j) => BigInt(j)), `offsets of partition ${partition} count up`)
+    t.same(log, mine.map((x) => `v${x.i}`), `partition ${partition} holds its records in send order`)
+  }
+  t.equal(c.initProducerIdCalls.length, 1, 'one InitProducerId')
+  t.ok(c.sent.every((b) => b.baseSequence >= 0), 'idempotent batches carry sequences')
+  await p.close()
+})
+
+t.test('per-partition sequence numbers count records', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('s', 1)
+  const p = makeProducer(c, { batchSize: 200, lingerMs: 0 })
+  await Promise.all(Array.from({ length: 50 }, (_, i) => p.send({ topic: 's', value: `value-${i}` })))
+  let next = 0
+  for (const b of c.sent) {
+    t.equal(b.baseSequence, next)
+    next += b.count
+  }
+  t.equal(next, 50)
+  await p.close()
+})
+
+t.test('explicit partition, partitioner option and partitionFor', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('p', 4)
+  const p = makeProducer(c, { partitioner: ({ partitionCount }) => partitionCount - 1 })
+  t.equal((await p.send({ topic: 'p', value: 'a', partition: 2 })).partition, 2)
+  t.equal((await p.send({ topic: 'p', key: 'x', value: 'b' })).partition, 3)
+  t.equal(await p.partitionFor('p', 'anything'), 3)
+  await p.close()
+  const q = makeProducer(c, { partitioner: 'murmur2' })
+  t.equal(await q.partitionFor('p', 'k'), murmur2Partition(Buffer.from('k'), 4))
+  await q.close()
+})
+
+t.test('backpressure: buffered bytes stay within bufferMemory, sends wait, then all resolve', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('b', 2)
+  const p = makeProducer(c, { bufferMemory: 4096, lingerMs: 0, batchSize: 1024 })
+  c.hold = true
+  let settled = 0
+  const all = Array.from({ length: 200 }, (_, i) => p.send({ topic: 'b', key: String(i % 2), value: 'x'.repeat(50) }).then((m) => {
+    settled++
+    return m
+  }))
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const s = p.stats()
+  t.ok(s.bufferedBytes <= 4096, `buffered ${s.bufferedBytes} <= 4096`)
+  t.equal(s.queueLength, 200, 'every record is counted as queued')
+  t.equal(settled, 0)
+  let maxBuffered = 0
+  while (settled < 200) {
+    c.release()
+    maxBuffered = Math.max(maxBuffered, p.stats().bufferedBytes)
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  t.ok(maxBuffered <= 4096)
+  const metas = await Promise.all(all)
+  t.equal(new Set(metas.map((m) => `${m.partition}:${m.offset}`)).size, 200, 'distinct offsets')
+  t.equal(p.stats().bufferedBytes, 0)
+  c.hold = false
+  await p.close()
+})
+
+t.test('a record over bufferMemory or maxRequestSize is rejected up front; others go', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('big', 1)
+  const p = makeProducer(c, { maxRequestSize: 2048 })
+  const big = p.send({ topic: 'big', value: Buffer.alloc(4000) })
+  const small = p.send({ topic: 'big', value: 'ok' })
+  await t.rejects(big, RecordTooLargeError)
+  t.equal((await small).offset, 0n)
+  await p.close()
+})
+
+t.test('malformed records reject with ConfigError', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('m', 1)
+  const p = makeProducer(c)
+  await t.rejects(p.send({ topic: '', value: 'x' }), ConfigError)
+  await t.rejects(p.send({ topic: 'm', value: 42 as unknown as string }), ConfigError)
+  await t.rejects(p.send({ topic: 'm', value: 'x', partition: -1 }), ConfigError)
+  await t.rejects(p.send({ topic: 'm', value: 'x', timestamp: 1.5 }), ConfigError)
+  await p.close()
+})
+
+t.test('flush sends now and resolves after acknowledgement; a send during flush waits', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('f', 1)
+  const p = makeProducer(c, { lingerMs: 60000 })
+  let acked = false
+  const first = p.send({ topic: 'f', value: 'a' }).then(() => {
+    acked = true
+  })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.equal(c.produceRequests, 0, 'linger holds the batch')
+  c.hold = true
+  const flushed = p.flush()
+  const during = p.send({ topic: 'f', value: 'b' })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.equal(c.produceRequests, 1, 'flush sent the batch; the later record waits')
+  c.hold = false
+  c.release()
+  await flushed
+  t.ok(acked, 'flush resolved after the record was acknowledged')
+  await first
+  // The held record goes in after the flush and waits for linger again: flush it.
+  await p.flush()
+  t.equal((await during).offset, 1n)
+  await p.close()
+})
+
+t.test('close flushes, then sends reject with ClosedError', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('c', 1)
+  const p = makeProducer(c, { lingerMs: 60000 })
+  const a = p.send({ topic: 'c', value: 'a' })
+  await p.close()
+  t.equal((await a).offset, 0n)
+  await t.rejects(p.send({ topic: 'c', value: 'b' }), ClosedError)
+  await t.rejects(p.sendBatch([{ topic: 'c', value: 'b' }]), ClosedError)
+})
+
+t.test('retriable partition errors are retried with the same sequence, in order', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('r', 1)
+  const p = makeProducer(c, { lingerMs: 0, batchSize: 100, retryBackoffMs: 5, retryBackoffMaxMs: 10 })
+  c.errors.push({ topic: 'r', partition: 0, code: 6 }) // NOT_LEADER_OR_FOLLOWER
+  const metas = await Promise.all(Array.from({ length: 20 }, (_, i) => p.send({ topic: 'r', value: `r${i}` })))
+  t.same(metas.map((m) => m.offset), metas.map((_, i) => BigInt(i)), 'offsets in send order')
+  t.same(c.logs.get('r-0'), Array.from({ length: 20 }, (_, i) => `r${i}`), 'log in send order')
+  t.ok(p.stats().retries >= 1)
+  let next = 0
+  for (const b of c.sent) {
+    t.equal(b.baseSequence, next, 'sequences contiguous in the log')
+    next += b.count
+  }
+  await p.close()
+})
+
+t.test('UNKNOWN_PRODUCER_ID bumps the epoch (KIP-360) and resends', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('u', 1)
+  const p = makeProducer(c, { lingerMs: 0, retryBackoffMs: 5, retryBackoffMaxMs: 10 })
+  await p.send({ topic: 'u', value: 'first' })
+  c.errors.push({ topic: 'u', partition: 0, code: 59 })
+  const m = await p.send({ topic: 'u', value: 'second' })
+  t.equal(m.offset, 1n)
+  t.equal(c.initProducerIdCalls.length, 2)
+  t.equal(c.initProducerIdCalls[1].producerId, 42n, 'the bump names the current producer id')
+  const last = c.sent[c.sent.length - 1]
+  t.equal(last.producerEpoch, 1)
+  t.equal(last.baseSequence, 0, 'sequences restart under the new epoch')
+  await p.close()
+})
+
+t.test('non-retriable errors reject with the partition named; a retriable one past deliveryTimeoutMs rejects with DeliveryTimeoutError', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('e', 1)
+  const p = makeProducer(c, { lingerMs: 0, acks: 1, deliveryTimeoutMs: 300, requestTimeoutMs: 200, retryBackoffMs: 20, retryBackoffMaxMs: 40 })
+  c.errors.push({ topic: 'e', partition: 0, code: 10 }) // MESSAGE_TOO_LARGE
+  await t.rejects(p.send({ topic: 'e', value: 'x' }), { code: 'MESSAGE_TOO_LARGE', message: /e-0/ })
+  for (let i = 0; i < 100; i++) c.errors.push({ topic: 'e', partition: 0, code: 7 }) // REQUEST_TIMED_OUT
+  await t.rejects(p.send({ topic: 'e', value: 'y' }), DeliveryTimeoutError)
+  t.ok(p.stats().errors >= 2)
+  c.errors.length = 0
+  await p.close()
+})
+
+t.test('a topic never known expires its records with DeliveryTimeoutError', async (t) => {
+  const c = new FakeCluster()
+  const p = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20 })
+  await t.rejects(p.send({ topic: 'nowhere', value: 'x' }), DeliveryTimeoutError)
+  await p.close()
+})
+
+t.test('acks 0 resolves with offset -1', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('z', 1)
+  const p = makeProducer(c, { acks: 0 })
+  const m = await p.send({ topic: 'z', value: 'x' })
+  t.equal(m.offset, -1n)
+  t.equal(c.initProducerIdCalls.length, 0, 'no producer id without idempotence')
+  await p.close()
+})
+
+t.test('delivery events, sampled, and onDeliveryError', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('d', 1)
+  const failures: string[] = []
+  const p = makeProducer(c, { deliveryReportSampling: 3, maxRequestSize: 2048, onDeliveryError: (r, e) => failures.push(`${String(r.value)}:${e.code}`) })
+  const reports: DeliveryReport[] = []
+  p.on('delivery', (r) => reports.push(r))
+  await p.sendBatch(Array.from({ length: 9 }, (_, i) => ({ topic: 'd', value: `v${i}` })))
+  t.equal(reports.length, 3, 'every third report')
+  t.equal(reports[0].record?.value, 'v2')
+  t.equal(reports[0].offset, 2n)
+  const too = p.send({ topic: 'd', value: Buffer.alloc(5000) })
+  await t.rejects(too, RecordTooLargeError)
+  t.same(failures, [`${Buffer.alloc(5000).toString()}:MESSAGE_TOO_LARGE`], 'onDeliveryError saw the rejected record')
+  t.equal(reports.length, 3, 'the failure was the 10th report: sampled out')
+  await p.close()
+})
+
+t.test('stats', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('st', 2)
+  const p = makeProducer(c, { statisticsIntervalMs: 20 })
+  const seen = new Promise((resolve) => p.once('stats', resolve))
+  await p.sendBatch(Array.from({ length: 10 }, (_, i) => ({ topic: 'st', key: String(i), value: 'v' })))
+  const s = p.stats()
+  t.equal(s.recordsSent, 10)
+  t.ok(s.batchesSent >= 1)
+  t.ok(s.bytesSent > 0)
+  t.equal(s.queueLength, 0)
+  t.equal(s.bufferedBytes, 0)
+  t.ok(s.brokers['1'].requests >= 1)
+  const keepAlive = setTimeout(() => {}, 2000) // the stats timer is unref'd
+  const emitted = (await seen) as { recordsSent: number }
+  clearTimeout(keepAlive)
+  t.equal(emitted.recordsSent, 10, 'the stats event carries the same counters')
+  await p.close()
+})
