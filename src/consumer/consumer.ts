@@ -1,0 +1,693 @@
+/**
+ * The consumer (docs/consumer.md): a group member (`topics` + `groupId`, classic group
+ * protocol) or a partition consumer (`assignments`). Three ways to consume: `poll()`, the async
+ * iterator (one {@link ConsumerBatch} per partition and Fetch response) and `run()`.
+ *
+ * Concurrency: fetches run in the background (fetcher.ts) into a bounded queue; records are
+ * handed out only here. Eager rebalances run inside poll/next (between batches, as the Java
+ * client runs them inside poll), so a batch in hand can still be committed; cooperative ones
+ * (KIP-429) run in the background while retained partitions keep delivering.
+ */
+import { EventEmitter } from 'node:events'
+import type { ClientContext, Closeable } from '../client-context.js'
+import { ClosedError, ConfigError, KafkaError } from '../errors.js'
+import type { Log } from '../logger.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
+import type { Cluster } from '../pool/cluster.js'
+import { StaleCommitError } from './consumer-errors.js'
+import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js'
+import type {
+  CommitOffset,
+  ConsumerBatch,
+  ConsumerEvent,
+  ConsumerRecord,
+  PartitionLag,
+  PartitionOffsets,
+  RebalanceEvent,
+  TopicPartition,
+  TopicPartitions,
+} from './consumer-record.js'
+import { Cursor, partitionKey } from './cursor.js'
+import { Fetcher, type FetchedPartition } from './fetcher.js'
+import type { TopicPartitionMap } from './group/consumer-protocol.js'
+import { GroupMembership } from './group/coordinator.js'
+import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from './offsets.js'
+import { positionCursors } from './start-offsets.js'
+import { Wakeup } from './wakeup.js'
+
+export type { ConsumerOptions } from './consumer-options.js'
+
+/** Handlers of {@link Consumer.run}: exactly one of eachMessage and eachBatch. */
+export interface RunOptions {
+  eachMessage?: (record: ConsumerRecord) => Promise<void> | void
+  eachBatch?: (batch: ConsumerBatch) => Promise<void> | void
+  /** Call `commit()` after each batch is handled. Default false. */
+  commitAfterBatch?: boolean
+}
+
+/** `poll()` also resolves with this once an `exitAtEnd` consumer reached the end. */
+export interface EndEvent {
+  type: 'end'
+}
+
+const STALE_CODES = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.FENCED_INSTANCE_ID])
+
+export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
+  private readonly options: ResolvedConsumerOptions
+  private readonly cluster: Cluster
+  private readonly log: Log
+  private readonly context: ClientContext
+  private readonly cursors = new Map<string, Cursor>()
+  private queue: FetchedPartition[] = []
+  private readonly wakeup = new Wakeup()
+  private readonly fetcher: Fetcher
+  private readonly group: GroupMembership | null
+  private readonly emitter = new EventEmitter()
+  private readonly events: RebalanceEvent[] = []
+  private readonly errors: KafkaError[] = []
+  private fatal: KafkaError | null = null
+  private starting: Promise<void> | null = null
+  private stopping: Promise<void> | null = null
+  private stopped = false
+  private joining: Promise<void> | null = null
+  private positioning: Promise<void> | null = null
+  private retryTimer: NodeJS.Timeout | null = null
+  private autoCommitTimer: NodeJS.Timeout | null = null
+  /** Partitions revoked or lost with records handed out and not committed. */
+  private staleProgress: TopicPartition[] = []
+  /** exitAtEnd: partitionKey → offset that counts as the end. */
+  private endOffsets: Map<string, bigint> | null = null
+
+  /** @throws ConfigError on invalid options. */
+  constructor(context: ClientContext, options: ConsumerOptions) {
+    this.options = resolveConsumerOptions(options)
+    this.context = context
+    this.cluster = context.cluster
+    this.log = context.log
+    const o = this.options
+    if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
+    this.fetcher = new Fetcher(this.cluster, o, context.options.requestTimeoutMs, {
+      cursors: () => this.cursors.values(),
+      deliver: (items) => this.deliver(items),
+      outOfRange: (c, err) => this.outOfRange(c, err),
+      fail: (c, err) => this.failPartition(c, err),
+    }, this.log)
+    this.group =
+      o.topics !== null && o.groupId !== null
+        ? new GroupMembership(
+            this.cluster,
+            {
+              groupId: o.groupId,
+              groupInstanceId: o.groupInstanceId,
+              topics: o.topics,
+              assignors: o.assignors,
+              sessionTimeoutMs: o.sessionTimeoutMs,
+              rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+              heartbeatIntervalMs: o.heartbeatIntervalMs,
+              requestTimeoutMs: context.options.requestTimeoutMs,
+            },
+            {
+              rejoinNeeded: () => this.wakeup.notify(),
+              lost: (reason) => this.lose(reason),
+              fatal: (err) => this.setFatal(err),
+            },
+            this.log,
+          )
+        : null
+    // A partition consumer owns its partitions from the start: pause/seek work before the first poll.
+    for (const a of o.assignments ?? []) {
+      const c = new Cursor(a.topic, a.partition)
+      const start = a.offset ?? (o.groupId !== null ? 'committed' : o.resetStrategy === 'none' ? 'latest' : o.resetStrategy)
+      if (typeof start === 'string') c.unposition(start)
+      else if (BigInt(start) >= 0n) c.seek(BigInt(start))
+      else c.unposition({ relative: -BigInt(start) })
+      this.cursors.set(c.key, c)
+    }
+    context.track(this)
+  }
+
+  /** Listens to `rebalance` events (every completed rebalance, whichever way you consume). */
+  on(event: 'rebalance', listener: (e: RebalanceEvent) => void): this {
+    this.emitter.on(event, listener)
+    return this
+  }
+
+  once(event: 'rebalance', listener: (e: RebalanceEvent) => void): this {
+    this.emitter.once(event, listener)
+    return this
+  }
+
+  off(event: 'rebalance', listener: (e: RebalanceEvent) => void): this {
+    this.emitter.off(event, listener)
+    return this
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  private start(): Promise<void> {
+    this.starting ??= this.doStart()
+    return this.starting
+  }
+
+  private async doStart(): Promise<void> {
+    const o = this.options
+    if (o.autoCommit && o.groupId !== null) {
+      const tick = (): void => {
+        this.autoCommitTimer = setTimeout(() => {
+          this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit failed')).finally(() => {
+            if (!this.stopped) tick()
+          })
+        }, o.autoCommitIntervalMs)
+      }
+      tick()
+    }
+    if (o.assignments === null) return
+    await this.cluster.metadata([...new Set(o.assignments.map((a) => a.topic))])
+    await this.resolvePositions()
+    if (o.exitAtEnd) {
+      const ends = await listOffsets(
+        this.cluster,
+        [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition, timestamp: LATEST_TIMESTAMP })),
+        o.isolationLevel === 'read_committed' ? 1 : 0,
+      )
+      this.endOffsets = new Map([...ends].map(([k, v]) => [k, v.offset]))
+    }
+    this.fetcher.tick()
+  }
+
+  /** Positions unpositioned cursors (single flight); failures are surfaced and retried later. */
+  private resolvePositions(): Promise<void> {
+    this.positioning ??= (async () => {
+      try {
+        const failed = await positionCursors(
+          { cluster: this.cluster, groupId: this.options.groupId, resetStrategy: this.options.resetStrategy, readCommitted: this.options.isolationLevel === 'read_committed' },
+          [...this.cursors.values()],
+        )
+        for (const [, err] of failed) this.surface(err)
+      } catch (err) {
+        this.surface(asKafkaError(err))
+        this.scheduleRetry()
+      } finally {
+        this.positioning = null
+      }
+      this.fetcher.tick()
+    })()
+    return this.positioning
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== null || this.stopped) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      if (!this.stopped) void this.resolvePositions()
+    }, this.cluster.retryOptions.maxRetryTimeMs)
+  }
+
+  /**
+   * Stops: leaves the group (LeaveGroup; static members stay until their session times out),
+   * stops heartbeats and fetches, drops buffered records. Commits nothing unless `autoCommit`.
+   * Idempotent; never throws.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop()
+    return this.stopping
+  }
+
+  /** Same as {@link stop} (what `kafka.disconnectAll()` calls). */
+  close(): Promise<void> {
+    return this.stop()
+  }
+
+  private async doStop(): Promise<void> {
+    if (this.autoCommitTimer !== null) clearTimeout(this.autoCommitTimer)
+    this.autoCommitTimer = null
+    if (this.options.autoCommit && this.options.groupId !== null && this.starting !== null && this.joining === null) {
+      await this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'final auto commit failed'))
+    }
+    this.stopped = true
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    this.wakeup.notify()
+    await this.fetcher.stop()
+    if (this.group !== null) await this.group.stop()
+    this.joining?.catch(() => {})
+    this.queue = []
+    this.context.untrack(this)
+  }
+
+  // ---- fetch host --------------------------------------------------------------------------
+
+  private deliver(items: FetchedPartition[]): void {
+    for (const item of items) this.queue.push(item)
+    this.wakeup.notify()
+  }
+
+  private outOfRange(c: Cursor, err: KafkaError): void {
+    if (this.options.resetStrategy === 'none') {
+      c.state = 'failed'
+      this.surface(err)
+      return
+    }
+    this.log.debug('consumer', { topic: c.topic, partition: c.partition, offset: String(c.fetchOffset) }, 'offset out of range; resetting')
+    this.purge(c)
+    c.unposition(this.options.resetStrategy)
+    void this.resolvePositions()
+  }
+
+  private failPartition(c: Cursor | null, err: KafkaError): void {
+    if (c !== null) c.state = 'failed'
+    this.surface(err)
+  }
+
+  private surface(err: KafkaError): void {
+    if (this.stopped) return
+    this.errors.push(err)
+    this.wakeup.notify()
+  }
+
+  private setFatal(err: KafkaError): void {
+    this.fatal ??= err
+    this.wakeup.notify()
+  }
+
+  private throwPending(): void {
+    if (this.fatal !== null) throw this.fatal
+    const err = this.errors.shift()
+    if (err !== undefined) throw err
+  }
+
+  // ---- group -------------------------------------------------------------------------------
+
+  /** Partitions lost with the generation (session expiry, fencing): dropped at once. */
+  private lose(reason: string): void {
+    this.log.warn({ groupId: this.options.groupId, reason }, 'group generation lost; dropping partitions')
+    for (const c of [...this.cursors.values()]) this.removeCursor(c)
+    this.wakeup.notify()
+  }
+
+  private removeCursor(c: Cursor): void {
+    if (c.state === 'ready' && c.position !== c.committed) this.staleProgress.push({ topic: c.topic, partition: c.partition })
+    this.purge(c)
+    c.version++
+    c.state = 'failed'
+    this.cursors.delete(c.key)
+  }
+
+  /** Drops queued data of a cursor and gives back its prefetch budget. */
+  private purge(c: Cursor): void {
+    if (this.queue.length === 0) return
+    const keep: FetchedPartition[] = []
+    for (const item of this.queue) {
+      if (item.cursor === c) this.fetcher.release(item.response)
+      else keep.push(item)
+    }
+    this.queue = keep
+  }
+
+  private owned(): TopicPartitionMap {
+    const m: TopicPartitionMap = new Map()
+    for (const c of this.cursors.values()) {
+      const list = m.get(c.topic)
+      if (list) list.push(c.partition)
+      else m.set(c.topic, [c.partition])
+    }
+    return m
+  }
+
+  /**
+   * Rejoins when needed: inline for the eager protocol (revoke all first), in the background
+   * for the cooperative one. Resolves once an inline rebalance finished.
+   */
+  private async maybeRebalance(): Promise<void> {
+    const g = this.group
+    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) {
+      if (g !== null && this.joining !== null && g.protocol === 'eager') await this.joining
+      return
+    }
+    this.joining = this.rebalance(g).finally(() => {
+      this.joining = null
+      this.wakeup.notify()
+    })
+    if (g.protocol === 'eager') await this.joining
+    else this.joining.catch(() => {})
+  }
+
+  private async rebalance(g: GroupMembership): Promise<void> {
+    try {
+      if (g.protocol === 'eager') {
+        if (this.options.autoCommit && this.cursors.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before rebalance failed'))
+        for (const c of [...this.cursors.values()]) this.removeCursor(c)
+      }
+      const before = this.owned()
+      const result = await g.join(before)
+      const revoked: TopicPartition[] = []
+      for (const c of [...this.cursors.values()]) {
+        if (!(result.assigned.get(c.topic)?.includes(c.partition) ?? false)) {
+          revoked.push({ topic: c.topic, partition: c.partition })
+          this.removeCursor(c)
+        }
+      }
+      for (const [topic, partitions] of result.assigned) {
+        for (const p of partitions) {
+          const key = partitionKey(topic, p)
+          if (this.cursors.has(key)) continue
+          const c = new Cursor(topic, p)
+          c.unposition('committed')
+          this.cursors.set(key, c)
+        }
+      }
+      if (this.stopped) return
+      await this.cluster.metadata([...result.assigned.keys()])
+      await this.resolvePositions()
+      if (this.stopped) return
+      const event: RebalanceEvent = {
+        type: 'rebalance',
+        assignment: this.positions(),
+        revoked,
+        generationId: result.generationId,
+        memberId: result.memberId,
+      }
+      this.events.push(event)
+      this.emitter.emit('rebalance', event)
+      this.fetcher.tick()
+      // KIP-429: what we gave up can now go to its new owner in a follow-up rebalance.
+      if (g.protocol === 'cooperative' && revoked.length > 0) g.requestRejoin('partitions revoked')
+    } catch (err) {
+      if (this.stopped || err instanceof ClosedError) return
+      this.setFatal(asKafkaError(err))
+    }
+  }
+
+  private positions(): PartitionOffsets {
+    const out: PartitionOffsets = {}
+    for (const c of this.cursors.values()) {
+      if (c.state !== 'ready') continue
+      ;(out[c.topic] ??= {})[c.partition] = c.position
+    }
+    return out
+  }
+
+  // ---- handing out -------------------------------------------------------------------------
+
+  /** The next queued item that may be handed out, removed from the queue; stale items are dropped. */
+  private takeItem(): FetchedPartition | null {
+    for (let i = 0; i < this.queue.length; i++) {
+      const item = this.queue[i]
+      const c = item.cursor
+      if (this.cursors.get(c.key) !== c || c.version !== item.version || c.state !== 'ready') {
+        this.queue.splice(i--, 1)
+        this.fetcher.release(item.response)
+        continue
+      }
+      if (c.paused) continue
+      if (item.records.length === item.next) {
+        // Nothing for the application (control records, aborted transactions): just move on.
+        this.queue.splice(i--, 1)
+        this.finishItem(item)
+        continue
+      }
+      return item
+    }
+    return null
+  }
+
+  private finishItem(item: FetchedPartition): void {
+    const c = item.cursor
+    c.position = item.nextOffset
+    if (item.lastEpoch >= 0) c.leaderEpoch = item.lastEpoch
+    this.fetcher.release(item.response)
+  }
+
+  private nextBatch(): ConsumerBatch | null {
+    const item = this.takeItem()
+    if (item === null) return null
+    this.queue.splice(this.queue.indexOf(item), 1)
+    const records = item.next === 0 ? item.records : item.records.slice(item.next)
+    this.finishItem(item)
+    return { topic: item.cursor.topic, partition: item.cursor.partition, records, highWatermark: item.highWatermark, lastStableOffset: item.lastStableOffset }
+  }
+
+  private nextRecords(max: number): ConsumerRecord[] {
+    const out: ConsumerRecord[] = []
+    while (out.length < max) {
+      const item = this.takeItem()
+      if (item === null) break
+      const n = Math.min(max - out.length, item.records.length - item.next)
+      for (let i = 0; i < n; i++) out.push(item.records[item.next + i])
+      item.next += n
+      if (item.next === item.records.length) {
+        this.queue.splice(this.queue.indexOf(item), 1)
+        this.finishItem(item)
+      } else {
+        const last = item.records[item.next - 1]
+        item.cursor.position = last.offset + 1n
+        item.cursor.leaderEpoch = last.leaderEpoch
+      }
+    }
+    return out
+  }
+
+  private atEnd(): boolean {
+    const ends = this.endOffsets
+    if (ends === null) return false
+    for (const c of this.cursors.values()) {
+      const end = ends.get(c.key)
+      if (c.state === 'failed') continue
+      if (end === undefined || c.state !== 'ready' || c.position < end) return false
+    }
+    return true
+  }
+
+  /**
+   * The next event: a rebalance (group consumers), records (at most `maxPollRecords`, from
+   * several partitions; `records: []` when `timeoutMs` passed or `signal` aborted first), or
+   * `{ type: 'end' }` once an `exitAtEnd` consumer read every partition to its end.
+   * @param timeoutMs longest wait in ms (default: wait until something happens)
+   * @throws ClosedError after stop(); the consumer's pending KafkaError (group errors keep
+   *   being thrown; partition errors such as OFFSET_OUT_OF_RANGE under resetStrategy 'none',
+   *   NO_OFFSET_FOR_PARTITION, CORRUPT_MESSAGE or TOPIC_AUTHORIZATION_FAILED once each)
+   */
+  async poll(timeoutMs = Infinity, options: { signal?: AbortSignal } = {}): Promise<ConsumerEvent | EndEvent> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (this.stopped) throw new ClosedError('the consumer is stopped')
+      this.throwPending()
+      await this.start()
+      await this.maybeRebalance()
+      this.throwPending()
+      const event = this.events.shift()
+      if (event !== undefined) return event
+      const records = this.nextRecords(this.options.maxPollRecords)
+      if (records.length > 0) return { type: 'records', records }
+      if (this.atEnd()) return { type: 'end' }
+      const left = deadline - Date.now()
+      if (left <= 0 || options.signal?.aborted === true) return { type: 'records', records: [] }
+      await this.wakeup.wait(left, options.signal)
+    }
+  }
+
+  /**
+   * Batches, one per partition and Fetch response, until stop() (or the end with exitAtEnd).
+   * Rebalances are handled inside and reported through `on('rebalance')`. Breaking out of the
+   * loop does not stop the consumer.
+   * @throws as {@link poll}
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<ConsumerBatch> {
+    for (;;) {
+      if (this.stopped) return
+      this.throwPending()
+      await this.start()
+      await this.maybeRebalance()
+      this.throwPending()
+      this.events.length = 0
+      const batch = this.nextBatch()
+      if (batch !== null) {
+        yield batch
+        continue
+      }
+      if (this.atEnd()) return
+      if (this.stopped) return
+      await this.wakeup.wait()
+    }
+  }
+
+  /**
+   * Runs handlers over every batch until stop() (or the end with exitAtEnd).
+   * @throws ConfigError unless exactly one handler is given; KafkaError code HANDLER_FAILED
+   *   (cause: the handler's error) when a handler throws: that batch is not committed
+   */
+  async run(options: RunOptions): Promise<void> {
+    if ((options.eachMessage === undefined) === (options.eachBatch === undefined)) {
+      throw new ConfigError('run() needs exactly one of eachMessage and eachBatch')
+    }
+    for await (const batch of this) {
+      try {
+        if (options.eachBatch !== undefined) await options.eachBatch(batch)
+        else {
+          const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
+          for (const r of batch.records) await each(r)
+        }
+      } catch (err) {
+        throw new KafkaError(`consumer handler failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'HANDLER_FAILED', cause: err })
+      }
+      if (options.commitAfterBatch === true) await this.commit()
+    }
+  }
+
+  // ---- commits -----------------------------------------------------------------------------
+
+  /**
+   * Commits offsets to the group (OffsetCommit with this member's generation and member id).
+   * Without arguments: the position (last handed-out offset + 1, with its leader epoch) of every
+   * partition with progress since the last commit. With `offsets`: exactly those.
+   * @throws ConfigError without a groupId; StaleCommitError when offsets are from before a
+   *   rebalance or of partitions no longer assigned (found locally, code STALE_GENERATION, or
+   *   by the coordinator: ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS,
+   *   FENCED_INSTANCE_ID); ResponseError for other partition errors; ClosedError after stop()
+   */
+  async commit(offsets?: readonly CommitOffset[]): Promise<void> {
+    if (this.options.groupId === null) throw new ConfigError('commit() needs a groupId')
+    if (this.stopped) throw new ClosedError('the consumer is stopped')
+    // A cooperative rejoin in flight: commit under the generation it brings.
+    if (this.joining !== null && this.group?.protocol === 'cooperative') await this.joining
+    await this.commitNow(offsets ?? null)
+  }
+
+  private async commitNow(offsets: readonly CommitOffset[] | null): Promise<void> {
+    const groupId = this.options.groupId as string
+    const stale = this.staleProgress
+    this.staleProgress = []
+    const list: OffsetToCommit[] = []
+    const commitCursors: [Cursor, bigint][] = []
+    if (offsets === null) {
+      for (const c of this.cursors.values()) {
+        if (c.state !== 'ready' || c.position === c.committed) continue
+        list.push({ topic: c.topic, partition: c.partition, offset: c.position, leaderEpoch: c.leaderEpoch, metadata: null })
+        commitCursors.push([c, c.position])
+      }
+    } else {
+      const missing: TopicPartition[] = []
+      for (const o of offsets) {
+        const c = this.cursors.get(partitionKey(o.topic, o.partition))
+        if (c === undefined && this.group !== null) missing.push({ topic: o.topic, partition: o.partition })
+        const offset = BigInt(o.offset)
+        list.push({ topic: o.topic, partition: o.partition, offset, leaderEpoch: o.leaderEpoch ?? c?.leaderEpoch ?? -1, metadata: o.metadata ?? null })
+        if (c !== undefined) commitCursors.push([c, offset])
+      }
+      if (missing.length > 0) {
+        throw new StaleCommitError(`not committed: ${missing.map((p) => `${p.topic}-${p.partition}`).join(', ')} no longer assigned to this member (rebalanced)`, 'STALE_GENERATION', missing)
+      }
+    }
+    if (list.length > 0) {
+      const identity = this.group !== null ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
+      const errors = await commitOffsets(this.cluster, groupId, identity, list)
+      if (errors.size > 0) {
+        const [key, code] = errors.entries().next().value as [string, number]
+        const failed = list.filter((o) => errors.has(partitionKey(o.topic, o.partition))).map((o) => ({ topic: o.topic, partition: o.partition }))
+        const err = responseError(code, null, `OffsetCommit ${key.replace('\u0000', '-')}`)
+        for (const [c, offset] of commitCursors) if (!errors.has(c.key)) c.committed = offset
+        if (STALE_CODES.has(code)) {
+          this.group?.requestRejoin(err.message)
+          throw new StaleCommitError(`offsets not committed: the group rebalanced (${err.message})`, err.code, failed, err)
+        }
+        throw err
+      }
+      for (const [c, offset] of commitCursors) c.committed = offset
+    }
+    if (stale.length > 0) {
+      throw new StaleCommitError(
+        `not committed: ${stale.map((p) => `${p.topic}-${p.partition}`).join(', ')} were revoked by a rebalance after records were handed out; their new owner reads them again`,
+        'STALE_GENERATION',
+        stale,
+      )
+    }
+  }
+
+  // ---- positions and flow control ----------------------------------------------------------
+
+  private cursorsOf(list: readonly TopicPartitions[]): Cursor[] {
+    const out: Cursor[] = []
+    for (const tp of list) {
+      for (const c of this.cursors.values()) {
+        if (c.topic === tp.topic && (tp.partitions === undefined || tp.partitions.includes(c.partition))) out.push(c)
+      }
+    }
+    return out
+  }
+
+  /** Stops handing out and fetching these assigned partitions (buffered records stay). */
+  pause(partitions: readonly TopicPartitions[]): void {
+    for (const c of this.cursorsOf(partitions)) c.paused = true
+  }
+
+  /** Resumes paused partitions. */
+  resume(partitions: readonly TopicPartitions[]): void {
+    for (const c of this.cursorsOf(partitions)) c.paused = false
+    this.fetcher.tick()
+    this.wakeup.notify()
+  }
+
+  /** Currently paused partitions. */
+  paused(): TopicPartition[] {
+    return [...this.cursors.values()].filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }))
+  }
+
+  /**
+   * Moves an assigned partition: the next record handed out is at `offset` (>= 0), `-n` records
+   * before the end, or the `'earliest'`/`'latest'` offset. Buffered records are dropped.
+   * @throws ConfigError when the partition is not assigned
+   */
+  seek(topic: string, partition: number, offset: bigint | number | 'earliest' | 'latest'): void {
+    const c = this.cursors.get(partitionKey(topic, partition))
+    if (c === undefined) throw new ConfigError(`seek: ${topic}-${partition} is not assigned to this consumer`)
+    this.purge(c)
+    if (typeof offset === 'string') c.unposition(offset)
+    else if (BigInt(offset) >= 0n) c.seek(BigInt(offset))
+    else c.unposition({ relative: -BigInt(offset) })
+    if (c.state === 'unpositioned') void this.resolvePositions()
+    this.fetcher.tick()
+    this.wakeup.notify()
+  }
+
+  /** The next offset to be handed out, or undefined when the partition is not assigned or not yet positioned. */
+  position(topic: string, partition: number): bigint | undefined {
+    const c = this.cursors.get(partitionKey(topic, partition))
+    return c !== undefined && c.state === 'ready' ? c.position : undefined
+  }
+
+  /** Lag per assigned partition from the latest Fetch response (high watermark − position). */
+  lag(): PartitionLag[] {
+    return [...this.cursors.values()].map((c) => ({
+      topic: c.topic,
+      partition: c.partition,
+      position: c.position,
+      highWatermark: c.highWatermark,
+      lag: c.highWatermark >= 0n && c.state === 'ready' && c.highWatermark > c.position ? c.highWatermark - c.position : 0n,
+    }))
+  }
+
+  /** The partitions assigned now. */
+  assignment(): TopicPartition[] {
+    return [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition }))
+  }
+
+  /** This member's id and generation (group consumers), else null. */
+  groupMember(): { memberId: string; generationId: number } | null {
+    return this.group === null ? null : { memberId: this.group.memberId, generationId: this.group.generationId }
+  }
+
+  /** Earliest and latest offsets of a partition (ListOffsets), e.g. to seek by hand. */
+  async offsets(topic: string, partition: number): Promise<{ earliest: bigint; latest: bigint }> {
+    const level = this.options.isolationLevel === 'read_committed' ? 1 : 0
+    const key = partitionKey(topic, partition)
+    const [e, l] = await Promise.all([
+      listOffsets(this.cluster, [{ topic, partition, timestamp: EARLIEST_TIMESTAMP }], level),
+      listOffsets(this.cluster, [{ topic, partition, timestamp: LATEST_TIMESTAMP }], level),
+    ])
+    return { earliest: e.get(key)?.offset ?? -1n, latest: l.get(key)?.offset ?? -1n }
+  }
+}
+
+function asKafkaError(err: unknown): KafkaError {
+  return err instanceof KafkaError ? err : new KafkaError(err instanceof Error ? err.message : String(err), { code: 'UNEXPECTED', cause: err })
+}

@@ -1,0 +1,310 @@
+/**
+ * The fetch loop: at most one Fetch in flight per broker, holding every fetchable cursor that
+ * broker leads, with a bounded number of responses buffered ahead of the application per broker
+ * (prefetch). Event driven: `tick()` runs after every response, hand-out, seek, resume and
+ * assignment change; nothing polls.
+ *
+ * Fetch sessions (KIP-227) are not used: every request is a full fetch (session id 0, epoch -1).
+ * From Fetch v13 topics are named by topic id (KIP-516), mapped through the metadata cache.
+ * Partition errors that mean "the leader moved or metadata is stale" refresh metadata and back
+ * the cursor off; the next tick routes it to the new leader.
+ */
+import { KafkaError } from '../errors.js'
+import type { Log } from '../logger.js'
+import { ZERO_UUID } from '../protocol/api.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
+import { Fetch } from '../protocol/messages/fetch.js'
+import { decodeRecordBatches } from '../protocol/records/index.js'
+import type { Cluster } from '../pool/cluster.js'
+import { backoffMs } from '../pool/retry.js'
+import type { ResolvedConsumerOptions } from './consumer-options.js'
+import type { ConsumerRecord } from './consumer-record.js'
+import { type Cursor, partitionKey } from './cursor.js'
+import { fetchedRecords } from './fetched-records.js'
+
+/** One Fetch response's data, counted against its broker's prefetch budget until handed out. */
+export interface BufferedResponse {
+  nodeId: number
+  /** Items of this response not yet handed out or dropped. */
+  pending: number
+}
+
+/** Records of one partition from one Fetch response, queued for the application. */
+export interface FetchedPartition {
+  cursor: Cursor
+  /** Cursor version when fetched: a different current version means the data is stale. */
+  version: number
+  records: ConsumerRecord[]
+  /** Index of the next record to hand out (poll may split an item). */
+  next: number
+  /** Position after this item is fully handed out. */
+  nextOffset: bigint
+  lastEpoch: number
+  highWatermark: bigint
+  lastStableOffset: bigint
+  response: BufferedResponse
+}
+
+/** What the fetcher needs from its consumer. */
+export interface FetcherHost {
+  /** Cursors of every assigned partition. */
+  cursors(): Iterable<Cursor>
+  /** Queues fetched data (in partition order); called with [] after a fetch that brought nothing new. */
+  deliver(items: FetchedPartition[]): void
+  /** OFFSET_OUT_OF_RANGE on a cursor. */
+  outOfRange(cursor: Cursor, err: KafkaError): void
+  /** A non-retriable error: of one partition (cursor given) or of the whole fetch. */
+  fail(cursor: Cursor | null, err: KafkaError): void
+}
+
+/** Partition errors after which the leader (or the topic id) must be looked up again. */
+const REROUTE = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+  ErrorCode.INCONSISTENT_TOPIC_ID,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.OFFSET_NOT_AVAILABLE,
+])
+
+export class Fetcher {
+  private readonly inFlight = new Map<number, Promise<void>>()
+  private readonly buffered = new Map<number, number>()
+  private readonly errorCounts = new Map<string, number>()
+  private readonly wantedTopics = new Set<string>()
+  private refreshing = false
+  private timer: NodeJS.Timeout | null = null
+  private timerAt = Infinity
+  private stopped = false
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: ResolvedConsumerOptions,
+    private readonly requestTimeoutMs: number,
+    private readonly host: FetcherHost,
+    private readonly log: Log,
+  ) {}
+
+  /** Called when an item of `response` is handed out or dropped. */
+  release(response: BufferedResponse): void {
+    if (--response.pending === 0) {
+      this.buffered.set(response.nodeId, (this.buffered.get(response.nodeId) ?? 1) - 1)
+      this.tick()
+    }
+  }
+
+  /** Starts every fetch that can start now. */
+  tick(): void {
+    if (this.stopped) return
+    const now = Date.now()
+    const byLeader = new Map<number, Cursor[]>()
+    let wakeAt = Infinity
+    for (const c of this.host.cursors()) {
+      if (c.state !== 'ready' || c.paused || c.inFlight) continue
+      if (c.backoffUntil > now) {
+        if (c.backoffUntil < wakeAt) wakeAt = c.backoffUntil
+        continue
+      }
+      const p = this.cluster.topic(c.topic)?.partitions[c.partition]
+      if (p === undefined || p.leader < 0) {
+        this.refresh(c.topic)
+        continue
+      }
+      const list = byLeader.get(p.leader)
+      if (list) list.push(c)
+      else byLeader.set(p.leader, [c])
+    }
+    for (const [nodeId, cursors] of byLeader) {
+      if (this.inFlight.has(nodeId)) continue
+      if ((this.buffered.get(nodeId) ?? 0) >= this.options.maxBufferedResponsesPerBroker) continue
+      const run = this.fetch(nodeId, cursors).finally(() => {
+        this.inFlight.delete(nodeId)
+        this.tick()
+      })
+      this.inFlight.set(nodeId, run)
+    }
+    if (wakeAt !== Infinity) this.wakeAt(wakeAt)
+  }
+
+  private wakeAt(at: number): void {
+    if (this.timer !== null && this.timerAt <= at) return
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.timerAt = Infinity
+      this.tick()
+    }, Math.max(1, at - Date.now()))
+  }
+
+  /** Refreshes metadata of `topic` (batched, one at a time), then ticks. */
+  private refresh(topic: string): void {
+    this.wantedTopics.add(topic)
+    if (this.refreshing || this.stopped) return
+    this.refreshing = true
+    const topics = [...this.wantedTopics]
+    this.wantedTopics.clear()
+    this.cluster
+      .metadata(topics, { force: true })
+      .catch((err: unknown) => this.log.debug('consumer', { topics, error: String(err) }, 'metadata refresh for fetch failed'))
+      .finally(() => {
+        this.refreshing = false
+        if (this.wantedTopics.size > 0) {
+          const next = [...this.wantedTopics][0]
+          this.wantedTopics.delete(next)
+          this.refresh(next)
+        } else {
+          this.wakeAt(Date.now() + this.cluster.retryOptions.initialRetryTimeMs)
+        }
+      })
+  }
+
+  private backoff(c: Cursor): void {
+    const n = this.errorCounts.get(c.key) ?? 0
+    this.errorCounts.set(c.key, n + 1)
+    c.backoffUntil = Date.now() + backoffMs(n, this.cluster.retryOptions)
+  }
+
+  private async fetch(nodeId: number, cursors: Cursor[]): Promise<void> {
+    const sent = new Map<string, { cursor: Cursor; version: number; offset: bigint }>()
+    const byTopic = new Map<string, Cursor[]>()
+    for (const c of cursors) {
+      c.inFlight = true
+      sent.set(c.key, { cursor: c, version: c.version, offset: c.fetchOffset })
+      const list = byTopic.get(c.topic)
+      if (list) list.push(c)
+      else byTopic.set(c.topic, [c])
+    }
+    const topicById = new Map<string, string>()
+    const o = this.options
+    try {
+      const broker = this.cluster.broker(nodeId)
+      const res = await broker.send(
+        Fetch,
+        (v) => ({
+          ...(v <= 14 ? { replicaId: -1 } : {}),
+          maxWaitMs: o.maxWaitMs,
+          minBytes: o.minBytes,
+          ...(v >= 3 ? { maxBytes: o.maxBytes } : {}),
+          ...(v >= 4 ? { isolationLevel: o.isolationLevel === 'read_committed' ? 1 : 0 } : {}),
+          ...(v >= 7 ? { sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [] } : {}),
+          topics: [...byTopic].map(([topic, list]) => {
+            const meta = this.cluster.topic(topic)
+            const topicId = meta?.topicId ?? ZERO_UUID
+            if (v >= 13) topicById.set(topicId, topic)
+            return {
+              ...(v >= 13 ? { topicId } : { topic }),
+              partitions: list.map((c) => ({
+                partition: c.partition,
+                ...(v >= 9 ? { currentLeaderEpoch: meta?.partitions[c.partition]?.leaderEpoch ?? -1 } : {}),
+                fetchOffset: c.fetchOffset,
+                ...(v >= 12 ? { lastFetchedEpoch: -1 } : {}),
+                ...(v >= 5 ? { logStartOffset: -1n } : {}),
+                partitionMaxBytes: o.maxPartitionBytes,
+              })),
+            }
+          }),
+          ...(v >= 11 ? { rackId: '' } : {}),
+        }),
+        { lane: 'fetch', timeoutMs: this.requestTimeoutMs + o.maxWaitMs },
+      )
+      if (this.stopped) return
+      if ((res.errorCode ?? 0) !== 0) {
+        const err = responseError(res.errorCode ?? 0, null, `Fetch from node ${nodeId}`)
+        if (!err.retriable && !err.refreshMetadata) throw err
+        for (const c of cursors) this.backoff(c)
+        for (const t of byTopic.keys()) this.refresh(t)
+        return
+      }
+      const response: BufferedResponse = { nodeId, pending: 0 }
+      const items: FetchedPartition[] = []
+      const readCommitted = o.isolationLevel === 'read_committed'
+      for (const t of res.responses) {
+        const topic = t.topic ?? topicById.get(t.topicId ?? ZERO_UUID) ?? this.cluster.topicName(t.topicId ?? ZERO_UUID)
+        if (topic === undefined) continue
+        for (const p of t.partitions) {
+          const s = sent.get(partitionKey(topic, p.partitionIndex))
+          if (s === undefined) continue
+          const c = s.cursor
+          if (c.version !== s.version) continue
+          if (p.errorCode !== 0) {
+            this.partitionError(c, p.errorCode)
+            continue
+          }
+          this.errorCounts.delete(c.key)
+          c.highWatermark = p.highWatermark
+          c.lastStableOffset = p.lastStableOffset ?? -1n
+          if ((p.logStartOffset ?? -1n) >= 0n) c.logStartOffset = p.logStartOffset ?? -1n
+          if (p.records === null || p.records.length === 0) continue
+          let batches
+          try {
+            batches = await decodeRecordBatches(p.records, { topic, partition: c.partition, checkCrc: o.checkCrcs })
+          } catch (err) {
+            if (c.version === s.version) this.host.fail(c, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
+            continue
+          }
+          if (this.stopped || c.version !== s.version) continue
+          const fetched = fetchedRecords(topic, c.partition, batches, s.offset, readCommitted, p.abortedTransactions)
+          if (fetched.nextOffset === s.offset) continue
+          c.fetchOffset = fetched.nextOffset
+          if (fetched.lastEpoch >= 0) c.fetchedEpoch = fetched.lastEpoch
+          response.pending++
+          items.push({
+            cursor: c,
+            version: s.version,
+            records: fetched.records,
+            next: 0,
+            nextOffset: fetched.nextOffset,
+            lastEpoch: fetched.lastEpoch,
+            highWatermark: p.highWatermark,
+            lastStableOffset: p.lastStableOffset ?? -1n,
+            response,
+          })
+        }
+      }
+      if (items.length > 0) this.buffered.set(nodeId, (this.buffered.get(nodeId) ?? 0) + 1)
+      // Delivered even when empty: high watermarks moved (lag, exitAtEnd).
+      this.host.deliver(items)
+    } catch (err) {
+      if (this.stopped) return
+      if (err instanceof KafkaError && (err.retriable || err.refreshMetadata)) {
+        this.log.debug('consumer', { node: nodeId, error: err.message }, 'fetch failed; retrying')
+        for (const c of cursors) this.backoff(c)
+        for (const t of byTopic.keys()) this.refresh(t)
+        return
+      }
+      this.host.fail(null, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'FETCH_FAILED', cause: err }))
+      for (const c of cursors) this.backoff(c)
+    } finally {
+      for (const c of cursors) c.inFlight = false
+    }
+  }
+
+  private partitionError(c: Cursor, code: number): void {
+    const err = responseError(code, null, `Fetch ${c.topic}-${c.partition}`)
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      this.host.outOfRange(c, err)
+      return
+    }
+    if (REROUTE.has(code) || err.retriable || err.refreshMetadata) {
+      this.log.debug('consumer', { topic: c.topic, partition: c.partition, error: err.message }, 'fetch partition error; rerouting')
+      this.cluster.invalidate(c.topic)
+      this.backoff(c)
+      this.refresh(c.topic)
+      return
+    }
+    this.host.fail(c, err)
+  }
+
+  /** Stops fetching; resolves when in-flight fetches settled. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    await Promise.allSettled([...this.inFlight.values()])
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Membership in a consumer group with the classic group protocol (protocol guide, "Group
+ * Membership API"; KIP-62, KIP-345 static membership, KIP-394 MEMBER_ID_REQUIRED, KIP-429
+ * cooperative rebalancing): FindCoordinator, JoinGroup, SyncGroup (the leader runs the
+ * assignor), Heartbeat in the background while stable, LeaveGroup on stop.
+ *
+ * This class does the group I/O only; what to do with partitions (revoke, resolve offsets,
+ * fetch) is the consumer's. `join(owned)` runs one JoinGroup+SyncGroup round trip, repeating
+ * it past the errors that call for a retry, and returns this member's assignment.
+ */
+import { ClosedError, KafkaError } from '../../errors.js'
+import type { Log } from '../../logger.js'
+import { ErrorCode, responseError } from '../../protocol/error-codes.js'
+import { Heartbeat } from '../../protocol/messages/heartbeat.js'
+import { JoinGroup, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
+import { LeaveGroup } from '../../protocol/messages/leave-group.js'
+import { SyncGroup } from '../../protocol/messages/sync-group.js'
+import type { Cluster } from '../../pool/cluster.js'
+import { backoffMs, sleep } from '../../pool/retry.js'
+import type { CommitIdentity } from '../offsets.js'
+import type { Assignor } from './assignors/index.js'
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitionMap } from './consumer-protocol.js'
+
+export interface GroupMembershipOptions {
+  groupId: string
+  groupInstanceId: string | null
+  topics: readonly string[]
+  assignors: readonly Assignor[]
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  heartbeatIntervalMs: number
+  requestTimeoutMs: number
+}
+
+export interface GroupEvents {
+  /** The coordinator started a rebalance (or this member must rejoin): call `join` soon. */
+  rejoinNeeded(reason: string): void
+  /** This member's generation is gone (session expired, fenced): its partitions are lost. */
+  lost(reason: string): void
+  /** A non-retriable group error (authorization, fenced static member...). */
+  fatal(err: KafkaError): void
+}
+
+export interface JoinResult {
+  generationId: number
+  memberId: string
+  /** Protocol (assignor) the coordinator chose. */
+  protocolName: string
+  /** This member's partitions in the new generation. */
+  assigned: TopicPartitionMap
+}
+
+/** Errors after which this member's generation is no longer valid. */
+const GENERATION_GONE = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_INSTANCE_ID])
+
+export class GroupMembership {
+  memberId = ''
+  generationId = -1
+  /** The rebalance protocol: cooperative only when every assignor is (as Java decides it). */
+  readonly protocol: 'eager' | 'cooperative'
+  private rejoin = true
+  private heartbeatTimer: NodeJS.Timeout | null = null
+  private heartbeatInFlight: Promise<void> | null = null
+  private stopped = false
+  private joining = false
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: GroupMembershipOptions,
+    private readonly events: GroupEvents,
+    private readonly log: Log,
+  ) {
+    this.protocol = options.assignors.every((a) => a.protocol === 'cooperative') ? 'cooperative' : 'eager'
+  }
+
+  /** Whether a rejoin was requested and not yet done. */
+  get rejoinNeeded(): boolean {
+    return this.rejoin && !this.stopped
+  }
+
+  requestRejoin(reason: string): void {
+    if (this.stopped || this.rejoin) return
+    this.rejoin = true
+    this.log.debug('consumer', { groupId: this.options.groupId, reason }, 'rejoin requested')
+    this.events.rejoinNeeded(reason)
+  }
+
+  /** Identity for OffsetCommit. */
+  identity(): CommitIdentity {
+    return { generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.options.groupInstanceId }
+  }
+
+  /**
+   * Joins (or rejoins) the group and returns the new assignment.
+   * @param owned partitions kept through the rebalance (cooperative protocol), else empty
+   * @throws ClosedError after stop(); ResponseError for fatal group errors
+   */
+  async join(owned: TopicPartitionMap): Promise<JoinResult> {
+    this.stopHeartbeat()
+    this.rejoin = false
+    this.joining = true
+    this.log.debug('consumer', { groupId: this.options.groupId, memberId: this.memberId, generationId: this.generationId }, 'joining group')
+    try {
+      return await this.joinRounds(owned)
+    } finally {
+      this.joining = false
+    }
+  }
+
+  private async joinRounds(owned: TopicPartitionMap): Promise<JoinResult> {
+    const o = this.options
+    for (let attempt = 0; ; attempt++) {
+      this.assertOpen()
+      let code = 0
+      try {
+        const coordinator = await this.cluster.coordinator('group', o.groupId)
+        this.assertOpen()
+        const protocols = o.assignors.map((a) => ({
+          name: a.name,
+          metadata: encodeSubscription({
+            topics: o.topics,
+            userData: a.userData?.({ topics: o.topics, generationId: this.generationId }) ?? null,
+            owned: this.protocol === 'cooperative' ? owned : new Map(),
+            generationId: this.generationId,
+          }),
+        }))
+        const join = await coordinator.send(
+          JoinGroup,
+          (v) => ({
+            groupId: o.groupId,
+            sessionTimeoutMs: o.sessionTimeoutMs,
+            ...(v >= 1 ? { rebalanceTimeoutMs: o.rebalanceTimeoutMs } : {}),
+            memberId: this.memberId,
+            ...(v >= 5 ? { groupInstanceId: o.groupInstanceId } : {}),
+            protocolType: 'consumer',
+            protocols,
+          }),
+          { lane: 'group', timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs + 5_000 },
+        )
+        this.assertOpen()
+        code = join.errorCode
+        if (code === ErrorCode.MEMBER_ID_REQUIRED) {
+          // KIP-394: the coordinator names us; join again with that id right away.
+          this.memberId = join.memberId
+          attempt = -1
+          continue
+        }
+        if (code === 0) {
+          this.memberId = join.memberId
+          this.generationId = join.generationId
+          const protocolName = join.protocolName ?? ''
+          const assignments = join.leader === join.memberId && join.skipAssignment !== true ? await this.assign(join, protocolName) : []
+          this.assertOpen()
+          const sync = await coordinator.send(
+            SyncGroup,
+            (v) => ({
+              groupId: o.groupId,
+              generationId: this.generationId,
+              memberId: this.memberId,
+              ...(v >= 3 ? { groupInstanceId: o.groupInstanceId } : {}),
+              ...(v >= 5 ? { protocolType: 'consumer', protocolName } : {}),
+              assignments,
+            }),
+            { lane: 'group', timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs },
+          )
+          this.assertOpen()
+          code = sync.errorCode
+          if (code === 0) {
+            const assigned = decodeAssignment(sync.assignment)
+            this.joining = false
+            this.startHeartbeat()
+            this.log.debug('consumer', { groupId: o.groupId, generationId: this.generationId, memberId: this.memberId }, 'joined group')
+            return { generationId: this.generationId, memberId: this.memberId, protocolName, assigned }
+          }
+        }
+      } catch (err) {
+        if (err instanceof ClosedError) throw err
+        if (!(err instanceof KafkaError) || !err.retriable) throw err
+        this.log.debug('consumer', { groupId: o.groupId, error: err.message }, 'join failed; retrying')
+        this.cluster.invalidateCoordinator('group', o.groupId)
+        await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryOptions))
+        continue
+      }
+      switch (code) {
+        case ErrorCode.UNKNOWN_MEMBER_ID:
+          this.memberId = ''
+          this.generationId = -1
+          break
+        case ErrorCode.ILLEGAL_GENERATION:
+          this.generationId = -1
+          break
+        case ErrorCode.NOT_COORDINATOR:
+        case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+          this.cluster.invalidateCoordinator('group', o.groupId)
+          break
+        case ErrorCode.REBALANCE_IN_PROGRESS:
+        case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+          break
+        default:
+          throw responseError(code, null, `group ${o.groupId}`)
+      }
+      if (code !== ErrorCode.REBALANCE_IN_PROGRESS) await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryOptions))
+    }
+  }
+
+  /** The leader's part: every member's subscription through the chosen assignor. */
+  private async assign(join: JoinGroupResponse, protocolName: string): Promise<{ memberId: string; assignment: Buffer }[]> {
+    const assignor = this.options.assignors.find((a) => a.name === protocolName)
+    if (assignor === undefined) {
+      throw new KafkaError(`the coordinator chose assignor ${JSON.stringify(protocolName)}, which this member does not have`, { code: 'INCONSISTENT_GROUP_PROTOCOL' })
+    }
+    const members = join.members.map((m) => decodeSubscription(m.memberId, m.groupInstanceId ?? null, m.metadata))
+    const topics = [...new Set(members.flatMap((m) => m.topics))]
+    const metadata = await this.cluster.metadata(topics, { force: true })
+    const partitionsPerTopic = new Map<string, number>()
+    for (const [name, t] of metadata) {
+      if (t.errorCode === 0 && t.partitions.length > 0) partitionsPerTopic.set(name, t.partitions.length)
+    }
+    const assignment = assignor.assign({ members, partitionsPerTopic })
+    this.log.debug('consumer', { groupId: this.options.groupId, assignor: assignor.name, members: members.length }, 'computed assignment')
+    return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(assignment.get(m.memberId) ?? new Map()) }))
+  }
+
+  private assertOpen(): void {
+    if (this.stopped) throw new ClosedError('the consumer is stopped')
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat()
+    if (this.stopped) return
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = null
+      this.heartbeatInFlight = this.heartbeat().finally(() => {
+        this.heartbeatInFlight = null
+      })
+    }, this.options.heartbeatIntervalMs)
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer !== null) clearTimeout(this.heartbeatTimer)
+    this.heartbeatTimer = null
+  }
+
+  private async heartbeat(): Promise<void> {
+    const o = this.options
+    const generationId = this.generationId
+    let code = 0
+    try {
+      const coordinator = await this.cluster.coordinator('group', o.groupId)
+      const res = await coordinator.send(
+        Heartbeat,
+        (v) => ({ groupId: o.groupId, generationId, memberId: this.memberId, ...(v >= 3 ? { groupInstanceId: o.groupInstanceId } : {}) }),
+        { lane: 'group' },
+      )
+      code = res.errorCode
+    } catch (err) {
+      if (this.stopped) return
+      this.log.debug('consumer', { groupId: o.groupId, error: String(err) }, 'heartbeat failed')
+      this.cluster.invalidateCoordinator('group', o.groupId)
+      if (err instanceof KafkaError && !err.retriable) {
+        this.events.fatal(err)
+        return
+      }
+      this.startHeartbeat()
+      return
+    }
+    // A join started meanwhile: this answer is about a generation being replaced.
+    if (this.stopped || this.joining || generationId !== this.generationId || this.heartbeatTimer !== null) return
+    if (code === 0) {
+      this.startHeartbeat()
+      return
+    }
+    if (code === ErrorCode.REBALANCE_IN_PROGRESS) {
+      // Keep heartbeating until we rejoin: the coordinator counts them as liveness meanwhile.
+      this.startHeartbeat()
+      this.requestRejoin('the coordinator is rebalancing the group')
+      return
+    }
+    if (GENERATION_GONE.has(code)) {
+      const err = responseError(code, null, `group ${o.groupId}`)
+      if (code === ErrorCode.FENCED_INSTANCE_ID) {
+        this.events.fatal(err)
+        return
+      }
+      if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = ''
+      this.generationId = -1
+      this.events.lost(err.message)
+      this.requestRejoin(err.message)
+      return
+    }
+    if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE) {
+      this.cluster.invalidateCoordinator('group', o.groupId)
+      this.startHeartbeat()
+      return
+    }
+    const err = responseError(code, null, `heartbeat of group ${o.groupId}`)
+    if (err.retriable) this.startHeartbeat()
+    else this.events.fatal(err)
+  }
+
+  /**
+   * Stops heartbeating and leaves the group (LeaveGroup, on the default lane so that it does
+   * not queue behind a pending JoinGroup). Static members (KIP-345) do not leave: their
+   * partitions wait for them until the session timeout. Never throws. Idempotent.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    this.stopHeartbeat()
+    await this.heartbeatInFlight
+    const o = this.options
+    if (this.memberId === '' || o.groupInstanceId !== null) return
+    try {
+      const coordinator = await this.cluster.coordinator('group', o.groupId)
+      const res = await coordinator.send(LeaveGroup, (v) =>
+        v >= 3 ? { groupId: o.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, ...(v >= 5 ? { reason: 'consumer stopped' } : {}) }] } : { groupId: o.groupId, memberId: this.memberId },
+      )
+      const code = res.errorCode !== 0 ? res.errorCode : (res.members?.[0]?.errorCode ?? 0)
+      if (code !== 0 && code !== ErrorCode.UNKNOWN_MEMBER_ID) this.log.warn({ groupId: o.groupId, error: responseError(code).message }, 'LeaveGroup failed')
+    } catch (err) {
+      this.log.warn({ groupId: o.groupId, error: String(err) }, 'LeaveGroup failed')
+    }
+    this.memberId = ''
+    this.generationId = -1
+  }
+}

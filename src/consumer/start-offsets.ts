@@ -1,0 +1,80 @@
+/**
+ * Positions for cursors that have none: the group's committed offset (OffsetFetch), else the
+ * reset strategy (Java's auto.offset.reset) through ListOffsets; and the partition consumer's
+ * relative starts ("n records before the end", clamped at the log start offset).
+ */
+import { KafkaError } from '../errors.js'
+import type { Cluster } from '../pool/cluster.js'
+import type { ResetStrategy } from './consumer-options.js'
+import type { Cursor } from './cursor.js'
+import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from './offsets.js'
+
+export interface StartOffsetsContext {
+  cluster: Cluster
+  groupId: string | null
+  resetStrategy: ResetStrategy
+  readCommitted: boolean
+}
+
+/** The error for a partition with no committed offset under resetStrategy 'none'. */
+export function noOffsetError(c: Cursor): KafkaError {
+  return new KafkaError(`no committed offset for ${c.topic}-${c.partition} and resetStrategy is 'none'`, { code: 'NO_OFFSET_FOR_PARTITION' })
+}
+
+/**
+ * Positions every unpositioned cursor in `cursors`. A cursor seeked meanwhile (its version
+ * changed) is left alone.
+ * @returns cursors that could not be positioned, with why (they stay unpositioned, or 'failed'
+ *   for NO_OFFSET_FOR_PARTITION)
+ * @throws KafkaError when a look-up fails as a whole (e.g. the coordinator is unreachable)
+ */
+export async function positionCursors(ctx: StartOffsetsContext, cursors: readonly Cursor[]): Promise<[Cursor, KafkaError][]> {
+  const todo = cursors.filter((c) => c.state === 'unpositioned').map((c) => ({ c, version: c.version }))
+  const failed: [Cursor, KafkaError][] = []
+  const committed = todo.filter((t) => t.c.reset === 'committed')
+  if (committed.length > 0) {
+    if (ctx.groupId === null) throw new KafkaError('a committed start needs a groupId', { code: 'INVALID_CONFIG' })
+    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted)
+    for (const t of committed) {
+      if (t.c.version !== t.version) continue
+      const o = found.get(t.c.key)
+      if (o !== undefined && o.offset >= 0n) {
+        t.c.seek(o.offset, o.leaderEpoch)
+        t.c.committed = o.offset
+      } else {
+        t.c.reset = ctx.resetStrategy
+      }
+    }
+  }
+  const queries: OffsetQuery[] = []
+  const pending: { c: Cursor; version: number }[] = []
+  for (const t of todo) {
+    if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
+    const reset = t.c.reset
+    if (reset === 'none') {
+      t.c.state = 'failed'
+      failed.push([t.c, noOffsetError(t.c)])
+      continue
+    }
+    if (reset === 'committed') continue
+    pending.push(t)
+    if (reset === 'earliest' || typeof reset === 'object') queries.push({ topic: t.c.topic, partition: t.c.partition, timestamp: EARLIEST_TIMESTAMP })
+    if (reset === 'latest' || typeof reset === 'object') queries.push({ topic: t.c.topic, partition: t.c.partition, timestamp: LATEST_TIMESTAMP })
+  }
+  if (queries.length === 0) return failed
+  const earliest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), ctx.readCommitted ? 1 : 0)
+  const latest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), ctx.readCommitted ? 1 : 0)
+  for (const t of pending) {
+    if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
+    const reset = t.c.reset
+    const start = earliest.get(t.c.key)
+    const end = latest.get(t.c.key)
+    if (reset === 'earliest' && start) t.c.seek(start.offset)
+    else if (reset === 'latest' && end) t.c.seek(end.offset)
+    else if (typeof reset === 'object' && start && end) {
+      const target = end.offset - reset.relative
+      t.c.seek(target < start.offset ? start.offset : target)
+    }
+  }
+  return failed
+}
