@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path'
 import { type ClusterFile, clusterFilePath, defaultClusterFilePath, tryReadClusterFile, writeClusterFile } from './kafka/cluster-file.js'
 import { clusterAnswers, startCluster, stopCluster } from './kafka/control.js'
 import { clusterUsers, defaultClusterDir, repoRoot } from './kafka/layout.js'
+import { isAlive } from './kafka/processes.js'
 
 const log = (line: string): void => console.error(line)
 const extraArgs = process.argv.slice(2)
@@ -38,6 +39,7 @@ function externalClusterFile (bootstrap: string): string {
     clientCertFile: process.env.KAFKA_CLIENT_CERT_FILE ?? null,
     clientKeyFile: process.env.KAFKA_CLIENT_KEY_FILE ?? null,
     users: clusterUsers,
+    ownerPid: null,
     pids: [],
     dataDirs: [],
     startCommand: [],
@@ -50,7 +52,11 @@ function externalClusterFile (bootstrap: string): string {
 let startedDir: string | undefined
 let stopping: Promise<unknown> | undefined
 
-/** Stops the cluster this run started and any cluster a test left behind under .kafka/. */
+/**
+ * Stops the cluster this run started, and any cluster a test file started under
+ * .kafka/cluster-* and left running when its process ended (no teardown: killed by a
+ * timeout, crashed). Clusters whose starting process still runs belong to someone else.
+ */
 function cleanUp (): Promise<unknown> {
   stopping ??= (async () => {
     if (startedDir !== undefined) await stopCluster(startedDir, { log })
@@ -58,6 +64,8 @@ function cleanUp (): Promise<unknown> {
     for (const entry of readdirSync(defaultClusterDir)) {
       if (!entry.startsWith('cluster-')) continue
       const dir = join(defaultClusterDir, entry)
+      const owner = tryReadClusterFile(clusterFilePath(dir))?.ownerPid
+      if (owner !== undefined && owner !== null && isAlive(owner)) continue
       if (await stopCluster(dir, { quiet: true, log, graceMs: 5000 })) log(`test: stopped a cluster a test left running in ${dir}`)
     }
   })().catch(err => log(`test: cleaning up failed: ${(err as Error).message}`))

@@ -56,6 +56,8 @@ const clusterFileSchema = z.object({
     /** ordinary user for ACL tests, valid for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 */
     alice: credentials
   }),
+  /** The process that started the cluster (a CLI start exits at once; a test file's lives on). */
+  ownerPid: z.number().int().nullable().default(null),
   /** Process id of node i+1 (null once killed). */
   pids: z.array(z.number().int().nullable()),
   /** log.dirs of node i+1 */

@@ -16,7 +16,8 @@ import {
 import { nodeAnswers } from './probe.js'
 import { findBrokers, isAlive, isBroker, signal, waitForExit } from './processes.js'
 import { serverProperties } from './server-properties.js'
-import { ensureTls } from './tls.js'
+import { ensureTls, tlsFiles } from './tls.js'
+import { withClusterLock } from './lock.js'
 
 export type { ClusterFile } from './cluster-file.js'
 
@@ -183,13 +184,19 @@ export async function clusterAnswers (cluster: ClusterFile): Promise<boolean> {
 export async function startCluster (options: StartClusterOptions = {}): Promise<ClusterFile> {
   const nodes = options.nodes ?? 1
   const basePort = options.basePort ?? 9092
-  const log = options.log ?? defaultLog
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`nodes must be 1..9, got ${nodes}`)
   const dir = options.dir !== undefined
     ? resolve(repoRoot, options.dir)
     : nodes === 1 && basePort === 9092
       ? defaultClusterDir
       : testClusterDir(nodes) + (basePort === 9092 ? '' : `-${basePort}`)
+  return withClusterLock(dir, () => startLocked(dir, options))
+}
+
+async function startLocked (dir: string, options: StartClusterOptions): Promise<ClusterFile> {
+  const nodes = options.nodes ?? 1
+  const basePort = options.basePort ?? 9092
+  const log = options.log ?? defaultLog
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`nodes must be 1..9, got ${nodes}`)
 
   const previous = tryReadClusterFile(clusterFilePath(dir))
   if (previous !== undefined && !previous.external) {
@@ -200,7 +207,7 @@ export async function startCluster (options: StartClusterOptions = {}): Promise<
     }
   }
   // Whatever ran here before (other shape, half dead, stale pids) goes.
-  await stopCluster(dir, { log, quiet: true })
+  await stopLocked(dir, { log, quiet: true })
 
   for (let nodeId = 1; nodeId <= nodes; nodeId++) {
     const ports = nodePorts(nodeId, nodes, basePort)
@@ -218,9 +225,9 @@ export async function startCluster (options: StartClusterOptions = {}): Promise<
   const log4jConfig = join(dir, 'log4j2.properties')
   copyFileSync(join(repoRoot, 'scripts', 'kafka', 'log4j2.properties'), log4jConfig)
 
-  const keep = options.keepData === true &&
-    Array.from({ length: nodes }, (_, i) => existsSync(join(nodeDir(dir, i + 1), 'data', 'meta.properties'))).every(Boolean)
-  if (options.keepData === true && !keep) log('kafka: no complete data to keep; formatting afresh')
+  const keep = options.keepData === true && Array.from({ length: nodes }, (_, i) => i + 1).every(nodeId =>
+    existsSync(join(nodeDir(dir, nodeId), 'data', 'meta.properties')) && sameVoters(dir, nodeId, nodes, basePort))
+  if (options.keepData === true && !keep) log('kafka: no data of a cluster of this shape to keep; formatting afresh')
   const clusterId = keep ? readClusterId(join(nodeDir(dir, 1), 'data')) : randomClusterId()
   const classpath = join(libs, '*')
 
@@ -242,6 +249,7 @@ export async function startCluster (options: StartClusterOptions = {}): Promise<
     clientCertFile: tls.clientCertFile,
     clientKeyFile: tls.clientKeyFile,
     users: clusterUsers,
+    ownerPid: process.pid,
     pids: [],
     dataDirs: [],
     startCommand: [],
@@ -305,12 +313,21 @@ export async function startCluster (options: StartClusterOptions = {}): Promise<
   try {
     await waitUntilAnswering(cluster, cluster.brokers.map(b => b.nodeId), startTimeoutMs)
   } catch (err) {
-    await stopCluster(cluster, { log, quiet: true, graceMs: 0 })
+    await stopLocked(dir, { log, quiet: true, graceMs: 0 })
     throw err
   }
   log(`kafka: ready: PLAINTEXT ${cluster.plaintext}, SASL_PLAINTEXT ${cluster.saslPlaintext}, ` +
     `SSL ${cluster.ssl}, SASL_SSL ${cluster.saslSsl}`)
   return cluster
+}
+
+/** True when node `nodeId`'s existing server.properties names the voters a new cluster of this shape would. */
+function sameVoters (dir: string, nodeId: number, nodes: number, basePort: number): boolean {
+  const file = propertiesFile(dir, nodeId)
+  if (!existsSync(file)) return false
+  const voters = (text: string): string | undefined => /^controller\.quorum\.voters=(.*)$/m.exec(text)?.[1]
+  const planned = serverProperties({ nodeId, nodes, basePort, dataDir: '', tls: tlsFiles('') })
+  return voters(readFileSync(file, 'utf8')) === voters(planned)
 }
 
 function readClusterId (dataDir: string): string {
@@ -337,8 +354,12 @@ export interface StopClusterOptions {
  * stops too. Removes cluster.json and pids.json. Resolves true when something ran.
  */
 export async function stopCluster (target?: ClusterTarget, options: StopClusterOptions = {}): Promise<boolean> {
-  const log = options.log ?? defaultLog
   const dir = targetDir(target)
+  return withClusterLock(dir, () => stopLocked(dir, options))
+}
+
+async function stopLocked (dir: string, options: StopClusterOptions): Promise<boolean> {
+  const log = options.log ?? defaultLog
   const cluster = tryReadClusterFile(clusterFilePath(dir))
   if (cluster?.external === true) {
     if (!options.quiet) log(`kafka: ${dir} describes an external cluster; not stopping it`)
@@ -366,7 +387,8 @@ export async function stopCluster (target?: ClusterTarget, options: StopClusterO
   }
   rmSync(clusterPidsFile(dir), { force: true })
   rmSync(clusterFilePath(dir), { force: true })
-  if (options.clean) rmSync(dir, { recursive: true, force: true })
+  // Retries: a waiter for the lock may recreate the folder meanwhile.
+  if (options.clean) rmSync(dir, { recursive: true, force: true, maxRetries: 5 })
   return running.length > 0
 }
 

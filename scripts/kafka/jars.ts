@@ -58,6 +58,11 @@ export async function ensureKafkaLibs (
     throw new Error(`mvn finished but ${partial} has no kafka_2.13-${version}.jar`)
   }
   writeFileSync(join(partial, markerName), jars.join('\n') + '\n')
+  // Another process (a parallel test file) may have finished first: keep its folder.
+  if (libsComplete(dir)) {
+    rmSync(partial, { recursive: true, force: true })
+    return dir
+  }
   rmSync(dir, { recursive: true, force: true })
   renameSync(partial, dir)
   // mvn may leave target/ next to the pom; it is not ours to keep.
