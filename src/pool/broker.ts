@@ -74,10 +74,9 @@ export class Broker {
    * Errors as {@link Connection.send}; broker error codes stay in the response.
    */
   async send<Req, Res>(api: ApiDefinition<Req, Res>, build: (version: number) => Req, options: BrokerRequestOptions = {}): Promise<Res> {
-    const conn = await this.pool(options.lane).lease()
-    if (!conn.ready) await conn.connect()
-    const version = conn.version(api as ApiDefinition<unknown, unknown>)
-    return conn.send(api, build(version), { ...options, version })
+    const pool = this.pool(options.lane)
+    const conn = pool.tryLease() ?? (await pool.lease())
+    return conn.request(api, build, options)
   }
 
   async close(): Promise<void> {

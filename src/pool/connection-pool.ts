@@ -41,11 +41,11 @@ export class ConnectionPool {
   }
 
   /**
-   * The least-loaded usable connection, opening one when all are busy. Connecting happens in
-   * `Connection.send`; a connection that failed is dropped here. Waits out the reconnect backoff
-   * after failures. Rejects with ClosedError-like ConnectionError once the pool is closed.
+   * The least-loaded usable connection, opening one when all are busy and the pool has room;
+   * synchronous so that concurrent callers see each other's requests. Returns null only while
+   * every connection has failed and the reconnect backoff has not passed.
    */
-  async lease(): Promise<Connection> {
+  tryLease(): Connection | null {
     if (this.closed) throw new ConnectionError(`pool for ${this.options.host}:${this.options.port} is closed`, 'CONNECTION_CLOSED')
     this.prune()
     let best: Connection | null = null
@@ -53,14 +53,7 @@ export class ConnectionPool {
       if (best === null || c.inFlight < best.inFlight) best = c
     }
     if (best !== null && (best.inFlight === 0 || this.connections.length >= this.maxConnections)) return best
-    const wait = this.nextAttemptAt - Date.now()
-    if (wait > 0) {
-      if (best !== null) return best
-      await sleep(wait)
-      if (this.closed) throw new ConnectionError(`pool for ${this.options.host}:${this.options.port} is closed`, 'CONNECTION_CLOSED')
-      this.prune()
-      if (this.connections.length > 0) return this.lease()
-    }
+    if (this.nextAttemptAt > Date.now()) return best
     const conn = new Connection(this.options)
     this.connections.push(conn)
     conn.connect().then(
@@ -75,6 +68,15 @@ export class ConnectionPool {
       },
     )
     return conn
+  }
+
+  /** {@link tryLease}, waiting out the reconnect backoff when needed. */
+  async lease(): Promise<Connection> {
+    for (;;) {
+      const conn = this.tryLease()
+      if (conn !== null) return conn
+      await sleep(Math.max(1, this.nextAttemptAt - Date.now()))
+    }
   }
 
   /** Connects one connection now (used to check reachability). */

@@ -329,6 +329,23 @@ export class Connection {
     return this.rawRequest(api as ApiDefinition<unknown, unknown>, version, msg, null, options) as Promise<Res>
   }
 
+  /**
+   * Like {@link send}, with the message built for the negotiated version by `build(version)`.
+   * Counts as in flight from the call on, also while the connection is still being opened.
+   */
+  async request<Req, Res>(api: ApiDefinition<Req, Res>, build: (version: number) => Req, options: SendOptions = {}): Promise<Res> {
+    if (this.state !== 'ready') {
+      this.awaitingConnect++
+      try {
+        await this.connect()
+      } finally {
+        this.awaitingConnect--
+      }
+    }
+    const version = this.version(api as ApiDefinition<unknown, unknown>)
+    return this.rawRequest(api as ApiDefinition<unknown, unknown>, version, build(version), null, options) as Promise<Res>
+  }
+
   private rawRequest<T = unknown>(
     api: ApiDefinition<unknown, unknown>,
     version: number,

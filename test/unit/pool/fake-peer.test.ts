@@ -1,7 +1,7 @@
 // A fake peer, because a real broker never sends garbage, a 2 GB length prefix or half a frame
 // on demand. It answers the first request (ApiVersions) in a faulty way; the connection must
 // fail with a KafkaError, no crash, no large allocation, no hang.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import net from 'node:net'
 import { Connection } from '../../../src/pool/connection.js'
 import { ConnectionError, KafkaError, KafkaProtocolError, RequestTimeoutError } from '../../../src/errors.js'
@@ -26,7 +26,7 @@ async function fakePeer(behaviour: Behaviour): Promise<{ port: number; close: ()
   }
 }
 
-async function connectTo(t: typeof import('tap').default, behaviour: Behaviour, requestTimeoutMs = 3000): Promise<unknown> {
+async function connectTo(t: Test, behaviour: Behaviour, requestTimeoutMs = 3000): Promise<unknown> {
   const peer = await fakePeer(behaviour)
   t.teardown(peer.close)
   const conn = new Connection({ host: '127.0.0.1', port: peer.port, requestTimeoutMs, maxResponseBytes: 1024 * 1024 })
