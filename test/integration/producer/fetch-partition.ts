@@ -5,7 +5,7 @@
 import type { Cluster } from '../../../src/pool/cluster.js'
 import { responseError } from '../../../src/protocol/error-codes.js'
 import { Fetch } from '../../../src/protocol/messages/fetch.js'
-import { decodeRecordBatchesSync, type DecodedBatch, type DecodedRecord } from '../../../src/protocol/records/index.js'
+import { decodeRecordBatches, type DecodedBatch, type DecodedRecord } from '../../../src/protocol/records/index.js'
 
 export interface FetchedRecord extends DecodedRecord {
   producerId: bigint
@@ -46,7 +46,7 @@ export async function fetchPartition(cluster: Cluster, topic: string, partition:
     if (p === undefined) throw new Error(`no Fetch answer for ${topic}-${partition}`)
     if (p.errorCode !== 0) throw responseError(p.errorCode, null, `${topic}-${partition}`)
     if (offset >= p.highWatermark) return out
-    const batches: DecodedBatch[] = decodeRecordBatchesSync(p.records ?? null, { topic, partition })
+    const batches: DecodedBatch[] = await decodeRecordBatches(p.records ?? null, { topic, partition })
     if (batches.length === 0) throw new Error(`empty Fetch at ${offset} below high watermark ${p.highWatermark}`)
     for (const b of batches) {
       if (b.isControl) {
