@@ -3,9 +3,11 @@
  * IncrementalAlterConfigs (KIP-339). Broker and broker-logger resources are sent to the broker
  * they name; the others together to any broker.
  */
+import type { Broker } from '../pool/broker.js'
+import { ErrorCode } from '../protocol/error-codes.js'
 import { DescribeConfigs } from '../protocol/messages/describe-configs.js'
 import { IncrementalAlterConfigs } from '../protocol/messages/incremental-alter-configs.js'
-import type { AdminContext } from './admin-context.js'
+import { type AdminContext, knownBroker } from './admin-context.js'
 import {
   alterConfigOpCode,
   type AlterConfigOp,
@@ -77,6 +79,11 @@ function byTarget<T>(items: readonly T[], target: (item: T) => number | 'any'): 
   return groups
 }
 
+/** 'any' stays 'any'; a broker id becomes its Broker, or null when the cluster has no such broker. */
+async function resolveTarget(ctx: AdminContext, target: number | 'any'): Promise<Broker | 'any' | null> {
+  return target === 'any' ? 'any' : knownBroker(ctx, target)
+}
+
 function resourceKey(typeCode: number, name: string): string {
   return `${typeCode}\u0000${name}`
 }
@@ -88,8 +95,13 @@ export async function describeConfigs(ctx: AdminContext, resources: readonly Con
   const groups = byTarget(resources, (r) => configTarget(r.type, r.name))
   await Promise.all(
     [...groups].map(async ([target, indexes]) => {
+      const broker = await resolveTarget(ctx, target)
+      if (broker === null) {
+        for (const i of indexes) results[i] = { type: resources[i].type, name: resources[i].name, ...itemError(ErrorCode.BROKER_NOT_AVAILABLE, `no broker ${target}`), configs: [] }
+        return
+      }
       const res = await cluster.withRetry(() =>
-        cluster.send(target, DescribeConfigs, (v) => ({
+        cluster.send(broker, DescribeConfigs, (v) => ({
           resources: indexes.map((i) => ({
             resourceType: configResourceTypeCode(resources[i].type),
             resourceName: resources[i].name,
@@ -156,8 +168,13 @@ export async function incrementalAlterConfigs(
   const groups = byTarget(resources, (r) => configTarget(r.type, r.name))
   await Promise.all(
     [...groups].map(async ([target, indexes]) => {
+      const broker = await resolveTarget(ctx, target)
+      if (broker === null) {
+        for (const i of indexes) results[i] = { type: resources[i].type, name: resources[i].name, ...itemError(ErrorCode.BROKER_NOT_AVAILABLE, `no broker ${target}`) }
+        return
+      }
       const res = await cluster.withRetry(() =>
-        cluster.send(target, IncrementalAlterConfigs, () => ({
+        cluster.send(broker, IncrementalAlterConfigs, () => ({
           resources: indexes.map((i) => ({
             resourceType: configResourceTypeCode(resources[i].type),
             resourceName: resources[i].name,

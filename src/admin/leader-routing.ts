@@ -42,8 +42,25 @@ export function byTopic<T extends TopicPartition>(items: readonly T[]): Map<stri
 }
 
 /**
+ * Splits items into waves without a repeated topic-partition: a broker answers a request that
+ * names a partition twice with an error for it, so repeats go in later requests.
+ */
+export function uniqueWaves<T extends TopicPartition>(items: readonly T[]): T[][] {
+  const waves: Array<{ seen: Set<string>; items: T[] }> = []
+  for (const it of items) {
+    const key = tpKey(it.topic, it.partition)
+    let w = waves.find((x) => !x.seen.has(key))
+    if (!w) waves.push((w = { seen: new Set(), items: [] }))
+    w.seen.add(key)
+    w.items.push(it)
+  }
+  return waves.map((w) => w.items)
+}
+
+/**
  * Sends `request(leader, items)` per leader and returns one result per item, in order.
- * `failed(item, error)` makes the result of an item with no leader. A topic the metadata says
+ * `failed(item, error)` makes the result of an item with no leader. A partition named more
+ * than once is asked again in a following request. A topic the metadata says
  * does not exist fails at once; broker-reported leadership errors are retried.
  */
 export async function perLeader<I extends TopicPartition, R extends ItemError>(
@@ -86,8 +103,10 @@ export async function perLeader<I extends TopicPartition, R extends ItemError>(
       })
       await Promise.all(
         [...byLeader].map(async ([leader, ks]) => {
-          const rs = await cluster.withRetry(() => request(cluster.broker(leader), ks.map((k) => pending[k])))
-          ks.forEach((k, j) => (out[k] = rs[j]))
+          for (const wave of uniqueWaves(ks.map((k) => ({ topic: pending[k].topic, partition: pending[k].partition, k })))) {
+            const rs = await cluster.withRetry(() => request(cluster.broker(leader), wave.map((w) => pending[w.k])))
+            wave.forEach((w, j) => (out[w.k] = rs[j]))
+          }
         }),
       )
       pending.forEach((item, k) => topicOf.set(out[k], item.topic))

@@ -42,3 +42,20 @@ export function newKafka(options: Partial<KafkaOptions> = {}): Kafka {
     ...options,
   })
 }
+
+/** A Kafka client on the SASL_PLAINTEXT listener authenticating with `sasl`. */
+export function newSaslKafka(sasl: NonNullable<KafkaOptions['sasl']>, options: Partial<KafkaOptions> = {}): Kafka {
+  const address = clusterFile().saslPlaintext
+  if (address === null) throw new Error('the cluster file names no SASL_PLAINTEXT listener')
+  return newKafka({ bootstrapServers: address, sasl, ...options })
+}
+
+/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000, intervalMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await check()) return
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}

@@ -1,0 +1,179 @@
+// The admin operations against a scripted cluster: per-version request fields, routing to
+// leaders, coordinators and named brokers, and per-item retries.
+import t from 'tap'
+import type { AdminContext } from '../../../src/admin/admin-context.js'
+import { describeConfigs } from '../../../src/admin/configs.js'
+import { describeGroups } from '../../../src/admin/groups.js'
+import { listOffsets } from '../../../src/admin/offsets.js'
+import { createTopics } from '../../../src/admin/topics.js'
+import type { Cluster, TopicMetadata } from '../../../src/pool/cluster.js'
+
+interface Sent {
+  target: unknown
+  api: string
+  request: Record<string, unknown>
+}
+
+function fakeCluster(version: number, answer: (s: Sent) => unknown, extra: Record<string, unknown> = {}): { ctx: AdminContext; sent: Sent[]; calls: string[] } {
+  const sent: Sent[] = []
+  const calls: string[] = []
+  const cluster = {
+    retryOptions: { retries: 3, initialRetryTimeMs: 1, maxRetryTimeMs: 2 },
+    withRetry: <T>(fn: (attempt: number) => Promise<T>) => fn(0),
+    invalidate: (topic?: string) => calls.push(`invalidate ${topic ?? '*'}`),
+    invalidateCoordinator: (_type: string, key: string) => calls.push(`invalidateCoordinator ${key}`),
+    broker: (id: number) => ({ nodeId: id }),
+    brokerList: () => [{ nodeId: 1 }, { nodeId: 2 }],
+    refreshAllTopics: async () => {
+      calls.push('refreshAllTopics')
+    },
+    send: async (target: unknown, api: { name: string }, build: (v: number) => Record<string, unknown>) => {
+      const s = { target, api: api.name, request: build(version) }
+      sent.push(s)
+      return answer(s)
+    },
+    ...extra,
+  }
+  return { ctx: { cluster: cluster as unknown as Cluster, timeoutMs: 1000, requestTimeoutMs: 500 }, sent, calls }
+}
+
+t.test('createTopics resends only the topics answered NOT_CONTROLLER', async (t) => {
+  let round = 0
+  const { ctx, sent, calls } = fakeCluster(7, (s) => {
+    round++
+    const topics = s.request.topics as Array<{ name: string }>
+    return {
+      topics: topics.map((x) => ({
+        name: x.name,
+        topicId: 'AAAAAAAAAAAAAAAAAAAAAQ',
+        errorCode: round === 1 && x.name === 'b' ? 41 : 0,
+        errorMessage: null,
+        numPartitions: 3,
+        replicationFactor: 1,
+        configs: [],
+      })),
+    }
+  })
+  const rs = await createTopics(ctx, [{ name: 'a', partitions: 3 }, { name: 'b' }], { validateOnly: false })
+  t.same(sent.map((s) => (s.request.topics as Array<{ name: string }>).map((x) => x.name)), [['a', 'b'], ['b']])
+  t.same(rs.map((r) => [r.name, r.errorCode]), [['a', 0], ['b', 0]])
+  t.equal(sent[0].request.validateOnly, false)
+  t.equal(sent[0].request.timeoutMs, 1000)
+  t.match(sent[0].request.topics, [{ numPartitions: 3, replicationFactor: -1, assignments: [], configs: [] }, { numPartitions: -1 }])
+  t.ok(calls.includes('invalidate *'), 'metadata refreshed before the retry')
+})
+
+t.test('CreateTopics v0 carries no validateOnly', async (t) => {
+  const { ctx, sent } = fakeCluster(0, () => ({ topics: [{ name: 'a', errorCode: 0 }] }))
+  const [r] = await createTopics(ctx, [{ name: 'a', partitions: 1, replicationFactor: 1 }])
+  t.notOk('validateOnly' in sent[0].request)
+  t.equal(r.numPartitions, -1, 'v0 does not report partitions')
+})
+
+t.test('listOffsets splits per leader and retries a partition whose leader moved', async (t) => {
+  let leaderOfP1 = 2
+  const meta = (): Map<string, TopicMetadata> =>
+    new Map([
+      [
+        't',
+        {
+          name: 't',
+          topicId: 'x',
+          isInternal: false,
+          errorCode: 0,
+          partitions: [
+            { partition: 0, leader: 1, leaderEpoch: 0, replicas: [1], isr: [1], offlineReplicas: [], errorCode: 0 },
+            { partition: 1, leader: leaderOfP1, leaderEpoch: 0, replicas: [2], isr: [2], offlineReplicas: [], errorCode: 0 },
+          ],
+        },
+      ],
+    ])
+  const { ctx, sent, calls } = fakeCluster(
+    9,
+    (s) => {
+      const node = (s.target as { nodeId: number }).nodeId
+      // Broker 2 is no longer the leader: the next metadata names broker 1.
+      if (node === 2) leaderOfP1 = 1
+      const topics = s.request.topics as Array<{ name: string; partitions: Array<{ partitionIndex: number; timestamp: bigint }> }>
+      return {
+        topics: topics.map((x) => ({
+          name: x.name,
+          partitions: x.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: node === 2 ? 6 : 0,
+            timestamp: -1n,
+            offset: BigInt(10 * (p.partitionIndex + 1)),
+            leaderEpoch: 0,
+          })),
+        })),
+      }
+    },
+    {
+      metadata: async () => meta(),
+    },
+  )
+  const rs = await listOffsets(ctx, [
+    { topic: 't', partition: 0, at: 'latest' },
+    { topic: 't', partition: 1, at: 'maxTimestamp' },
+    { topic: 't', partition: 7, at: 'earliest' },
+  ], { isolationLevel: 'read_committed' })
+  t.same(sent.map((s) => (s.target as { nodeId: number }).nodeId).slice(0, 2).sort(), [1, 2], 'one request per leader')
+  t.equal((sent[0].request as { isolationLevel: number }).isolationLevel, 1)
+  t.equal((sent[0].request as { replicaId: number }).replicaId, -1)
+  t.same(rs.map((r) => [r.partition, r.offset, r.errorName]), [[0, 10n, 'NONE'], [1, 20n, 'NONE'], [7, -1n, 'UNKNOWN_TOPIC_OR_PARTITION']])
+  t.ok(calls.includes('invalidate t'))
+  const last = sent[sent.length - 1]
+  t.same(last.target, { nodeId: 1 })
+  t.match(last.request.topics, [{ name: 't', partitions: [{ partitionIndex: 1, timestamp: -3n }] }])
+})
+
+t.test('describeGroups goes to each coordinator and retries NOT_COORDINATOR', async (t) => {
+  const coordinatorOf: Record<string, number> = { g1: 1, g2: 2 }
+  let firstG2 = true
+  const { ctx, sent, calls } = fakeCluster(
+    5,
+    (s) => {
+      const groups = s.request.groups as string[]
+      return {
+        groups: groups.map((g) => {
+          const moved = g === 'g2' && firstG2
+          if (g === 'g2') firstG2 = false
+          return { groupId: g, errorCode: moved ? 16 : 0, groupState: 'Empty', protocolType: '', protocolData: '', members: [] }
+        }),
+      }
+    },
+    { coordinator: async (_type: string, key: string) => ({ nodeId: coordinatorOf[key] }) },
+  )
+  const rs = await describeGroups(ctx, ['g1', 'g2'])
+  t.same(rs.map((r) => [r.groupId, r.errorCode, r.state]), [['g1', 0, 'Empty'], ['g2', 0, 'Empty']])
+  t.equal(sent.length, 3)
+  t.same(calls, ['invalidateCoordinator g2'])
+  t.equal(sent[0].request.includeAuthorizedOperations, false)
+})
+
+t.test('broker config resources go to that broker, topic ones to any broker', async (t) => {
+  const { ctx, sent } = fakeCluster(4, (s) => {
+    const resources = s.request.resources as Array<{ resourceType: number; resourceName: string }>
+    return {
+      results: resources.map((r) => ({
+        errorCode: 0,
+        errorMessage: null,
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+        configs: [{ name: 'k', value: 'v', readOnly: false, configSource: 4, isSensitive: false, synonyms: [], configType: 2, documentation: null }],
+      })),
+    }
+  })
+  const rs = await describeConfigs(ctx, [
+    { type: 'topic', name: 'a' },
+    { type: 'broker', name: '2' },
+    { type: 'topic', name: 'b', keys: ['k'] },
+    { type: 'brokerLogger', name: '9' },
+  ])
+  t.same(sent.map((s) => (s.target === 'any' ? 'any' : (s.target as { nodeId: number }).nodeId)).sort(), [2, 'any'])
+  const toAny = sent.find((s) => s.target === 'any')
+  t.match(toAny?.request.resources, [{ resourceType: 2, resourceName: 'a', configurationKeys: null }, { resourceType: 2, resourceName: 'b', configurationKeys: ['k'] }])
+  t.same(rs.map((r) => [r.type, r.name]), [['topic', 'a'], ['broker', '2'], ['topic', 'b'], ['brokerLogger', '9']])
+  t.equal(rs[3].errorName, 'BROKER_NOT_AVAILABLE', 'an unknown broker fails its resource only')
+  t.match(rs[1].configs[0], { source: 'staticBrokerConfig', isDefault: false, type: 'string' })
+})
