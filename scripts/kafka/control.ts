@@ -179,7 +179,7 @@ export async function clusterAnswers (cluster: ClusterFile): Promise<boolean> {
  * Starts a cluster of `nodes` combined broker+controller nodes and resolves once every
  * node answers Metadata listing all of them; writes <dir>/cluster.json and pids.json.
  * Fetches the jars with mvn on first use. Rejects (after killing what it started) when
- * a port is taken, a process exits during start, or the cluster does not answer in 90 s.
+ * a port is taken, a process exits during start, or a node does not answer in 120 s (KAFKATS_START_TIMEOUT_MS).
  */
 export async function startCluster (options: StartClusterOptions = {}): Promise<ClusterFile> {
   const nodes = options.nodes ?? 1
@@ -426,7 +426,7 @@ export async function killNode (
 /**
  * Starts node `nodeId` again with its existing data and resolves once it answers with
  * Metadata listing every node (so the other nodes must run too). Does nothing to a node
- * that already runs. Throws with the log tail when it exits or does not answer in 90 s.
+ * that already runs. Throws with the log tail when it exits or does not answer in 120 s.
  */
 export async function startNode (nodeId: number, target?: ClusterTarget): Promise<void> {
   const cluster = loadCluster(target)
