@@ -1,0 +1,132 @@
+// The broker under test: its address, its Kafka version, and the topics each run gets.
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { defaultClusterFilePath, readClusterFile } from '../../scripts/kafka/cluster-file.js'
+import { kafkaVersion } from '../../scripts/kafka/layout.js'
+import { exec } from './exec.js'
+import { peersDir } from './paths.js'
+
+export interface BrokerTarget {
+  /** PLAINTEXT bootstrap list, host:port,… */
+  bootstrap: string
+  /** Apache Kafka release of the broker (for the Java tools of the same version). */
+  version: string
+}
+
+/** KAFKA_BOOTSTRAP, else the cluster file (KAFKATS_CLUSTER_FILE, default .kafka/cluster.json). */
+export function brokerTarget (): BrokerTarget {
+  const file = process.env.KAFKATS_CLUSTER_FILE ?? defaultClusterFilePath()
+  const cluster = existsSync(file) ? readClusterFile(file) : undefined
+  const bootstrap = process.env.KAFKA_BOOTSTRAP ?? cluster?.plaintext
+  if (bootstrap === undefined) {
+    throw new Error(`no broker: ${file} does not exist and KAFKA_BOOTSTRAP is not set (start one: node --import tsx scripts/kafka/start.ts)`)
+  }
+  const version = cluster !== undefined && cluster.version !== 'external' ? cluster.version : kafkaVersion
+  return { bootstrap, version }
+}
+
+/** Resolves when the first bootstrap address accepts a TCP connection within 3 s. */
+export function probe (bootstrap: string): Promise<void> {
+  const first = bootstrap.split(',')[0].trim()
+  const i = first.lastIndexOf(':')
+  const host = first.slice(0, i)
+  const port = Number(first.slice(i + 1))
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: 3000 })
+    socket.once('connect', () => { socket.destroy(); resolve() })
+    socket.once('timeout', () => { socket.destroy(); reject(new Error(`broker ${first} did not answer in 3 s`)) })
+    socket.once('error', err => reject(new Error(`broker ${first} is not reachable (${err.message}); start one: node --import tsx scripts/kafka/start.ts`)))
+  })
+}
+
+/** A topic or group name no other run uses. */
+export function uniqueName (prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
+}
+
+interface KafkaJsAdmin {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  createTopics(o: { topics: Array<{ topic: string, numPartitions: number, replicationFactor: number }>, waitForLeaders: boolean }): Promise<boolean>
+  deleteTopics(o: { topics: string[] }): Promise<void>
+  fetchTopicOffsets(topic: string): Promise<Array<{ partition: number, high: string }>>
+}
+
+interface KafkaJsModule {
+  Kafka: new (o: { clientId: string, brokers: string[], logLevel: number }) => { admin(): KafkaJsAdmin }
+}
+
+/**
+ * Topic administration through the KafkaJS admin client from bench/peers (installed
+ * before this is used): it works whatever state kafkats' own admin is in.
+ */
+export class Topics {
+  private admin: KafkaJsAdmin | undefined
+
+  constructor (private readonly bootstrap: string) {}
+
+  private async client (): Promise<KafkaJsAdmin> {
+    if (this.admin !== undefined) return this.admin
+    const require = createRequire(join(peersDir, 'package.json'))
+    const kafkajs = require('kafkajs') as KafkaJsModule
+    const admin = new kafkajs.Kafka({ clientId: 'bench-admin', brokers: this.bootstrap.split(','), logLevel: 0 }).admin()
+    await admin.connect()
+    this.admin = admin
+    return admin
+  }
+
+  /** Creates `topic` with `partitions` partitions (replication factor 1) and waits for leaders. */
+  async create (topic: string, partitions: number): Promise<void> {
+    const admin = await this.client()
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
+    // Leaders are known to the controller before every partition answers: wait until the
+    // high watermarks can be read, so the client's first request finds a ready topic.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.fetchTopicOffsets(topic)
+        return
+      } catch (err) {
+        if (attempt >= 20) throw err
+        await new Promise(resolve => setTimeout(resolve, 250))
+      }
+    }
+  }
+
+  async delete (topic: string): Promise<void> {
+    const admin = await this.client()
+    await admin.deleteTopics({ topics: [topic] })
+  }
+
+  /** Sum of the partitions' high watermarks. */
+  async records (topic: string): Promise<number> {
+    const admin = await this.client()
+    const offsets = await admin.fetchTopicOffsets(topic)
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0)
+  }
+
+  async close (): Promise<void> {
+    await this.admin?.disconnect()
+    this.admin = undefined
+  }
+}
+
+/**
+ * Fills `topic` for the consume scenario: `perPartition` records with key `key` and value
+ * `value` in each partition, written by kcat (librdkafka), then checks the total.
+ */
+export async function preProduce (topics: Topics, bootstrap: string, topic: string, partitions: number,
+  perPartition: number, key: string, value: string): Promise<void> {
+  const lines = `${key}\t${value}\n`.repeat(perPartition)
+  for (let p = 0; p < partitions; p++) {
+    await exec('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', String(p), '-K', '\t',
+      '-X', 'linger.ms=5', '-X', 'batch.size=1048576', '-X', 'acks=1', '-X', 'queue.buffering.max.messages=2000000'],
+    { input: lines, timeoutMs: 120_000 })
+  }
+  const total = await topics.records(topic)
+  if (total !== partitions * perPartition) {
+    throw new Error(`pre-produce wrote ${total} records to ${topic}, expected ${partitions * perPartition}`)
+  }
+}

@@ -1,0 +1,93 @@
+// The terminal table and the Markdown report of a comparison run.
+import type { ClientSummary, ScenarioSummary } from './summary.js'
+
+export interface RunMeta {
+  date: string
+  reps: number
+  broker: string
+  kafkaVersion: string
+  node: string
+  cpus: number
+  cpuModel: string
+  memoryGiB: number
+  loadAverage: number[]
+  clients: Array<{ name: string, label: string }>
+}
+
+const fmtInt = (n: number): string => Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'
+const fmt = (n: number, digits = 1): string => Number.isFinite(n) ? n.toFixed(digits) : '–'
+const fmtRatio = (n: number): string => Number.isFinite(n) ? `${n.toFixed(2)}×` : '–'
+const mib = (n: number): string => Number.isFinite(n) ? (n / 1048576).toFixed(0) : '–'
+
+function withSpread (median: string, min: string, max: string): string {
+  return median === '–' ? '–' : `${median} (${min}–${max})`
+}
+
+function status (c: ClientSummary): string {
+  const parts: string[] = []
+  if (c.failed > 0) parts.push(`FAILED ${c.failed}/${c.ok + c.failed}: ${c.errors.join('; ')}`)
+  parts.push(...c.notes)
+  return parts.join('; ')
+}
+
+/** Header and rows of one scenario's table. */
+export function tableRows (s: ScenarioSummary): string[][] {
+  if (s.kind === 'latency') {
+    const head = ['client', 'p50 ms', 'p99 ms', 'p99.9 ms', 'records', 'CPU s/1M', 'peak RSS MiB', 'p99 vs kafkats', 'notes']
+    return [head, ...s.clients.map(c => [
+      c.client,
+      withSpread(fmt(c.p50.median), fmt(c.p50.min), fmt(c.p50.max)),
+      withSpread(fmt(c.p99.median), fmt(c.p99.min), fmt(c.p99.max)),
+      withSpread(fmt(c.p999.median), fmt(c.p999.min), fmt(c.p999.max)),
+      fmtInt(c.runs.find(r => r.ok)?.records ?? NaN),
+      fmt(c.cpuPerMillion.median, 2),
+      mib(c.peakRssBytes.median),
+      fmtRatio(c.ratio),
+      status(c)
+    ])]
+  }
+  const head = ['client', 'records/s median (min–max)', 'MB/s', 'CPU s/1M records', 'peak RSS MiB', 'vs kafkats', 'notes']
+  return [head, ...s.clients.map(c => [
+    c.client,
+    withSpread(fmtInt(c.recordsPerSec.median), fmtInt(c.recordsPerSec.min), fmtInt(c.recordsPerSec.max)),
+    fmt(c.mbPerSec.median, 2),
+    fmt(c.cpuPerMillion.median, 2),
+    mib(c.peakRssBytes.median),
+    fmtRatio(c.ratio),
+    status(c)
+  ])]
+}
+
+/** A fixed-width text table for the terminal. */
+export function terminalTable (s: ScenarioSummary): string {
+  const rows = tableRows(s)
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)))
+  const line = (r: string[]): string => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()
+  return [`${s.name}: ${s.summary}`, line(rows[0]), widths.map(w => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+}
+
+function markdownTable (rows: string[][]): string {
+  const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  return [
+    `| ${rows[0].map(esc).join(' | ')} |`,
+    `| ${rows[0].map(() => '---').join(' | ')} |`,
+    ...rows.slice(1).map(r => `| ${r.map(esc).join(' | ')} |`)
+  ].join('\n')
+}
+
+/** bench/results/latest.md: setup, one table per scenario, the chart. */
+export function markdownReport (meta: RunMeta, scenarios: ScenarioSummary[], chartFile: string): string {
+  const out: string[] = []
+  out.push('# kafkats benchmark: latest run', '')
+  out.push(`Written by \`npm run bench\` (bench/run.ts) on ${meta.date}. How to read it: bench/README.md.`, '')
+  out.push('**Noise warning:** this machine has', `${meta.cpus} cores (${meta.cpuModel}), ${meta.memoryGiB} GiB of memory, and runs the broker, the client and, while this run was made, other engineers' test suites at the same time; load average at the start was ${meta.loadAverage.map(l => l.toFixed(2)).join(', ')}. Treat differences under ~20% as noise; the min–max spread shows how much the ${meta.reps} repetitions moved.`, '')
+  out.push(`Broker: Apache Kafka ${meta.kafkaVersion} at ${meta.broker} (one node, replication factor 1). Every client ran in its own process under ${meta.node}, except the Java client (OpenJDK). Repetitions: ${meta.reps}, client order rotated each repetition.`, '')
+  out.push('Clients:', '')
+  for (const c of meta.clients) out.push(`- **${c.name}**: ${c.label}`)
+  out.push('', `![records/s by client and scenario](${chartFile})`, '')
+  for (const s of scenarios) {
+    out.push(`## ${s.name}`, '', s.summary, '', markdownTable(tableRows(s)), '')
+  }
+  out.push('CPU seconds and peak RSS are the operating system\'s numbers for the client\'s whole process (GNU time: user+system CPU, max RSS), start-up included (Node and tsx loading, JVM start). Records/s come from each client\'s own clock around the measured section (Java: the tool\'s own report; kcat: process wall time).', '')
+  return out.join('\n')
+}

@@ -1,0 +1,29 @@
+// @platformatic/kafka consumer: consume-1m (a group of one, from the earliest offset, no commits).
+import { benchConfig, fail, now, reportResult } from '../../scenarios/shared/child.mjs'
+import { consumerFor } from './common.mjs'
+
+async function main () {
+  const cfg = benchConfig()
+  const consumer = consumerFor(cfg)
+  const stream = await consumer.consume({ topics: [cfg.topic], mode: 'earliest' })
+  let count = 0
+  let bytes = 0
+  let start = 0
+  let end = 0
+  await new Promise((resolve, reject) => {
+    stream.on('error', reject)
+    stream.on('data', m => {
+      if (count === 0) start = now()
+      bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0)
+      if (++count === cfg.records) {
+        end = now()
+        resolve()
+      }
+    })
+  })
+  await stream.close()
+  await consumer.close(true)
+  reportResult({ records: count, bytes, elapsedMs: end - start })
+}
+
+main().catch(fail)
