@@ -548,15 +548,32 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   async commit(offsets?: readonly CommitOffset[]): Promise<void> {
     if (this.options.groupId === null) throw new ConfigError('commit() needs a groupId')
     if (this.stopped) throw new ClosedError('the consumer is stopped')
-    // A cooperative rejoin in flight: commit under the generation it brings.
-    if (this.joining !== null && this.group?.protocol === 'cooperative') await this.joining
-    await this.commitNow(offsets ?? null)
+    const stale = this.staleProgress
+    this.staleProgress = []
+    const generation = this.group?.generationId ?? -1
+    try {
+      await this.commitNow(offsets ?? null)
+    } catch (err) {
+      // A cooperative rejoin moved the group to a new generation while this commit was on its
+      // way: commit again under the generation it brings. Partitions revoked meanwhile then
+      // fail locally as STALE_GENERATION.
+      const g = this.group
+      if (!(err instanceof StaleCommitError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'ILLEGAL_GENERATION') && g?.protocol === 'cooperative')) throw err
+      if (this.joining !== null) await this.joining
+      if (g.generationId === generation || g.generationId < 0) throw err
+      await this.commitNow(offsets ?? null)
+    }
+    if (stale.length > 0) {
+      throw new StaleCommitError(
+        `not committed: ${stale.map((p) => `${p.topic}-${p.partition}`).join(', ')} were revoked by a rebalance after records were handed out; their new owner reads them again`,
+        'STALE_GENERATION',
+        stale,
+      )
+    }
   }
 
   private async commitNow(offsets: readonly CommitOffset[] | null): Promise<void> {
     const groupId = this.options.groupId as string
-    const stale = this.staleProgress
-    this.staleProgress = []
     const list: OffsetToCommit[] = []
     const commitCursors: [Cursor, bigint][] = []
     if (offsets === null) {
@@ -587,19 +604,12 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         const err = responseError(code, null, `OffsetCommit ${key.replace('\u0000', '-')}`)
         for (const [c, offset] of commitCursors) if (!errors.has(c.key)) c.committed = offset
         if (STALE_CODES.has(code)) {
-          this.group?.requestRejoin(err.message)
+          if (this.joining === null) this.group?.requestRejoin(err.message)
           throw new StaleCommitError(`offsets not committed: the group rebalanced (${err.message})`, err.code, failed, err)
         }
         throw err
       }
       for (const [c, offset] of commitCursors) c.committed = offset
-    }
-    if (stale.length > 0) {
-      throw new StaleCommitError(
-        `not committed: ${stale.map((p) => `${p.topic}-${p.partition}`).join(', ')} were revoked by a rebalance after records were handed out; their new owner reads them again`,
-        'STALE_GENERATION',
-        stale,
-      )
     }
   }
 

@@ -165,7 +165,7 @@ export async function fetchCommittedOffsets(
           v >= 8
             ? { groups: [{ groupId, topics, ...(v >= 9 ? { memberId: null, memberEpoch: -1 } : {}) }], requireStable }
             : { groupId, topics, ...(v >= 7 ? { requireStable } : {}) },
-        { lane: 'group' },
+        { lane: 'default' },
       )
       const group = res.groups?.[0]
       code = group ? group.errorCode : (res.errorCode ?? 0)
@@ -252,7 +252,8 @@ export async function commitOffsets(
             })),
           })),
         }),
-        { lane: 'group' },
+        // Not the group lane: a pending JoinGroup there would hold the commit back.
+        { lane: 'default' },
       )
       const errors = new Map<string, number>()
       let retry = 0

@@ -71,5 +71,8 @@ t.test('retained partitions deliver during the rebalance', async (t) => {
   t.ok(during.length > 0, 'records from retained partitions arrived while the rebalance was in progress')
   const revoked = a.rebalances.flatMap((e) => e.revoked)
   t.ok(revoked.length > 0, 'a gave up partitions (revoked, then assigned to b in a second round)')
-  for (const m of members) t.same(m.errors.filter((e) => (e as { code?: string }).code !== 'CLIENT_CLOSED'), [], `${m.name}: no errors`)
+  // A member may hold a batch of a partition revoked meanwhile: its commit then fails with
+  // STALE_GENERATION by design (the new owner reads those records again).
+  const unexpected = (m: Member): unknown[] => m.errors.filter((e) => !['CLIENT_CLOSED', 'STALE_GENERATION'].includes((e as { code?: string }).code ?? ''))
+  for (const m of members) t.same(unexpected(m), [], `${m.name}: no unexpected errors`)
 })
