@@ -1,6 +1,5 @@
-// The group is made through the protocol layer (JoinGroup + SyncGroup as the leader with a
-// ConsumerProtocolAssignment), as a classic consumer would, so this test does not depend on
-// the consumer being finished.
+// Groups made two ways: through the protocol layer (JoinGroup + SyncGroup as the leader with a
+// ConsumerProtocolAssignment, exact control over the member's bytes) and by the kafkats consumer.
 import t from 'tap'
 import type { Kafka } from '../../../src/client.js'
 import { encodeConsumerProtocolAssignment } from '../../../src/protocol/messages/consumer-protocol-assignment.js'
@@ -135,4 +134,30 @@ t.test('alterCommittedOffsets fails per partition while the group has members', 
   const [r] = await admin.alterCommittedOffsets(groupId, [{ topic, partition: 0, offset: 0 }])
   t.not(r.errorCode, 0)
   t.match(r.errorName, /UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION/)
+})
+
+t.test('a group made by the kafkats consumer is described with its decoded assignment, deleted once it left', async (t) => {
+  const topic = uniqueTopic('admin-groups-consumer')
+  const groupId = uniqueTopic('admin-group-consumer')
+  await admin.createTopics([{ name: topic, partitions: 3 }])
+  t.teardown(() => admin.deleteTopics([topic]))
+  const consumer = kafka.consumer({ groupId, topics: [topic] })
+  t.teardown(() => consumer.stop())
+  await waitFor('the consumer to be assigned', async () => {
+    await consumer.poll(200)
+    return consumer.assignment().length === 3
+  }, 30_000, 0)
+
+  const [g] = await admin.describeGroups([groupId])
+  t.equal(g.state, 'Stable')
+  t.equal(g.protocolType, 'consumer')
+  t.equal(g.members.length, 1)
+  t.same(g.members[0].subscription?.topics, [topic])
+  t.same(g.members[0].assignment?.partitions.flatMap((p) => p.partitions.map((n) => `${p.topic}-${n}`)).sort(), [0, 1, 2].map((n) => `${topic}-${n}`))
+  t.ok((await admin.listGroups()).some((x) => x.groupId === groupId))
+
+  await consumer.stop()
+  await waitFor('group to empty', async () => (await admin.describeGroups([groupId]))[0].state === 'Empty')
+  const [deleted] = await admin.deleteGroups([groupId])
+  t.equal(deleted.errorCode, 0, deleted.errorMessage ?? '')
 })
