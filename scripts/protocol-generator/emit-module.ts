@@ -256,10 +256,10 @@ export function indexSource(apis: ApiModule[], modules: string[]): string {
     slots.push(`  ${api === undefined ? 'undefined' : api.apiName},`)
   }
   const body = [
-    ...modules.map((m) => `export * from './${m.replace(/\.ts$/, '.js')}'`),
-    '',
-    ...byKey.map((a) => `import { ${a.apiName} } from './${a.file.replace(/\.ts$/, '.js')}'`),
     "import type { ApiDefinition } from '../api.js'",
+    ...byKey.map((a) => `import { ${a.apiName} } from './${a.file.replace(/\.ts$/, '.js')}'`),
+    '',
+    ...modules.map((m) => `export * from './${m.replace(/\.ts$/, '.js')}'`),
     '',
     '/** Every API definition, indexed by API key (`undefined` for keys no definition uses). */',
     'export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefined> = [',
@@ -271,7 +271,7 @@ export function indexSource(apis: ApiModule[], modules: string[]): string {
     ...byKey.map((a) => `  ${a.apiName},`),
     ']',
   ]
-  return [...header(['every JSON definition']), '', ...body, ''].join('\n').replace('from from every JSON definition', 'from every JSON definition')
+  return [...header(['every JSON definition']), ...body, ''].join('\n')
 }
 
 export function moduleFileFor(m: MessageSpec): string {
