@@ -15,6 +15,8 @@ function jaasPlain (): string {
   return `org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`
 }
 
+const jaasOauth = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";'
+
 const jaasScram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;'
 
 /** Renders the properties of node `nodeId` of an `nodes`-node cluster. */
@@ -50,7 +52,11 @@ export function serverProperties (input: NodeConfigInput): string {
   ]
   for (const listener of ['sasl_plaintext', 'sasl_ssl']) {
     lines.push(
-      [`listener.name.${listener}.sasl.enabled.mechanisms`, 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'],
+      [`listener.name.${listener}.sasl.enabled.mechanisms`, 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER'],
+      // Unsecured JWTs (Kafka's default OAUTHBEARER validator), for client tests only; sessions of
+      // 10 s so that re-authentication (KIP-368) happens within a test.
+      [`listener.name.${listener}.oauthbearer.sasl.jaas.config`, jaasOauth],
+      [`listener.name.${listener}.oauthbearer.connections.max.reauth.ms`, 10_000],
       [`listener.name.${listener}.plain.sasl.jaas.config`, jaasPlain()],
       [`listener.name.${listener}.scram-sha-256.sasl.jaas.config`, jaasScram],
       [`listener.name.${listener}.scram-sha-512.sasl.jaas.config`, jaasScram]
