@@ -28,6 +28,7 @@ import type {
   TopicPartitions,
 } from './consumer-record.js'
 import { Cursor, partitionKey } from './cursor.js'
+import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
 import type { TopicPartitionMap } from './group/consumer-protocol.js'
 import { GroupMembership } from './group/coordinator.js'
@@ -58,7 +59,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly log: Log
   private readonly context: ClientContext
   private readonly cursors = new Map<string, Cursor>()
-  private queue: FetchedPartition[] = []
+  private readonly queue: FetchQueue
   private readonly wakeup = new Wakeup()
   private readonly fetcher: Fetcher
   private readonly group: GroupMembership | null
@@ -86,6 +87,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.log = context.log
     const o = this.options
     if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
+    this.queue = new FetchQueue(
+      (c) => this.cursors.get(c.key) === c,
+      (r) => this.fetcher.release(r),
+    )
     this.fetcher = new Fetcher(this.cluster, o, context.options.requestTimeoutMs, {
       cursors: () => this.cursors.values(),
       deliver: (items) => this.deliver(items),
@@ -231,14 +236,14 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     await this.fetcher.stop()
     if (this.group !== null) await this.group.stop()
     this.joining?.catch(() => {})
-    this.queue = []
+    this.queue.clear()
     this.context.untrack(this)
   }
 
   // ---- fetch host --------------------------------------------------------------------------
 
   private deliver(items: FetchedPartition[]): void {
-    for (const item of items) this.queue.push(item)
+    this.queue.push(items)
     this.wakeup.notify()
   }
 
@@ -293,15 +298,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.cursors.delete(c.key)
   }
 
-  /** Drops queued data of a cursor and gives back its prefetch budget. */
   private purge(c: Cursor): void {
-    if (this.queue.length === 0) return
-    const keep: FetchedPartition[] = []
-    for (const item of this.queue) {
-      if (item.cursor === c) this.fetcher.release(item.response)
-      else keep.push(item)
-    }
-    this.queue = keep
+    this.queue.purge(c)
   }
 
   private owned(): TopicPartitionMap {
@@ -389,64 +387,6 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   // ---- handing out -------------------------------------------------------------------------
 
-  /** The next queued item that may be handed out, removed from the queue; stale items are dropped. */
-  private takeItem(): FetchedPartition | null {
-    for (let i = 0; i < this.queue.length; i++) {
-      const item = this.queue[i]
-      const c = item.cursor
-      if (this.cursors.get(c.key) !== c || c.version !== item.version || c.state !== 'ready') {
-        this.queue.splice(i--, 1)
-        this.fetcher.release(item.response)
-        continue
-      }
-      if (c.paused) continue
-      if (item.records.length === item.next) {
-        // Nothing for the application (control records, aborted transactions): just move on.
-        this.queue.splice(i--, 1)
-        this.finishItem(item)
-        continue
-      }
-      return item
-    }
-    return null
-  }
-
-  private finishItem(item: FetchedPartition): void {
-    const c = item.cursor
-    c.position = item.nextOffset
-    if (item.lastEpoch >= 0) c.leaderEpoch = item.lastEpoch
-    this.fetcher.release(item.response)
-  }
-
-  private nextBatch(): ConsumerBatch | null {
-    const item = this.takeItem()
-    if (item === null) return null
-    this.queue.splice(this.queue.indexOf(item), 1)
-    const records = item.next === 0 ? item.records : item.records.slice(item.next)
-    this.finishItem(item)
-    return { topic: item.cursor.topic, partition: item.cursor.partition, records, highWatermark: item.highWatermark, lastStableOffset: item.lastStableOffset }
-  }
-
-  private nextRecords(max: number): ConsumerRecord[] {
-    const out: ConsumerRecord[] = []
-    while (out.length < max) {
-      const item = this.takeItem()
-      if (item === null) break
-      const n = Math.min(max - out.length, item.records.length - item.next)
-      for (let i = 0; i < n; i++) out.push(item.records[item.next + i])
-      item.next += n
-      if (item.next === item.records.length) {
-        this.queue.splice(this.queue.indexOf(item), 1)
-        this.finishItem(item)
-      } else {
-        const last = item.records[item.next - 1]
-        item.cursor.position = last.offset + 1n
-        item.cursor.leaderEpoch = last.leaderEpoch
-      }
-    }
-    return out
-  }
-
   private atEnd(): boolean {
     const ends = this.endOffsets
     if (ends === null) return false
@@ -477,7 +417,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       this.throwPending()
       const event = this.events.shift()
       if (event !== undefined) return event
-      const records = this.nextRecords(this.options.maxPollRecords)
+      const records = this.queue.nextRecords(this.options.maxPollRecords)
       if (records.length > 0) return { type: 'records', records }
       if (this.atEnd()) return { type: 'end' }
       const left = deadline - Date.now()
@@ -500,7 +440,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       await this.maybeRebalance()
       this.throwPending()
       this.events.length = 0
-      const batch = this.nextBatch()
+      const batch = this.queue.nextBatch()
       if (batch !== null) {
         yield batch
         continue

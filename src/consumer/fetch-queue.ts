@@ -1,0 +1,103 @@
+/**
+ * Fetched data waiting for the application, in arrival order, and the hand-out rules: data of
+ * a cursor that was seeked, reset or revoked since the fetch is dropped; paused partitions wait;
+ * handing data out advances the cursor's position (what `commit()` commits). Every item leaves
+ * the queue through `release`, which gives its broker's prefetch budget back.
+ */
+import type { ConsumerBatch, ConsumerRecord } from './consumer-record.js'
+import type { Cursor } from './cursor.js'
+import type { BufferedResponse, FetchedPartition } from './fetcher.js'
+
+export class FetchQueue {
+  private items: FetchedPartition[] = []
+
+  constructor(
+    /** Whether `c` is still assigned (the consumer's current cursor for its partition). */
+    private readonly current: (c: Cursor) => boolean,
+    private readonly release: (response: BufferedResponse) => void,
+  ) {}
+
+  push(items: readonly FetchedPartition[]): void {
+    for (const item of items) this.items.push(item)
+  }
+
+  /** Drops queued data of a cursor. */
+  purge(c: Cursor): void {
+    if (this.items.length === 0) return
+    const keep: FetchedPartition[] = []
+    for (const item of this.items) {
+      if (item.cursor === c) this.release(item.response)
+      else keep.push(item)
+    }
+    this.items = keep
+  }
+
+  /** Drops everything (stop). */
+  clear(): void {
+    for (const item of this.items) this.release(item.response)
+    this.items = []
+  }
+
+  /** The first item that may be handed out (left in the queue); stale items are dropped. */
+  private peek(): FetchedPartition | null {
+    for (let i = 0; i < this.items.length; i++) {
+      const item = this.items[i]
+      const c = item.cursor
+      if (!this.current(c) || c.version !== item.version || c.state !== 'ready') {
+        this.items.splice(i--, 1)
+        this.release(item.response)
+        continue
+      }
+      if (c.paused) continue
+      if (item.records.length === item.next) {
+        // Nothing for the application (control records, aborted transactions): just move on.
+        this.items.splice(i--, 1)
+        this.finish(item)
+        continue
+      }
+      return item
+    }
+    return null
+  }
+
+  private finish(item: FetchedPartition): void {
+    const c = item.cursor
+    c.position = item.nextOffset
+    if (item.lastEpoch >= 0) c.leaderEpoch = item.lastEpoch
+    this.release(item.response)
+  }
+
+  private remove(item: FetchedPartition): void {
+    this.items.splice(this.items.indexOf(item), 1)
+    this.finish(item)
+  }
+
+  /** The rest of the next item, as one partition's batch. */
+  nextBatch(): ConsumerBatch | null {
+    const item = this.peek()
+    if (item === null) return null
+    const records = item.next === 0 ? item.records : item.records.slice(item.next)
+    this.remove(item)
+    return { topic: item.cursor.topic, partition: item.cursor.partition, records, highWatermark: item.highWatermark, lastStableOffset: item.lastStableOffset }
+  }
+
+  /** Up to `max` records, across items; a partly taken item stays queued. */
+  nextRecords(max: number): ConsumerRecord[] {
+    const out: ConsumerRecord[] = []
+    while (out.length < max) {
+      const item = this.peek()
+      if (item === null) break
+      const n = Math.min(max - out.length, item.records.length - item.next)
+      for (let i = 0; i < n; i++) out.push(item.records[item.next + i])
+      item.next += n
+      if (item.next === item.records.length) {
+        this.remove(item)
+      } else {
+        const last = item.records[item.next - 1]
+        item.cursor.position = last.offset + 1n
+        item.cursor.leaderEpoch = last.leaderEpoch
+      }
+    }
+    return out
+  }
+}
