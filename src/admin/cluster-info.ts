@@ -98,17 +98,12 @@ export async function listTopics(ctx: AdminContext, options: { includeInternal?:
 /** Cluster id, controller and brokers; see {@link Admin.describeCluster}. */
 export async function describeCluster(ctx: AdminContext): Promise<ClusterDescription> {
   const { cluster } = ctx
-  const supported = await cluster.withRetry(async () => {
+  // Asked of one broker: DescribeCluster where it speaks it, else the Metadata fallback below.
+  const res = await cluster.withRetry(async () => {
     const broker = cluster.anyBroker()
     const conn = await broker.connection()
-    return conn.supports(DescribeCluster) ? broker : null
-  })
-  if (supported === null) {
-    const { clusterId, controllerId, brokers } = await metadata(ctx, [])
-    return { clusterId, controllerId, brokers }
-  }
-  const res = await cluster.withRetry(async () => {
-    const r = await cluster.send('any', DescribeCluster, (v) => ({
+    if (!conn.supports(DescribeCluster)) return null
+    const r = await cluster.send(broker, DescribeCluster, (v) => ({
       includeClusterAuthorizedOperations: false,
       // Endpoint type 1: brokers (KIP-919), not controllers.
       ...(v >= 1 ? { endpointType: 1 } : {}),
@@ -116,6 +111,10 @@ export async function describeCluster(ctx: AdminContext): Promise<ClusterDescrip
     if (r.errorCode !== 0) throw responseError(r.errorCode, r.errorMessage ?? null, 'DescribeCluster')
     return r
   })
+  if (res === null) {
+    const { clusterId, controllerId, brokers } = await metadata(ctx, [])
+    return { clusterId, controllerId, brokers }
+  }
   return {
     clusterId: res.clusterId,
     controllerId: res.controllerId,

@@ -21,6 +21,7 @@ export async function settleItems<I, R>(
   beforeRetry?: (retried: R[]) => void,
   retries = cluster.retryOptions.retries,
 ): Promise<R[]> {
+  if (items.length === 0) return []
   const results: R[] = new Array<R>(items.length)
   let pending = items.map((_, i) => i)
   for (let attempt = 0; ; attempt++) {
