@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { type ClusterFile, clusterFilePath, defaultClusterFilePath, tryReadClusterFile, writeClusterFile } from './kafka/cluster-file.js'
-import { clusterAnswers, startCluster, stopCluster } from './kafka/control.js'
+import { clusterAnswers, clusterPortsFree, startCluster, stopCluster } from './kafka/control.js'
 import { clusterUsers, defaultClusterDir, repoRoot } from './kafka/layout.js'
 import { isAlive } from './kafka/processes.js'
 
@@ -85,7 +85,14 @@ async function chooseCluster (): Promise<string> {
     log(`test: using the running cluster of ${named}`)
     return named
   }
-  const cluster = await startCluster({ nodes: 1, dir: defaultClusterDir, log, reuse: false })
+  // 9092… may belong to a cluster of another clone (or a left-over one): take the first
+  // free set. None of these clash with the test clusters' ports (9192, 9292, 9592, N·10000+…).
+  let basePort = 9092
+  for (const candidate of [9092, 9792, 9892, 9992]) {
+    if (await clusterPortsFree(1, candidate)) { basePort = candidate; break }
+  }
+  if (basePort !== 9092) log(`test: ports 9092… are taken; starting the test broker on ${basePort}…`)
+  const cluster = await startCluster({ nodes: 1, dir: defaultClusterDir, basePort, log, reuse: false })
   startedDir = cluster.dir
   return clusterFilePath(cluster.dir)
 }

@@ -89,6 +89,21 @@ function portFree (port: number): Promise<boolean> {
   })
 }
 
+/** The first port of a cluster of this shape that something already listens on, if any. */
+async function busyPort (nodes: number, basePort: number): Promise<{ nodeId: number, name: string, port: number } | undefined> {
+  for (let nodeId = 1; nodeId <= nodes; nodeId++) {
+    for (const [name, port] of Object.entries(nodePorts(nodeId, nodes, basePort))) {
+      if (!await portFree(port)) return { nodeId, name, port }
+    }
+  }
+  return undefined
+}
+
+/** True when every port a cluster of `nodes` nodes on `basePort` needs is free on 127.0.0.1. */
+export async function clusterPortsFree (nodes: number, basePort: number): Promise<boolean> {
+  return await busyPort(nodes, basePort) === undefined
+}
+
 function run (command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -209,14 +224,10 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
   // Whatever ran here before (other shape, half dead, stale pids) goes.
   await stopLocked(dir, { log, quiet: true })
 
-  for (let nodeId = 1; nodeId <= nodes; nodeId++) {
-    const ports = nodePorts(nodeId, nodes, basePort)
-    for (const [name, port] of Object.entries(ports)) {
-      if (!await portFree(port)) {
-        throw new Error(`port ${port} (${name} of node ${nodeId}) on ${host} is in use: stop what listens there ` +
-          `(\`npm run kafka:stop\` for the repo's own cluster) or choose other ports with --base-port`)
-      }
-    }
+  const busy = await busyPort(nodes, basePort)
+  if (busy !== undefined) {
+    throw new Error(`port ${busy.port} (${busy.name} of node ${busy.nodeId}) on ${host} is in use: stop what listens ` +
+      'there (`npm run kafka:stop` for the repo\'s own cluster) or choose other ports with --base-port')
   }
 
   const libs = await ensureKafkaLibs(kafkaVersion, log)
