@@ -1,0 +1,55 @@
+// Commits and rebalances: progress handed out before a rebalance and not committed is
+// discarded, committing it fails with StaleCommitError, and the new owner reads those records.
+import t from 'tap'
+import { StaleCommitError } from '../../../src/consumer/consumer-errors.js'
+import type { RebalanceEvent } from '../../../src/consumer/consumer-record.js'
+import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { createTopic, numbered, produce } from '../../helpers/consumer-fixtures.js'
+import { startMember, until } from '../../helpers/group-members.js'
+
+const kafka = newKafka()
+t.teardown(() => kafka.disconnectAll())
+
+t.test('commit after a rebalance took the partitions: StaleCommitError, nothing overwritten', async (t) => {
+  const topic = uniqueTopic('commit')
+  const groupId = uniqueTopic('g-commit')
+  await createTopic(kafka, topic, 2)
+  await produce(kafka, topic, 0, numbered('a', 0, 10))
+  await produce(kafka, topic, 1, numbered('b', 0, 10))
+  const opts = { groupId, topics: [topic], resetStrategy: 'earliest' as const, heartbeatIntervalMs: 300, sessionTimeoutMs: 10_000 }
+  const own = newKafka({ clientId: 'a' })
+  t.teardown(() => own.disconnectAll())
+  const a = own.consumer(opts)
+  const events: RebalanceEvent[] = []
+  a.on('rebalance', (e) => events.push(e))
+  // a owns both partitions and takes records without committing them
+  let handed = 0
+  while (handed < 20) {
+    const ev = await a.poll(5000)
+    if (ev.type === 'records') handed += ev.records.length
+  }
+  t.equal(events.length, 1, 'the first assignment was emitted')
+  t.same(Object.keys(events[0].assignment[topic]).map(Number), [0, 1])
+  await a.commit([{ topic, partition: 0, offset: 4n }])
+
+  const b = startMember('b', opts, { commit: true })
+  t.teardown(() => b.stop())
+  // a keeps polling (the rebalance runs inside poll) until it has its new assignment
+  while (events.length < 2) await a.poll(500)
+  const kept = Object.keys(events[1].assignment[topic] ?? {}).map(Number)
+  t.equal(kept.length, 1, 'range gives a one partition')
+  const lost = kept[0] === 0 ? 1 : 0
+  t.equal(events[1].assignment[topic][kept[0]], kept[0] === 0 ? 4n : 0n, 'starts at the committed offset (or earliest)')
+  const err = await a.commit().catch((e: unknown) => e)
+  t.type(err, StaleCommitError)
+  t.equal((err as StaleCommitError).code, 'STALE_GENERATION')
+  t.equal((err as StaleCommitError).retriable, false)
+  t.ok((err as StaleCommitError).partitions.length >= 1, 'names the partitions')
+  await t.rejects(a.commit([{ topic, partition: lost, offset: 10n }]), { code: 'STALE_GENERATION' }, 'explicit commit of a partition no longer owned')
+  await until('b read its partition from the last commit', () => b.records.filter((r) => r.partition === lost).length >= (lost === 0 ? 6 : 10), 30_000)
+  const first = b.records.find((r) => r.partition === lost)
+  t.equal(first?.offset, lost === 0 ? 4n : 0n, "a's uncommitted progress was not committed: b starts at the last commit")
+  await a.stop()
+  await a.stop()
+  await t.rejects(a.commit(), { code: 'CLIENT_CLOSED' })
+})
