@@ -108,7 +108,7 @@ export async function describeGroups(ctx: AdminContext, groupIds: readonly strin
         const consumer = g.protocolType === 'consumer'
         return {
           groupId: id,
-          ...itemError(g.errorCode, (g as { errorMessage?: string | null }).errorMessage ?? null),
+          ...itemError(g.errorCode),
           state: g.groupState,
           protocolType: g.protocolType,
           protocol: g.protocolData,
