@@ -20,6 +20,7 @@ import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOpti
 import { type DeliveryReport, estimateRecordSize, type ProducerRecord, type RecordMetadata, toBytes, toRecordHeaders } from './producer-record.js'
 import { type ProducerStats, StatsCollector } from './producer-stats.js'
 import { Sender, type SenderHost } from './sender.js'
+import { WaitingQueue } from './waiting-queue.js'
 
 export type { Acks, ProducerOptions } from './producer-options.js'
 export type { DeliveryReport, ProducerHeaders, ProducerRecord, RecordMetadata } from './producer-record.js'
@@ -69,7 +70,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   /** Records waiting for their topic's metadata, per topic, in send order. */
   private readonly topicWaiters = new Map<string, Waiting[]>()
   /** Records waiting for buffer memory, in send order. */
-  private memoryWaiters: Waiting[] = []
+  private readonly memoryWaiters = new WaitingQueue<Waiting>()
   /** Records sent while a flush runs: they go in once it ends. */
   private held: Waiting[] = []
   private readonly available = new WeakMap<TopicMetadata, number[]>()
@@ -433,8 +434,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   /** Periodic: fails records that waited past their delivery timeout, and batches queued too long. */
   private expireWaiting(): void {
     const now = Date.now()
-    if (this.memoryWaiters.length > 0 && this.memoryWaiters[0].deadline <= now) {
-      this.memoryWaiters = this.memoryWaiters.filter((w) => {
+    if (this.memoryWaiters.length > 0 && this.memoryWaiters.peek()!.deadline <= now) {
+      this.memoryWaiters.filter((w) => {
         if (w.deadline > now) return true
         this.failWaiting(w, new DeliveryTimeoutError(`record for topic ${w.topic} expired after ${this.options.deliveryTimeoutMs} ms waiting for buffer memory (bufferMemory ${this.options.bufferMemory} bytes)`, w.topic, w.partition))
         return false
@@ -448,7 +449,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   /** Appends memory waiters in order while memory allows. */
   private pumpMemory(): void {
     while (this.memoryWaiters.length > 0) {
-      const w = this.memoryWaiters[0]
+      const w = this.memoryWaiters.peek()!
       if (this.topicWaiters.has(w.topic)) {
         this.memoryWaiters.shift()
         this.topicWaiters.get(w.topic)!.push(w)
@@ -491,8 +492,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private onFatal(err: KafkaError): void {
     this.fatalError = err
     for (const topic of [...this.topicWaiters.keys()]) this.failTopicWaiters(topic, err)
-    const waiting = [...this.memoryWaiters, ...this.held]
-    this.memoryWaiters = []
+    const waiting = [...this.memoryWaiters.drain(), ...this.held]
     this.held = []
     for (const w of waiting) this.failWaiting(w, err)
     this.checkFlush()
