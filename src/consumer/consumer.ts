@@ -499,8 +499,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       // fail locally as STALE_GENERATION.
       const g = this.group
       if (!(err instanceof StaleCommitError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'ILLEGAL_GENERATION') && g?.protocol === 'cooperative')) throw err
-      if (this.joining !== null) await this.joining
-      if (g.generationId === generation || g.generationId < 0) throw err
+      const waited = this.joining !== null
+      if (waited) await this.joining
+      if ((!waited && g.generationId === generation) || g.generationId < 0) throw err
       await this.commitNow(offsets ?? null)
     }
     if (stale.length > 0) {

@@ -147,7 +147,8 @@ export class GroupMembership {
         }
         if (code === 0) {
           this.memberId = join.memberId
-          this.generationId = join.generationId
+          // Published only once SyncGroup succeeds: commits meanwhile use the old generation.
+          const generationId = join.generationId
           const protocolName = join.protocolName ?? ''
           const assignments = join.leader === join.memberId && join.skipAssignment !== true ? await this.assign(join, protocolName) : []
           this.assertOpen()
@@ -155,7 +156,7 @@ export class GroupMembership {
             SyncGroup,
             (v) => ({
               groupId: o.groupId,
-              generationId: this.generationId,
+              generationId,
               memberId: this.memberId,
               ...(v >= 3 ? { groupInstanceId: o.groupInstanceId } : {}),
               ...(v >= 5 ? { protocolType: 'consumer', protocolName } : {}),
@@ -167,10 +168,11 @@ export class GroupMembership {
           code = sync.errorCode
           if (code === 0) {
             const assigned = decodeAssignment(sync.assignment)
+            this.generationId = generationId
             this.joining = false
             this.startHeartbeat()
             this.log.debug('consumer', { groupId: o.groupId, generationId: this.generationId, memberId: this.memberId }, 'joined group')
-            return { generationId: this.generationId, memberId: this.memberId, protocolName, assigned }
+            return { generationId, memberId: this.memberId, protocolName, assigned }
           }
         }
       } catch (err) {
