@@ -81,6 +81,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private closed = false
   private fatalError: KafkaError | null = null
   private reportCount = 0
+  private lastKeyString: string | null = null
+  private lastKeyBytes: Buffer | null = null
   private readonly housekeeping: NodeJS.Timeout
   private readonly statsTimer: NodeJS.Timeout | null
   private readonly host: SenderHost
@@ -231,7 +233,16 @@ export class Producer extends EventEmitter<ProducerEvents> {
       } else {
         timestamp = Date.now()
       }
-      key = toBytes(record.key, 'key')
+      const k = record.key
+      if (typeof k === 'string' && k === this.lastKeyString) key = this.lastKeyBytes
+      else {
+        key = toBytes(k, 'key')
+        // Many records share a key: keep the last string's bytes (never handed out, never mutated).
+        if (typeof k === 'string') {
+          this.lastKeyString = k
+          this.lastKeyBytes = key
+        }
+      }
       value = toBytes(record.value, 'value')
       headers = toRecordHeaders(record.headers)
     } catch (err) {
