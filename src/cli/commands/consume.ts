@@ -174,6 +174,12 @@ export const consumeCommand: Command = {
     if (raw && args.has('format')) throw new UsageError('-A and -f exclude each other')
     const format = RecordFormat.compile(args.string('format') ?? DEFAULT_FORMAT)
     const setup = clientSetup(args, io)
+    // Offset checks that need no broker, before connecting.
+    const groupId = args.string('group') ?? setup.config.consumer.groupId
+    if (offset !== undefined) {
+      if (groupId !== undefined && topicArgs.every((t) => t.partition === null)) groupReset(offset, undefined)
+      else startOffset(offset, groupId)
+    }
     const json = args.flag('json')
     return withKafka(setup, (kafka) => consume(kafka, args, io, { topicArgs, offset, count, raw, format, json, base: setup.config.consumer }))
   },
