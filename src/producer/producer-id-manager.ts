@@ -17,12 +17,15 @@ export class ProducerIdManager {
   current: ProducerIdAndEpoch | null = null
   /** An epoch bump must happen before more batches are sent. */
   bumpNeeded = false
+  /** The last error of InitProducerId while retrying, reported when records expire meanwhile. */
+  lastError: KafkaError | null = null
   private stopped = false
 
   constructor(
     private readonly cluster: Cluster,
     private readonly backoff: (attempt: number) => number,
     private readonly requestTimeoutMs: number,
+    private readonly onRetry: (err: KafkaError, attempt: number) => void = () => {},
   ) {}
 
   stop(): void {
@@ -53,10 +56,13 @@ export class ProducerIdManager {
         if (res.errorCode !== 0) throw responseError(res.errorCode, null, 'InitProducerId')
         this.current = { producerId: res.producerId, epoch: res.producerEpoch }
         this.bumpNeeded = false
+        this.lastError = null
         return
       } catch (err) {
         if (!(err instanceof KafkaError) || !err.retriable) throw err
-        await sleep(this.backoff(attempt))
+        this.lastError = err
+        this.onRetry(err, attempt)
+        await sleep(this.backoff(attempt + 1))
       }
     }
   }

@@ -64,7 +64,12 @@ export class Sender {
     private readonly host: SenderHost,
     private readonly log: Log,
   ) {
-    this.ids = options.idempotent ? new ProducerIdManager(cluster, (a) => this.backoff(a), options.requestTimeoutMs) : null
+    this.ids = options.idempotent
+      ? new ProducerIdManager(cluster, (a) => this.backoff(a), options.requestTimeoutMs, (err, attempt) => {
+          if (attempt === 4) log.warn({ error: err.message }, 'producer: InitProducerId keeps failing; retrying')
+          else log.debug('producer', { error: err.message, attempt }, 'InitProducerId failed; retrying')
+        })
+      : null
   }
 
   /** Produce requests in flight over all brokers. */
@@ -143,7 +148,9 @@ export class Sender {
     const expired = this.accumulator.expire(now)
     for (const b of expired) {
       if (this.ids !== null && b.baseSequence >= 0) this.ids.bumpNeeded = true
-      this.fail(b, new DeliveryTimeoutError(`${b.count} record(s) for ${b.topic}-${b.partition} expired after ${this.options.deliveryTimeoutMs} ms (deliveryTimeoutMs)${b.lastError instanceof Error ? `; last error: ${b.lastError.message}` : ''}`, b.topic, b.partition, b.lastError ?? undefined))
+      const cause = b.lastError ?? this.ids?.lastError ?? null
+      const why = b.lastError === null && this.ids?.lastError ? '; waiting for a producer id (InitProducerId)' : ''
+      this.fail(b, new DeliveryTimeoutError(`${b.count} record(s) for ${b.topic}-${b.partition} expired after ${this.options.deliveryTimeoutMs} ms (deliveryTimeoutMs)${why}${cause instanceof Error ? `; last error: ${cause.message}` : ''}`, b.topic, b.partition, cause ?? undefined))
     }
   }
 

@@ -27,6 +27,8 @@ class FakeCluster {
   hold = false
   private held: Array<() => void> = []
   epoch = 0
+  /** Error codes InitProducerId answers first. */
+  initErrors: number[] = []
   private readonly sequences = new Map<string, { epoch: number; next: number }>()
 
   addTopic(name: string, partitions: number): void {
@@ -61,6 +63,7 @@ class FakeCluster {
     if (api.name === 'InitProducerId') {
       const req = build(5) as { producerId?: bigint; producerEpoch?: number }
       this.initProducerIdCalls.push(req)
+      if (this.initErrors.length > 0) return { throttleTimeMs: 0, errorCode: this.initErrors.shift(), producerId: -1n, producerEpoch: -1 }
       if (req.producerId !== undefined && req.producerId >= 0n) this.epoch++
       return { throttleTimeMs: 0, errorCode: 0, producerId: 42n, producerEpoch: this.epoch }
     }
@@ -347,5 +350,17 @@ t.test('stats', async (t) => {
   const emitted = (await seen) as { recordsSent: number }
   clearTimeout(keepAlive)
   t.equal(emitted.recordsSent, 10, 'the stats event carries the same counters')
+  await p.close()
+})
+
+t.test('InitProducerId: retriable errors are retried, records expire naming it; a fatal error rejects everything', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('i', 1)
+  c.initErrors = Array.from({ length: 1000 }, () => 15) // COORDINATOR_NOT_AVAILABLE
+  const p = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20 })
+  await t.rejects(p.send({ topic: 'i', value: 'x' }), { code: 'DELIVERY_TIMEOUT', message: /InitProducerId.*COORDINATOR_NOT_AVAILABLE/ })
+  c.initErrors = [31] // CLUSTER_AUTHORIZATION_FAILED
+  await t.rejects(p.send({ topic: 'i', value: 'y' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' })
+  await t.rejects(p.send({ topic: 'i', value: 'z' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' }, 'later sends reject with the fatal error')
   await p.close()
 })
