@@ -3,7 +3,7 @@
 // bench/results/latest.md + latest.svg. See bench/README.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
-import { join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from './harness/args.js'
 import { brokerTarget, preProduce, probe, Topics, uniqueName } from './harness/broker.js'
@@ -114,6 +114,11 @@ async function compare (names: string[], args: ReturnType<typeof parseArgs>): Pr
           const cfg: ChildConfig = { ...scenario.settings, scenario: name, bootstrap: target.bootstrap, topic, groupId: uniqueName(`bench-${clientName}`) }
           log(`bench: ${name} rep ${rep + 1}/${args.reps}: ${clientName}…`)
           const record = await oneRun(client, scenario, cfg, rep)
+          if (record.ok && scenario.kind === 'produce') {
+            // Whatever the client reported, the broker must hold every record.
+            const stored = await topics.records(topic).catch(() => NaN)
+            if (stored !== cfg.records) Object.assign(record, { ok: false, error: `the topic holds ${stored} of ${cfg.records} records after the run` })
+          }
           log(record.ok
             ? `bench:   ${Math.round(record.recordsPerSec!).toLocaleString('en-US')} records/s, ${record.cpuSeconds!.toFixed(2)} CPU s, ${(record.peakRssBytes! / 1048576).toFixed(0)} MiB peak RSS${record.latencyMs ? `, p99 ${record.latencyMs.p99.toFixed(1)} ms` : ''}`
             : `bench:   FAILED: ${record.error}`)
@@ -144,6 +149,7 @@ async function compare (names: string[], args: ReturnType<typeof parseArgs>): Pr
     clients: args.clients.map(c => ({ name: c, label: all[c].label }))
   }
   if (args.json !== null) {
+    mkdirSync(dirname(resolve(args.json)), { recursive: true })
     writeFileSync(args.json, JSON.stringify({ meta, freeMemoryBytes: freemem(), scenarios: summaries }, null, 2) + '\n')
     log(`bench: wrote ${args.json}`)
   }

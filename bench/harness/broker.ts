@@ -61,32 +61,33 @@ interface KafkaJsModule {
 
 /**
  * Topic administration through the KafkaJS admin client from bench/peers (installed
- * before this is used): it works whatever state kafkats' own admin is in.
+ * before this is used): it works whatever state kafkats' own admin is in. Each operation
+ * uses a new admin client, because KafkaJS keeps asking for the metadata of topics it once
+ * saw and fails its metadata refresh once they are deleted.
  */
 export class Topics {
-  private admin: KafkaJsAdmin | undefined
-
   constructor (private readonly bootstrap: string) {}
 
-  private async client (): Promise<KafkaJsAdmin> {
-    if (this.admin !== undefined) return this.admin
+  private async withAdmin<T> (fn: (admin: KafkaJsAdmin) => Promise<T>): Promise<T> {
     const require = createRequire(join(peersDir, 'package.json'))
     const kafkajs = require('kafkajs') as KafkaJsModule
     const admin = new kafkajs.Kafka({ clientId: 'bench-admin', brokers: this.bootstrap.split(','), logLevel: 0 }).admin()
     await admin.connect()
-    this.admin = admin
-    return admin
+    try {
+      return await fn(admin)
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
   }
 
   /** Creates `topic` with `partitions` partitions (replication factor 1) and waits for leaders. */
   async create (topic: string, partitions: number): Promise<void> {
-    const admin = await this.client()
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
+    await this.withAdmin(admin => admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true }))
     // Leaders are known to the controller before every partition answers: wait until the
     // high watermarks can be read, so the client's first request finds a ready topic.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.fetchTopicOffsets(topic)
+        await this.records(topic)
         return
       } catch (err) {
         if (attempt >= 20) throw err
@@ -96,21 +97,17 @@ export class Topics {
   }
 
   async delete (topic: string): Promise<void> {
-    const admin = await this.client()
-    await admin.deleteTopics({ topics: [topic] })
+    await this.withAdmin(admin => admin.deleteTopics({ topics: [topic] }))
   }
 
   /** Sum of the partitions' high watermarks. */
   async records (topic: string): Promise<number> {
-    const admin = await this.client()
-    const offsets = await admin.fetchTopicOffsets(topic)
+    const offsets = await this.withAdmin(admin => admin.fetchTopicOffsets(topic))
     return offsets.reduce((sum, p) => sum + Number(p.high), 0)
   }
 
-  async close (): Promise<void> {
-    await this.admin?.disconnect()
-    this.admin = undefined
-  }
+  /** Nothing stays open between operations; kept so callers need not know. */
+  async close (): Promise<void> {}
 }
 
 /**

@@ -43,7 +43,8 @@ export function barChart (scenarios: ScenarioSummary[], title: string): string {
       parts.push(`<text x="${labelW - 8}" y="${y + barH - 5}" font-size="12" text-anchor="end">${esc(c.client)}</text>`)
       if (!Number.isFinite(m)) {
         const why = c.errors[0] ?? 'no result'
-        parts.push(`<text x="${labelW}" y="${y + barH - 5}" font-size="11" fill="#b00020">failed: ${esc(why.length > 90 ? why.slice(0, 87) + '…' : why)}</text>`)
+        const text = why.startsWith('not supported') ? why : `failed: ${why}`
+        parts.push(`<text x="${labelW}" y="${y + barH - 5}" font-size="11" fill="#b00020">${esc(text.length > 100 ? text.slice(0, 97) + '…' : text)}</text>`)
       } else {
         const w = Math.max(1, m / top * barMax)
         parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${colors[c.client] ?? '#777'}"/>`)

@@ -177,7 +177,7 @@ export function parseProducerPerformance (stdout: string, cfg: ChildConfig): Chi
   const records = Number(m[1])
   const perSecond = Number(m[2])
   const valueBytes = cfg.value === null ? cfg.valueSize : Buffer.byteLength(cfg.value)
-  return { records, bytes: records * valueBytes, elapsedMs: records / perSecond * 1000, note: 'no key (ProducerPerformance has no key option)' }
+  return { records, bytes: records * valueBytes, elapsedMs: records / perSecond * 1000, note: cfg.key === null ? undefined : 'no key (ProducerPerformance has no key option)' }
 }
 
 /**

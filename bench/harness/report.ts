@@ -25,7 +25,8 @@ function withSpread (median: string, min: string, max: string): string {
 
 function status (c: ClientSummary): string {
   const parts: string[] = []
-  if (c.failed > 0) parts.push(`FAILED ${c.failed}/${c.ok + c.failed}: ${c.errors.join('; ')}`)
+  const unsupported = c.errors.length > 0 && c.errors.every(e => e.startsWith('not supported'))
+  if (c.failed > 0) parts.push(unsupported && c.ok === 0 ? c.errors.join('; ') : `FAILED ${c.failed}/${c.ok + c.failed}: ${c.errors.join('; ')}`)
   parts.push(...c.notes)
   return parts.join('; ')
 }

@@ -16,8 +16,7 @@ export function producerConfig (cfg) {
     'batch.num.messages': 1000000,
     'queue.buffering.max.messages': 2000000,
     'queue.buffering.max.kbytes': 1048576,
-    'max.in.flight.requests.per.connection': 5,
-    dr_cb: true
+    'max.in.flight.requests.per.connection': 5
   }
 }
 

@@ -4,7 +4,7 @@ import { Kafka, connect, disconnect, producerConfig, produceOne } from './common
 
 async function main () {
   const cfg = benchConfig()
-  const producer = new Kafka.Producer({ ...producerConfig(cfg), dr_cb: false })
+  const producer = new Kafka.Producer(producerConfig(cfg))
   const consumer = new Kafka.KafkaConsumer({
     'metadata.broker.list': cfg.bootstrap,
     'group.id': cfg.groupId,
