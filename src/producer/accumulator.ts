@@ -112,6 +112,11 @@ export class Accumulator {
     return q
   }
 
+  /** Topics records were appended to. */
+  topics(): string[] {
+    return [...this.byTopic.keys()]
+  }
+
   /** Every partition queue. */
   allQueues(): readonly PartitionQueue[] {
     return this.queues

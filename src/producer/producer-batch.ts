@@ -29,6 +29,8 @@ export class ProducerBatch {
   encoded: Buffer | null = null
   /** Set while an asynchronous codec (zstd) finishes the batch. */
   finishing: Promise<void> | null = null
+  /** The sender asked to be woken when finishing ends. */
+  wakeOnFinish = false
   /** Why finishing failed, if it did. */
   finishError: unknown = null
   /** No more records go in. */

@@ -81,6 +81,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private closed = false
   private fatalError: KafkaError | null = null
   private reportCount = 0
+  private metadataCheckedAt = Date.now()
   private lastKeyString: string | null = null
   private lastKeyBytes: Buffer | null = null
   private readonly housekeeping: NodeJS.Timeout
@@ -455,6 +456,12 @@ export class Producer extends EventEmitter<ProducerEvents> {
     }
     this.sender.expire(now)
     this.checkFlush()
+    // Metadata older than metadataMaxAgeMs is refreshed (new partitions, moved leaders) while idle too.
+    if (now - this.metadataCheckedAt >= 5_000) {
+      this.metadataCheckedAt = now
+      const topics = this.accumulator.topics()
+      if (topics.length > 0) this.context.cluster.metadata(topics).catch(() => {})
+    }
   }
 
   /** Appends memory waiters in order while memory allows. */

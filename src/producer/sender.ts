@@ -139,7 +139,10 @@ export class Sender {
     // Batches still finishing (zstd) wake the sender when done.
     for (const q of this.accumulator.allQueues()) {
       const head = q.batches[0]
-      if (head !== undefined && head.finishing !== null) void head.finishing.then(() => this.wake())
+      if (head !== undefined && head.finishing !== null && !head.wakeOnFinish) {
+        head.wakeOnFinish = true
+        void head.finishing.then(() => this.wake())
+      }
     }
   }
 
