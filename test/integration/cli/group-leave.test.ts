@@ -71,3 +71,19 @@ t.test('SIGTERM on a partition consumer exits 0 too', async (t) => {
   t.equal(r.code, 0, r.stderr)
   await kafka.admin().deleteTopics([topic])
 })
+
+t.test('a reader that goes away (EPIPE) stops the consumer quietly with status 0', async (t) => {
+  const topic = uniqueTopic('cli-epipe')
+  const kafka = newKafka()
+  t.teardown(() => kafka.disconnectAll())
+  await kafka.admin().createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }])
+  const produced = await runCli(['produce', '-t', topic], { input: Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n') })
+  t.equal(produced.code, 0, produced.stderr)
+  // Without -e this would run forever: only the closed pipe can stop it.
+  const cli = startCli(['consume', '-t', topic, '-f', '%s %o %t %p\\n'])
+  cli.child.stdout?.once('data', () => cli.child.stdout?.destroy())
+  const r = await cli.done
+  t.equal(r.code, 0, r.stderr)
+  t.notMatch(r.stderr, /kafkats:|EPIPE|Error/)
+  await kafka.admin().deleteTopics([topic])
+})
