@@ -4,7 +4,7 @@
 // here and stopped afterwards (also on failure and on SIGINT/SIGTERM).
 // Tests get KAFKATS_CLUSTER_FILE (absolute path) and KAFKA_BOOTSTRAP (PLAINTEXT list).
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { type ClusterFile, clusterFilePath, defaultClusterFilePath, tryReadClusterFile, writeClusterFile } from './kafka/cluster-file.js'
 import { clusterAnswers, clusterPortsFree, startCluster, stopCluster } from './kafka/control.js'
@@ -17,8 +17,25 @@ const extraArgs = process.argv.slice(2)
 // A positional argument naming an existing path (or a glob) replaces the default folders.
 const isTarget = (arg: string): boolean => !arg.startsWith('-') && (existsSync(resolve(repoRoot, arg)) || /[*?[]/.test(arg))
 const targets = extraArgs.filter(isTarget)
+
+/** Test files (`*.test.ts` …) under `dir`, sorted; helpers beside them are not tests. */
+function testFiles (dir: string): string[] {
+  const found: string[] = []
+  for (const entry of readdirSync(resolve(repoRoot, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) found.push(...testFiles(path))
+    else if (/\.test\.[cm]?[jt]s$/.test(entry.name)) found.push(path)
+  }
+  return found.sort()
+}
+
+// tap given a folder runs every script in it, helpers included: hand it the test files.
+const expand = (arg: string): string[] =>
+  isTarget(arg) && existsSync(resolve(repoRoot, arg)) && statSync(resolve(repoRoot, arg)).isDirectory()
+    ? testFiles(arg)
+    : [arg]
 const defaultTargets = ['test/unit', 'test/integration'].filter(dir => existsSync(join(repoRoot, dir)))
-const tapArgs = targets.length > 0 ? extraArgs : [...defaultTargets, ...extraArgs]
+const tapArgs = (targets.length > 0 ? extraArgs : [...defaultTargets, ...extraArgs]).flatMap(expand)
 const needsBroker = targets.length === 0 ||
   targets.some(arg => !relative(repoRoot, resolve(repoRoot, arg)).startsWith(join('test', 'unit')))
 
