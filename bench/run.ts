@@ -107,7 +107,9 @@ async function compare (names: string[], args: ReturnType<typeof parseArgs>): Pr
             try {
               await topics.create(topic, scenario.settings.partitions)
             } catch (err) {
-              runs.get(clientName)!.push({ client: clientName, rep, ok: false, error: `topic ${topic} could not be created: ${(err as Error).message}` })
+              const error = `topic ${topic} could not be created: ${(err as Error).message}`
+              log(`bench: ${name} rep ${rep + 1}/${args.reps}: ${clientName} FAILED: ${error}`)
+              runs.get(clientName)!.push({ client: clientName, rep, ok: false, error })
               continue
             }
           }

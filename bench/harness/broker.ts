@@ -80,18 +80,21 @@ export class Topics {
     }
   }
 
-  /** Creates `topic` with `partitions` partitions (replication factor 1) and waits for leaders. */
+  /**
+   * Creates `topic` with `partitions` partitions (replication factor 1) and waits up to 30 s
+   * until every partition's leader answers ListOffsets, so the client's first request finds a
+   * ready topic (on a loaded broker that can take seconds after CreateTopics returns).
+   */
   async create (topic: string, partitions: number): Promise<void> {
-    await this.withAdmin(admin => admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true }))
-    // Leaders are known to the controller before every partition answers: wait until the
-    // high watermarks can be read, so the client's first request finds a ready topic.
-    for (let attempt = 0; ; attempt++) {
+    await this.withAdmin(admin => admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false }))
+    const deadline = Date.now() + 30_000
+    for (;;) {
       try {
         await this.records(topic)
         return
       } catch (err) {
-        if (attempt >= 20) throw err
-        await new Promise(resolve => setTimeout(resolve, 250))
+        if (Date.now() > deadline) throw err
+        await new Promise(resolve => setTimeout(resolve, 500))
       }
     }
   }

@@ -21,8 +21,8 @@ function fmtValue (n: number, latency: boolean): string {
 export function barChart (scenarios: ScenarioSummary[], title: string): string {
   const width = 760
   const labelW = 110
-  const valueW = 120
-  const barMax = width - labelW - valueW - 20
+  const valueW = 130
+  const barMax = width - labelW - valueW - 60
   const barH = 18
   const gap = 6
   const parts: string[] = []

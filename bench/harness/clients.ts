@@ -1,6 +1,6 @@
 // The five clients the comparison runs, each in its own process: how to install it and
 // the command line of each scenario.
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChildConfig, ChildResult } from '../scenarios/shared/child.mjs'
@@ -101,7 +101,10 @@ function kcatCommand (scenario: Scenario, cfg: ChildConfig): ClientCommand {
         '-X', `linger.ms=${cfg.lingerMs}`, '-X', `batch.size=${cfg.batchBytes}`, '-X', 'queue.buffering.max.messages=2000000'],
       cwd: repoRoot,
       env: process.env,
-      parse: wallResult(cfg.records)
+      parse: stdout => {
+        rmSync(file, { force: true })
+        return wallResult(cfg.records)(stdout)
+      }
     }
   }
   if (scenario.kind === 'consume') {

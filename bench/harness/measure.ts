@@ -26,6 +26,17 @@ export interface ClientCommand {
   parse?: (stdout: string) => ChildResult
 }
 
+/** Process groups of running clients, killed if the harness itself is interrupted. */
+const running = new Set<number>()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const pid of running) {
+      try { process.kill(-pid, 'SIGKILL') } catch { /* already gone */ }
+    }
+    process.exit(130)
+  })
+}
+
 function parseResultLine (stdout: string): ChildResult {
   const line = stdout.split('\n').reverse().find(l => l.startsWith('BENCH_RESULT '))
   if (line === undefined) throw new Error('the client printed no BENCH_RESULT line')
@@ -55,6 +66,7 @@ export function measure (cmd: ClientCommand, timeoutMs: number): Promise<Process
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true
     })
+    if (child.pid !== undefined) running.add(child.pid)
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -70,6 +82,7 @@ export function measure (cmd: ClientCommand, timeoutMs: number): Promise<Process
     })
     child.on('close', code => {
       clearTimeout(timer)
+      if (child.pid !== undefined) running.delete(child.pid)
       try {
         if (timedOut) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)
         if (code !== 0) throw new Error(`exit ${code}: ${failureReason(stdout, stderr)}`)
