@@ -52,19 +52,15 @@ t.test('-f with every field', async (t) => {
   t.equal(rows.length, 304)
   const keyed = rows.filter((f) => f[3] !== '')
   t.equal(keyed.length, 300)
-  for (const f of keyed) {
-    t.equal(f[0], topic)
-    t.equal(f[5], 'source=file')
-    t.equal(Number(f[6]), Buffer.byteLength(f[3]))
-    t.equal(Number(f[7]), Buffer.byteLength(f[4]))
-    t.ok(Math.abs(Number(f[8]) - Date.now()) < 10 * 60_000, 'timestamp in ms near now')
-  }
+  t.same(keyed.filter((f) => f[0] !== topic), [], '%t is the topic')
+  t.same(keyed.filter((f) => f[5] !== 'source=file'), [], '%h shows the header')
+  t.same(keyed.filter((f) => Number(f[6]) !== Buffer.byteLength(f[3]) || Number(f[7]) !== Buffer.byteLength(f[4])), [], '%K and %S are byte lengths')
+  t.same(keyed.filter((f) => Math.abs(Number(f[8]) - Date.now()) > 10 * 60_000), [], '%T is a timestamp in ms near now')
+  t.same(sorted(keyed.map((f) => `${f[3]}:${f[4]}`)), sorted(fileLines), 'keys and values split at the first delimiter')
   // Keys decide partitions: every record of a key is in one partition.
-  const partitionOfKey = new Map<string, string>()
-  for (const f of keyed) {
-    if (!partitionOfKey.has(f[3])) partitionOfKey.set(f[3], f[1])
-    t.equal(f[1], partitionOfKey.get(f[3]), `key ${f[3]} stays in one partition`)
-  }
+  const partitionsOfKey = new Map<string, Set<string>>()
+  for (const f of keyed) partitionsOfKey.set(f[3], (partitionsOfKey.get(f[3]) ?? new Set()).add(f[1]))
+  t.same([...partitionsOfKey.values()].filter((s) => s.size !== 1), [], 'each key stays in one partition')
   const p2 = rows.filter((f) => f[1] === '2' && f[3] === '').map((f) => f[4])
   t.same(p2, stdinLines, 'stdin lines went to -p 2, in order, with no key')
 })
