@@ -179,6 +179,8 @@ export class Connection {
         throw e
       },
     )
+    // Callers get the rejection; a connect nobody waits for must not be an unhandled rejection.
+    this.connecting.catch(() => {})
     return this.connecting
   }
 
