@@ -122,9 +122,11 @@ export class Accumulator {
     return this.queues
   }
 
-  /** Whether appending to this partition now would start a new batch. */
-  wouldStartBatch(topic: string, partition: number): boolean {
-    return this.byTopic.get(topic)?.[partition]?.open == null
+  /** Whether appending `record` to this partition now would start a new batch (none open, or the open one is too full for it). */
+  wouldStartBatch(topic: string, partition: number, record?: ProduceRecord): boolean {
+    const open = this.byTopic.get(topic)?.[partition]?.open
+    if (open == null) return true
+    return record !== undefined && open.count > 0 && open.sizeInBytes + open.recordSize(record) > this.options.batchSize
   }
 
   /**

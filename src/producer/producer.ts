@@ -307,12 +307,17 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (partition >= count) return Admit.NeedsTopic
     const acc = this.accumulator
     if (acc.bufferedBytes + size > this.options.bufferMemory) return Admit.NeedsMemory
+    const s = this.scratch
+    s.key = key
+    s.value = value
+    s.headers = headers
+    s.timestamp = timestamp
     if (partition < 0) {
       try {
         const available = this.availablePartitions(meta)
         partition = this.partitioner.partition(topic, key, value, count, available)
         // KIP-480: an unkeyed record that would open a new batch moves the sticky partition on.
-        if (key === null && this.partitioner.onNewBatch !== undefined && acc.wouldStartBatch(topic, partition)) {
+        if (key === null && this.partitioner.onNewBatch !== undefined && acc.wouldStartBatch(topic, partition, s)) {
           this.partitioner.onNewBatch(topic, partition, count, available)
           partition = this.partitioner.partition(topic, key, value, count, available)
         }
@@ -322,11 +327,6 @@ export class Producer extends EventEmitter<ProducerEvents> {
       }
     }
     const started = acc.wouldStartBatch(topic, partition)
-    const s = this.scratch
-    s.key = key
-    s.value = value
-    s.headers = headers
-    s.timestamp = timestamp
     let ready: boolean
     try {
       ready = acc.append(topic, partition, s, size, target, index, original, Date.now())

@@ -364,3 +364,18 @@ t.test('InitProducerId: retriable errors are retried, records expire naming it; 
   await t.rejects(p.send({ topic: 'i', value: 'z' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' }, 'later sends reject with the fatal error')
   await p.close()
 })
+
+t.test('default partitioner: unkeyed records stick to one partition until its batch closes (KIP-480)', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('sticky', 8)
+  const p = makeProducer(c, { batchSize: 300, lingerMs: 1000 })
+  const metas = await p.sendBatch(Array.from({ length: 60 }, (_, i) => ({ topic: 'sticky', value: `unkeyed-record-${String(i).padStart(3, '0')}` })))
+  const runs: number[] = []
+  for (let i = 0; i < metas.length; i++) {
+    if (i === 0 || metas[i].partition !== metas[i - 1].partition) runs.push(1)
+    else runs[runs.length - 1]++
+  }
+  t.ok(runs.length > 1, `moved on after full batches (${runs.length} runs)`)
+  t.ok(runs.slice(0, -1).every((n) => n >= 5), `each partition took a batch's worth of records before switching: ${runs.join(',')}`)
+  await p.close()
+})
