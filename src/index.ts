@@ -18,7 +18,20 @@ export {
   ConfigError,
   ClosedError,
 } from './errors.js'
-export { Producer, type ProducerOptions } from './producer/producer.js'
+export {
+  Producer,
+  DeliveryTimeoutError,
+  RecordTooLargeError,
+  type ProducerOptions,
+  type Acks,
+  type DeliveryReport,
+  type ProducerHeaders,
+  type ProducerRecord,
+  type RecordMetadata,
+  type BrokerProduceStats,
+  type ProducerStats,
+  type ProducerEvents,
+} from './producer/producer.js'
 export { Consumer } from './consumer/consumer.js'
 export type { ConsumerOptions, ResetStrategy, StartOffset, PartitionAssignment } from './consumer/consumer-options.js'
 export type {

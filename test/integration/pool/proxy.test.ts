@@ -1,5 +1,5 @@
 // Every broker connection tunnels through a real HTTP CONNECT proxy (tinyproxy, from Debian's
-// packages, started by this test) to a 3-node cluster of its own (ports 19192, 29192, 39192).
+// packages, started by this test) to a 3-node cluster of its own (ports 19692, 29692, 39692).
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -41,7 +41,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 const hasTinyproxy = spawnSync('sh', ['-c', 'command -v tinyproxy']).status === 0
 
 t.test('metadata and a request to every broker of a 3-node cluster through tinyproxy', { skip: hasTinyproxy ? false : 'tinyproxy is not installed (.ci/run installs it from Debian)' }, async (t) => {
-  const cluster = await startCluster({ nodes: 3, basePort: 9192, log: () => {} })
+  const cluster = await startCluster({ nodes: 3, basePort: 9692, log: () => {} })
   t.teardown(() => stopCluster(cluster, { clean: true, quiet: true, log: () => {} }))
 
   const dir = mkdtempSync(join(tmpdir(), 'kafkats-proxy-'))
