@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     const result = compare(sent, lineCounts(output))
     log('')
     log(`produce: ${fmt(produced)}`)
-    log(`consume: ${fmt(consumeSummary)} (from the first record; joining the group not counted)`)
+    log(`consume: ${fmt(consumeSummary)} (timed from the fetch of the first record; joining the group not counted)`)
     const pass = result.missing === 0 && result.extra === 0 && produced.records === lineTotal
     log(`check:   ${lineTotal} lines sent, ${consumeSummary.records} received, ${result.missing} missing, ${result.extra} unexpected`)
     log(pass ? 'PASS' : 'FAIL')

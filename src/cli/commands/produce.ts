@@ -5,6 +5,7 @@
  */
 import { createReadStream, statSync } from 'node:fs'
 import type { Writable } from 'node:stream'
+import type { Kafka } from '../../client.js'
 import type { KafkaError } from '../../errors.js'
 import { ErrorCode, responseError } from '../../protocol/error-codes.js'
 import type { ProducerOptions } from '../../producer/producer-options.js'
@@ -63,6 +64,24 @@ function progressLine(stderr: Writable, records: number, bytes: number, startedA
   stderr.write(`\r\x1b[K${throughputText(t)}`)
 }
 
+/** How long a topic being auto-created may stay unknown to Metadata, ms. */
+const AUTO_CREATE_WAIT_MS = 5000
+
+/**
+ * Fails fast on a topic the broker does not have and won't create; otherwise the records would
+ * wait out deliveryTimeoutMs. A KRaft broker answers UNKNOWN_TOPIC_OR_PARTITION to the Metadata
+ * request that starts an auto-creation, so that answer is asked again for a while.
+ */
+async function requireTopic(kafka: Kafka, topic: string, autoCreate: boolean): Promise<void> {
+  const deadline = Date.now() + (autoCreate ? AUTO_CREATE_WAIT_MS : 0)
+  for (;;) {
+    const meta = (await kafka.cluster.withRetry(() => kafka.cluster.metadata([topic], { force: true, allowAutoTopicCreation: autoCreate }))).get(topic)
+    if (meta === undefined || meta.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) return
+    if (Date.now() >= deadline) throw responseError(meta.errorCode, `topic ${topic} does not exist${autoCreate ? ' and the broker did not create it' : ''}`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
 export const produceCommand: Command = {
   name: 'produce',
   summary: 'produce lines of a file or stdin as records',
@@ -95,9 +114,7 @@ export const produceCommand: Command = {
     const options = producerOptions(setup.config.producer, args.string('compression'), args.string('acks'))
 
     return withKafka(setup, async (kafka) => {
-      // A missing topic the broker won't auto-create would otherwise wait out deliveryTimeoutMs.
-      const meta = (await kafka.cluster.withRetry(() => kafka.cluster.metadata([topic], { allowAutoTopicCreation: options.allowAutoTopicCreation ?? true }))).get(topic)
-      if (meta !== undefined && meta.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw responseError(meta.errorCode, `topic ${topic} does not exist`)
+      await requireTopic(kafka, topic, options.allowAutoTopicCreation ?? true)
       const producer = kafka.producer(options)
       const input = file === undefined ? io.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES })
       const showProgress = (io.stderr as { isTTY?: boolean }).isTTY === true && !args.flag('json')

@@ -90,3 +90,10 @@ t.test('the environment: KAFKA_BOOTSTRAP is the default broker list', async (t) 
   t.equal(r.code, 0, r.stderr)
   t.ok(JSON.parse(r.stdout.toString()).brokers.length >= 1)
 })
+
+t.test('producing to a missing topic the producer may not create fails at once', async (t) => {
+  const r = await runCli(['produce', '-t', `cli-missing-${Date.now()}`, '-X', 'allow.auto.create.topics=false'], { input: 'x\n' })
+  t.equal(r.code, 1)
+  t.match(r.stderr, /^kafkats: UNKNOWN_TOPIC_OR_PARTITION \(3\): topic cli-missing-\d+ does not exist\n$/)
+  t.ok(r.durationMs < 30_000, 'not after the delivery timeout')
+})
