@@ -1,5 +1,5 @@
 // Command line of bench/run.ts.
-import { clientNames, type ClientName } from './clients.js'
+import { clientNames, defaultClients, type ClientName } from './clients.js'
 import { delegated, scenarios } from './scenarios.js'
 
 export interface BenchArgs {
@@ -13,12 +13,13 @@ export interface BenchArgs {
   rest: string[]
 }
 
-export const usage = `usage: npm run bench -- [scenario…] [--clients ${clientNames.join(',')}] [--reps N] [--json FILE] [--no-results]
+export const usage = `usage: npm run bench -- [scenario…] [--clients ${defaultClients.join(',')}] [--reps N] [--json FILE] [--no-results]
+clients: ${clientNames.join(', ')} (default: all but kcat)
 scenarios: ${Object.keys(scenarios).join(', ')} (comparisons, default: all four); ${delegated.join(', ')} (quick single-client benches)`
 
 /** Parses argv (without node and the script). @throws Error with the usage on bad input. */
 export function parseArgs (argv: string[], defaultResultsDir: string): BenchArgs {
-  const out: BenchArgs = { scenarios: [], clients: [...clientNames], reps: 3, json: null, resultsDir: defaultResultsDir, rest: [] }
+  const out: BenchArgs = { scenarios: [], clients: [...defaultClients], reps: 3, json: null, resultsDir: defaultResultsDir, rest: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const value = (): string => {

@@ -9,7 +9,8 @@ const colors: Record<string, string> = {
   kafkajs: '#8a8f98',
   platformatic: '#9a6fd0',
   librdkafka: '#e08a2e',
-  java: '#3e9f5a'
+  java: '#3e9f5a',
+  kcat: '#b5651d'
 }
 
 function fmtValue (n: number, latency: boolean): string {

@@ -9,8 +9,11 @@ import type { ClientCommand } from './measure.js'
 import { benchDir, node24, peersDir, rdkafkaDir, repoRoot } from './paths.js'
 import type { Scenario } from './scenarios.js'
 
-export const clientNames = ['kafkats', 'kafkajs', 'platformatic', 'librdkafka', 'java'] as const
+export const clientNames = ['kafkats', 'kafkajs', 'platformatic', 'librdkafka', 'java', 'kcat'] as const
 export type ClientName = typeof clientNames[number]
+
+/** The clients a run compares when --clients is not given (kcat only on request). */
+export const defaultClients: ClientName[] = ['kafkats', 'kafkajs', 'platformatic', 'librdkafka', 'java']
 
 /** A scenario a client cannot run, with the reason shown in the table. */
 export class Unsupported extends Error {}
@@ -62,7 +65,7 @@ function peerScripts (name: 'kafkajs' | 'platformatic', label: string): Client {
   }
 }
 
-/** node-rdkafka when it builds and loads; Debian's kcat otherwise. */
+/** node-rdkafka when it builds and loads; Debian's kcat otherwise (or with BENCH_LIBRDKAFKA=kcat). */
 function librdkafka (): Client {
   let fallback: string | null = null
   const client: Client = {
@@ -70,6 +73,7 @@ function librdkafka (): Client {
     label: 'node-rdkafka 3.6.1 on Debian librdkafka 2.0.2',
     async prepare (ctx) {
       try {
+        if (process.env.BENCH_LIBRDKAFKA === 'kcat') throw new Error('BENCH_LIBRDKAFKA=kcat')
         await ensureRdkafka(ctx.log)
       } catch (err) {
         fallback = (err as Error).message.split('\n')[0]
@@ -113,7 +117,8 @@ function kcatCommand (scenario: Scenario, cfg: ChildConfig): ClientCommand {
       args: ['-C', ...common, '-o', 'beginning', '-e', '-c', String(cfg.records), '-f', '\n', '-X', 'fetch.max.bytes=52428800'],
       cwd: repoRoot,
       env: process.env,
-      parse: wallResult(cfg.records)
+      // One newline per record read.
+      parse: stdout => wallResult(stdout.split('\n').length - 1)(stdout)
     }
   }
   throw new Unsupported('kcat cannot timestamp records for a latency run')
@@ -202,6 +207,12 @@ export function makeClients (): Record<ClientName, Client> {
     kafkajs: peerScripts('kafkajs', 'KafkaJS 2.2.4 (Node 24)'),
     platformatic: peerScripts('platformatic', '@platformatic/kafka 2.12.1 (Node 24)'),
     librdkafka: librdkafka(),
-    java: java()
+    java: java(),
+    kcat: {
+      name: 'kcat',
+      label: 'kcat 1.7.1 on Debian librdkafka 2.0.2 (C, no JavaScript binding)',
+      async prepare (ctx) { await ensureKcat(ctx.log) },
+      command: kcatCommand
+    }
   }
 }
