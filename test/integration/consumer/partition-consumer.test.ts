@@ -3,7 +3,7 @@
 import t from 'tap'
 import type { Consumer } from '../../../src/consumer/consumer.js'
 import type { ConsumerRecord } from '../../../src/consumer/consumer-record.js'
-import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { newKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
 import { createTopic, numbered, produce, transaction } from '../../helpers/consumer-fixtures.js'
 
 const kafka = newKafka()
@@ -151,6 +151,15 @@ t.test('read_committed hides an aborted transaction, read_uncommitted shows it',
   await produce(kafka, topic, 0, numbered('between', 0, 2))
   await transaction(kafka, topic, 0, numbered('committed', 0, 2), true)
   await produce(kafka, topic, 0, numbered('after', 0, 1))
+  // EndTxn returns before the commit marker is written: wait until the last stable offset
+  // reaches the high watermark, or read_committed rightly stops short of the last records.
+  const admin = kafka.admin()
+  await waitFor('the last stable offset to reach the high watermark', async () => {
+    const [hw] = await admin.listOffsets([{ topic, partition: 0, at: 'latest' }])
+    const [lso] = await admin.listOffsets([{ topic, partition: 0, at: 'latest' }], { isolationLevel: 'read_committed' })
+    return hw.offset === lso.offset
+  })
+  await admin.close()
   const read = async (isolationLevel: 'read_committed' | 'read_uncommitted'): Promise<string[]> => {
     const c = kafka.consumer({ assignments: [{ topic, partition: 0, offset: 'earliest' }], exitAtEnd: true, isolationLevel })
     try {

@@ -23,9 +23,11 @@ t.test('in-flight requests reject with a retriable error; the pool reconnects af
   // Keep a stream of requests in flight, then kill the broker under them.
   const inFlight: Array<Promise<unknown>> = []
   for (let i = 0; i < 50; i++) inFlight.push(broker.send(Metadata, () => ({ topics: null, allowAutoTopicCreation: false })))
+  // Handlers attached before the kill: the rejections come while killNode is awaited.
+  const allSettled = Promise.allSettled(inFlight)
   const killedAt = Date.now()
   await killNode(1, 'SIGKILL', cluster)
-  const settled = await Promise.allSettled(inFlight)
+  const settled = await allSettled
   t.ok(Date.now() - killedAt < requestTimeoutMs + 2000, 'every request settled within the request timeout')
   for (const s of settled) {
     if (s.status === 'rejected') {
