@@ -48,28 +48,7 @@ export type {
 } from './consumer/consumer-record.js'
 export { StaleCommitError } from './consumer/consumer-errors.js'
 export { Admin, type AdminOptions } from './admin/admin.js'
-export type { ItemError } from './admin/item-error.js'
-export type { NewTopic, CreateTopicResult, CreateTopicsOptions, CreatedTopicConfig, DeleteTopicResult, NewPartitions, CreatePartitionsResult } from './admin/topics.js'
-export type { BrokerDescription, ClusterDescription, MetadataResult, PartitionDescription, TopicDescription } from './admin/cluster-info.js'
-export type { AlterConfigsResource, AlterConfigsResult, ConfigEntry, ConfigResource, ConfigSynonym, DescribeConfigsOptions, DescribeConfigsResult } from './admin/configs.js'
-export type { AlterConfigOp, ConfigResourceType, ConfigSource, ConfigType } from './admin/config-resources.js'
-export type { DeleteGroupResult, GroupDescription, GroupMember, ListedGroup, ListGroupsOptions } from './admin/groups.js'
-export type { MemberAssignment, MemberSubscription } from './admin/member-protocol.js'
-export type {
-  AlterOffsetResult,
-  CommittedOffset,
-  CommittedOffsetsTopics,
-  DeleteOffsetResult,
-  DeleteRecordsRequestItem,
-  DeleteRecordsResult,
-  IsolationLevel,
-  ListOffsetsRequestItem,
-  ListOffsetsResult,
-  OffsetSpec,
-  OffsetToCommit,
-} from './admin/offsets.js'
-export type { ScramAlterationResult, ScramMechanismName, ScramUpsertion, UserScramCredentials } from './admin/scram-credentials.js'
-export type { AclBinding, AclFilter, CreateAclResult, DeleteAclsResult, DescribedAcl } from './admin/acls.js'
-export type { AclOperation, AclPatternType, AclPermissionType, AclResourceType } from './admin/acl-codes.js'
+// Every admin result and option type; consumer's TopicPartition(s) above take precedence.
+export type * from './admin/index.js'
 export type { CompressionCodec } from './protocol/compression/index.js'
 export { ErrorCode, errorInfo } from './protocol/error-codes.js'
