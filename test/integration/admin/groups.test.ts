@@ -2,6 +2,7 @@
 // ConsumerProtocolAssignment, exact control over the member's bytes) and by the kafkats consumer.
 import t from 'tap'
 import type { Kafka } from '../../../src/client.js'
+import { errorInfo, responseError } from '../../../src/protocol/error-codes.js'
 import { encodeConsumerProtocolAssignment } from '../../../src/protocol/messages/consumer-protocol-assignment.js'
 import { encodeConsumerProtocolSubscription } from '../../../src/protocol/messages/consumer-protocol-subscription.js'
 import { JoinGroup } from '../../../src/protocol/messages/join-group.js'
@@ -48,8 +49,19 @@ async function joinAsLeader(k: Kafka, groupId: string, topic: string, partitions
       { lane: 'group', timeoutMs: 60_000 },
     )
   }
-  let res = await k.cluster.withRetry(() => join(''))
-  if (res.errorCode === 79) res = await join(res.memberId) // MEMBER_ID_REQUIRED (KIP-394)
+  // The coordinator may still be loading __consumer_offsets right after the broker starts.
+  const joinRetrying = (memberId: string) =>
+    k.cluster.withRetry(async () => {
+      const r = await join(memberId)
+      const info = errorInfo(r.errorCode)
+      if (r.errorCode !== 0 && r.errorCode !== 79 && info.retriable) {
+        k.cluster.invalidateCoordinator('group', groupId)
+        throw responseError(r.errorCode, null, 'JoinGroup')
+      }
+      return r
+    }, { retries: 20 })
+  let res = await joinRetrying('')
+  if (res.errorCode === 79) res = await joinRetrying(res.memberId) // MEMBER_ID_REQUIRED (KIP-394)
   if (res.errorCode !== 0) throw new Error(`JoinGroup failed with ${res.errorCode}`)
   const memberId = res.memberId
   const generationId = res.generationId
