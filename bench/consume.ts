@@ -46,6 +46,7 @@ function bootstrap(): string {
 async function preProduce(kafka: Kafka, topic: string, a: Args): Promise<void> {
   const res = await kafka.cluster.send('controller', CreateTopics, () => ({
     topics: [{ name: topic, numPartitions: a.partitions, replicationFactor: 1, assignments: [], configs: [] }],
+    validateOnly: false,
     timeoutMs: 30_000,
   }))
   if (res.topics[0].errorCode !== 0) throw new Error(`CreateTopics failed: ${res.topics[0].errorCode}`)

@@ -279,3 +279,37 @@ export function moduleFileFor(m: MessageSpec): string {
   if (m.kind === 'request' || m.kind === 'response') return `${kebabName(apiNameOf(m.name))}.ts`
   return `${kebabName(m.name)}.ts`
 }
+
+/**
+ * `versions.ts`: the Kafka release, and per API key the versions a client may negotiate, without
+ * importing any API module (connection negotiation needs only this table).
+ */
+export function versionsSource(apis: ApiModule[], kafkaVersion: string): string {
+  const byKey = [...apis].sort((a, b) => a.apiKey - b.apiKey)
+  const maxKey = byKey.length === 0 ? -1 : byKey[byKey.length - 1].apiKey
+  const ranges: string[] = []
+  for (let k = 0; k <= maxKey; k++) {
+    const api = byKey.find((a) => a.apiKey === k)
+    if (api === undefined) {
+      ranges.push('  undefined,')
+      continue
+    }
+    const valid = api.request.valid
+    const stableMax = api.request.raw.latestVersionUnstable === true ? valid.hi - 1 : valid.hi
+    ranges.push(`  [${valid.lo}, ${stableMax}], // ${api.apiName}${stableMax < valid.hi ? ` (v${valid.hi} unstable)` : ''}`)
+  }
+  const body = [
+    '/** The Apache Kafka release whose message definitions (src/protocol/definitions) this code was generated from. */',
+    `export const KAFKA_VERSION = ${quote(kafkaVersion)}`,
+    '',
+    '/**',
+    ' * Per API key, the lowest and highest version a client may negotiate: the definitions\' `validVersions`,',
+    ' * less the last version when Kafka marks it unstable (`latestVersionUnstable`). `undefined` for keys',
+    ' * the client package does not carry. The highest can be empty (below the lowest) when the only version is unstable.',
+    ' */',
+    'export const API_VERSION_RANGES: ReadonlyArray<readonly [number, number] | undefined> = [',
+    ...ranges,
+    ']',
+  ]
+  return [...header(['every JSON definition']), ...body, ''].join('\n')
+}

@@ -129,7 +129,7 @@ export async function describeConfigs(ctx: AdminContext, resources: readonly Con
               name: c.name,
               value: c.value ?? null,
               readOnly: c.readOnly,
-              isDefault: c.isDefault ?? source === 'defaultConfig',
+              isDefault: source === 'defaultConfig',
               source,
               isSensitive: c.isSensitive,
               synonyms: (c.synonyms ?? []).map((s) => ({ name: s.name, value: s.value ?? null, source: configSource(s.source) })),

@@ -95,7 +95,7 @@ export async function listOffsets(
         topic: i.topic,
         partition: i.partition,
         ...itemError(p.errorCode),
-        offset: p.offset ?? p.oldStyleOffsets?.[0] ?? -1n,
+        offset: p.offset,
         timestamp: Number(p.timestamp ?? -1n),
         leaderEpoch: p.leaderEpoch ?? -1,
       }
@@ -209,7 +209,7 @@ export async function fetchCommittedOffsets(
       for (const t of group.topics) {
         for (const p of t.partitions) {
           partitions.push({
-            topic: t.name,
+            topic: t.name ?? '',
             partition: p.partitionIndex,
             ...itemError(p.errorCode),
             offset: p.committedOffset,
@@ -248,7 +248,8 @@ export async function alterCommittedOffsets(ctx: AdminContext, groupId: string, 
     async (coordinator) => {
       const res = await ctx.cluster.send(coordinator, OffsetCommit, (v) => ({
         groupId,
-        ...(v >= 1 ? { generationIdOrMemberEpoch: -1, memberId: '' } : {}),
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
         ...(v >= 7 ? { groupInstanceId: null } : {}),
         ...(v >= 2 && v <= 4 ? { retentionTimeMs: -1n } : {}),
         topics: [...byTopic(offsets)].map(([name, ps]) => ({
@@ -263,7 +264,7 @@ export async function alterCommittedOffsets(ctx: AdminContext, groupId: string, 
         })),
       }))
       const byKey = new Map<string, number>()
-      for (const t of res.topics) for (const p of t.partitions) byKey.set(tpKey(t.name, p.partitionIndex), p.errorCode)
+      for (const t of res.topics) for (const p of t.partitions) byKey.set(tpKey(t.name ?? '', p.partitionIndex), p.errorCode)
       const partitions = offsets.map((o): AlterOffsetResult => {
         const code = byKey.get(tpKey(o.topic, o.partition))
         return { topic: o.topic, partition: o.partition, ...(code === undefined ? missingItem(`${o.topic}-${o.partition}`) : itemError(code)) }

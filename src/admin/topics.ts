@@ -69,7 +69,7 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
         cluster.send(
           'any',
           CreateTopics,
-          (v) => ({
+          () => ({
             topics: pending.map((t) => ({
               name: t.name,
               numPartitions: t.assignments ? -1 : (t.partitions ?? -1),
@@ -78,7 +78,7 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
               configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
             })),
             timeoutMs,
-            ...(v >= 1 ? { validateOnly: options.validateOnly ?? false } : {}),
+            validateOnly: options.validateOnly ?? false,
           }),
           { timeoutMs: requestTimeout(ctx, timeoutMs) },
         ),

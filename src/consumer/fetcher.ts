@@ -189,8 +189,8 @@ export class Fetcher {
           ...(v <= 14 ? { replicaId: -1 } : {}),
           maxWaitMs: o.maxWaitMs,
           minBytes: o.minBytes,
-          ...(v >= 3 ? { maxBytes: o.maxBytes } : {}),
-          ...(v >= 4 ? { isolationLevel: o.isolationLevel === 'read_committed' ? 1 : 0 } : {}),
+          maxBytes: o.maxBytes,
+          isolationLevel: o.isolationLevel === 'read_committed' ? 1 : 0,
           ...(v >= 7 ? { sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [] } : {}),
           topics: [...byTopic].map(([topic, list]) => {
             const meta = this.cluster.topic(topic)

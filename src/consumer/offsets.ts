@@ -119,7 +119,7 @@ async function listOffsetsAt(broker: Broker, queries: OffsetQuery[], isolationLe
         errors.push([q, responseError(p.errorCode, null, `ListOffsets ${t.name}-${p.partitionIndex}`)])
         continue
       }
-      const offset = p.offset ?? p.oldStyleOffsets?.[0] ?? -1n
+      const offset = p.offset
       out.set(key, { offset, leaderEpoch: p.leaderEpoch ?? -1 })
     }
   }
@@ -178,7 +178,7 @@ export async function fetchCommittedOffsets(
               code = p.errorCode
               break
             }
-            out.set(partitionKey(t.name, p.partitionIndex), {
+            out.set(partitionKey(t.name ?? '', p.partitionIndex), {
               offset: p.committedOffset,
               leaderEpoch: p.committedLeaderEpoch ?? -1,
               metadata: p.metadata ?? null,
@@ -238,7 +238,8 @@ export async function commitOffsets(
         OffsetCommit,
         (v) => ({
           groupId,
-          ...(v >= 1 ? { generationIdOrMemberEpoch: identity.generationId, memberId: identity.memberId } : {}),
+          generationIdOrMemberEpoch: identity.generationId,
+          memberId: identity.memberId,
           ...(v >= 7 ? { groupInstanceId: identity.groupInstanceId } : {}),
           ...(v >= 2 && v <= 4 ? { retentionTimeMs: -1n } : {}),
           topics: [...byTopic].map(([name, list]) => ({
@@ -261,7 +262,7 @@ export async function commitOffsets(
         for (const p of t.partitions) {
           if (p.errorCode === 0) continue
           if (COORDINATOR_RETRY.has(p.errorCode)) retry = p.errorCode
-          errors.set(partitionKey(t.name, p.partitionIndex), p.errorCode)
+          errors.set(partitionKey(t.name ?? '', p.partitionIndex), p.errorCode)
         }
       }
       if (retry === 0) return errors

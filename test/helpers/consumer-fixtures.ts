@@ -15,6 +15,7 @@ import type { Kafka } from '../../src/client.js'
 export async function createTopic(kafka: Kafka, name: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
   const res = await kafka.cluster.send('controller', CreateTopics, () => ({
     topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+    validateOnly: false,
     timeoutMs: 30_000,
   }))
   const t = res.topics[0]

@@ -38,7 +38,7 @@ export const AddOffsetsToTxn: ApiDefinition<AddOffsetsToTxnRequest, AddOffsetsTo
   minVersion: 0,
   maxVersion: 4,
   flexibleMinVersion: 3,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'transactionCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),

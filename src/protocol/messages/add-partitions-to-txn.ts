@@ -110,7 +110,7 @@ export const AddPartitionsToTxn: ApiDefinition<AddPartitionsToTxnRequest, AddPar
   minVersion: 0,
   maxVersion: 5,
   flexibleMinVersion: 3,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'transactionCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),

@@ -9,15 +9,16 @@ import {
   decodeFailure,
   notNull,
   readUnknownTaggedFields,
+  unsupportedField,
   writeArrayLength,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** AddRaftVoterRequest (API key 80): versions 0, flexible 0. Generated from AddRaftVoterRequest.json. */
+/** AddRaftVoterRequest (API key 80): versions 0-1, flexible 0-1. Generated from AddRaftVoterRequest.json. */
 export interface AddRaftVoterRequest {
-  /** Versions: 0+; nullable: 0+ */
+  /** The cluster id. Versions: 0+; nullable: 0+ */
   clusterId: string | null
-  /** Versions: 0+ */
+  /** The maximum time to wait for the request to complete before returning. Versions: 0+ */
   timeoutMs: number
   /** The replica id of the voter getting added to the topic partition. Versions: 0+ */
   voterId: number
@@ -25,11 +26,13 @@ export interface AddRaftVoterRequest {
   voterDirectoryId: string
   /** The endpoints that can be used to communicate with the voter. Versions: 0+ */
   listeners: AddRaftVoterRequestListener[]
+  /** When true, return a response after the new voter set is committed. Otherwise, return after the leader writes the changes locally. Versions: 1+; default: true */
+  ackWhenCommitted?: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A Listener of AddRaftVoterRequest: versions 0. */
+/** A Listener of AddRaftVoterRequest: versions 0-1. */
 export interface AddRaftVoterRequestListener {
   /** The name of the endpoint. Versions: 0+ */
   name: string
@@ -41,7 +44,7 @@ export interface AddRaftVoterRequestListener {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** AddRaftVoterResponse (API key 80): versions 0, flexible 0. Generated from AddRaftVoterResponse.json. */
+/** AddRaftVoterResponse (API key 80): versions 0-1, flexible 0-1. Generated from AddRaftVoterResponse.json. */
 export interface AddRaftVoterResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -54,13 +57,13 @@ export interface AddRaftVoterResponse {
 }
 
 /**
- * AddRaftVoter (API key 80): versions 0-0.
+ * AddRaftVoter (API key 80): versions 0-1.
  */
 export const AddRaftVoter: ApiDefinition<AddRaftVoterRequest, AddRaftVoterResponse> = {
   apiKey: 80,
   name: 'AddRaftVoter',
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   flexibleMinVersion: 0,
   listeners: ['controller', 'broker'],
   latestVersionUnstable: false,
@@ -74,23 +77,23 @@ export const AddRaftVoter: ApiDefinition<AddRaftVoterRequest, AddRaftVoterRespon
 }
 
 /**
- * Writes AddRaftVoterRequest at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes AddRaftVoterRequest at `version` (0-1).
+ * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeAddRaftVoterRequest(w: Writer, version: number, msg: AddRaftVoterRequest): void {
-  checkVersion('AddRaftVoterRequest', version, 0, 0)
+  checkVersion('AddRaftVoterRequest', version, 0, 1)
   writeAddRaftVoterRequest(w, version, msg)
 }
 
 /**
- * Reads AddRaftVoterRequest at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads AddRaftVoterRequest at `version` (0-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in AddRaftVoterRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 0-1.
  */
 export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVoterRequest {
-  checkVersion('AddRaftVoterRequest', version, 0, 0)
+  checkVersion('AddRaftVoterRequest', version, 0, 1)
   try {
     return readAddRaftVoterRequest(r, version)
   } catch (err) {
@@ -99,23 +102,23 @@ export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVo
 }
 
 /**
- * Writes AddRaftVoterResponse at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes AddRaftVoterResponse at `version` (0-1).
+ * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeAddRaftVoterResponse(w: Writer, version: number, msg: AddRaftVoterResponse): void {
-  checkVersion('AddRaftVoterResponse', version, 0, 0)
+  checkVersion('AddRaftVoterResponse', version, 0, 1)
   writeAddRaftVoterResponse(w, version, msg)
 }
 
 /**
- * Reads AddRaftVoterResponse at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads AddRaftVoterResponse at `version` (0-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in AddRaftVoterResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 0-1.
  */
 export function decodeAddRaftVoterResponse(r: Reader, version: number): AddRaftVoterResponse {
-  checkVersion('AddRaftVoterResponse', version, 0, 0)
+  checkVersion('AddRaftVoterResponse', version, 0, 1)
   try {
     return readAddRaftVoterResponse(r, version)
   } catch (err) {
@@ -131,6 +134,10 @@ function writeAddRaftVoterRequest(w: Writer, version: number, s: AddRaftVoterReq
   w.uuid(s.voterDirectoryId ?? ZERO_UUID)
   const listeners = s.listeners ?? []
   writeAddRaftVoterRequestListenerArray(w, version, listeners, true)
+  if (version === 1) w.bool(s.ackWhenCommitted ?? true)
+  if (version !== 1 && s.ackWhenCommitted !== undefined && s.ackWhenCommitted !== true) {
+    throw unsupportedField('AddRaftVoterRequest.ackWhenCommitted', version, '1+')
+  }
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
 }
 
@@ -145,9 +152,11 @@ function readAddRaftVoterRequest(r: Reader, version: number): AddRaftVoterReques
   } catch (err) {
     throw decodeFailure(err, r, 'listeners')
   }
+  let ackWhenCommitted: boolean | undefined = undefined
+  if (version === 1) ackWhenCommitted = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: AddRaftVoterRequest = { clusterId, timeoutMs, voterId, voterDirectoryId, listeners }
+  const result: AddRaftVoterRequest = { clusterId, timeoutMs, voterId, voterDirectoryId, listeners, ackWhenCommitted }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

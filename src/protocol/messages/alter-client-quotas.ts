@@ -95,7 +95,7 @@ export const AlterClientQuotas: ApiDefinition<AlterClientQuotasRequest, AlterCli
   minVersion: 0,
   maxVersion: 1,
   flexibleMinVersion: 1,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),

@@ -77,7 +77,7 @@ export const AlterConfigs: ApiDefinition<AlterConfigsRequest, AlterConfigsRespon
   minVersion: 0,
   maxVersion: 2,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),

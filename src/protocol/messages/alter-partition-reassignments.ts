@@ -9,22 +9,25 @@ import {
   notNull,
   readInt32Array,
   readUnknownTaggedFields,
+  unsupportedField,
   writeArrayLength,
   writeInt32Array,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** AlterPartitionReassignmentsRequest (API key 45): versions 0, flexible 0. Generated from AlterPartitionReassignmentsRequest.json. */
+/** AlterPartitionReassignmentsRequest (API key 45): versions 0-1, flexible 0-1. Generated from AlterPartitionReassignmentsRequest.json. */
 export interface AlterPartitionReassignmentsRequest {
   /** The time in ms to wait for the request to complete. Versions: 0+; default: 60000 */
   timeoutMs: number
+  /** The option indicating whether changing the replication factor of any given partition as part of this request is a valid move. Versions: 1+; default: true */
+  allowReplicationFactorChange?: boolean
   /** The topics to reassign. Versions: 0+ */
   topics: ReassignableTopic[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ReassignableTopic of AlterPartitionReassignmentsRequest: versions 0. */
+/** A ReassignableTopic of AlterPartitionReassignmentsRequest: versions 0-1. */
 export interface ReassignableTopic {
   /** The topic name. Versions: 0+ */
   name: string
@@ -34,7 +37,7 @@ export interface ReassignableTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ReassignablePartition of AlterPartitionReassignmentsRequest: versions 0. */
+/** A ReassignablePartition of AlterPartitionReassignmentsRequest: versions 0-1. */
 export interface ReassignablePartition {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -44,10 +47,12 @@ export interface ReassignablePartition {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** AlterPartitionReassignmentsResponse (API key 45): versions 0, flexible 0. Generated from AlterPartitionReassignmentsResponse.json. */
+/** AlterPartitionReassignmentsResponse (API key 45): versions 0-1, flexible 0-1. Generated from AlterPartitionReassignmentsResponse.json. */
 export interface AlterPartitionReassignmentsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
+  /** The option indicating whether changing the replication factor of any given partition as part of the request was allowed. Versions: 1+; default: true; ignorable */
+  allowReplicationFactorChange?: boolean
   /** The top-level error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
   /** The top-level error message, or null if there was no error. Versions: 0+; nullable: 0+ */
@@ -58,7 +63,7 @@ export interface AlterPartitionReassignmentsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ReassignableTopicResponse of AlterPartitionReassignmentsResponse: versions 0. */
+/** A ReassignableTopicResponse of AlterPartitionReassignmentsResponse: versions 0-1. */
 export interface ReassignableTopicResponse {
   /** The topic name. Versions: 0+ */
   name: string
@@ -68,7 +73,7 @@ export interface ReassignableTopicResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ReassignablePartitionResponse of AlterPartitionReassignmentsResponse: versions 0. */
+/** A ReassignablePartitionResponse of AlterPartitionReassignmentsResponse: versions 0-1. */
 export interface ReassignablePartitionResponse {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -81,15 +86,15 @@ export interface ReassignablePartitionResponse {
 }
 
 /**
- * AlterPartitionReassignments (API key 45): versions 0-0.
+ * AlterPartitionReassignments (API key 45): versions 0-1.
  */
 export const AlterPartitionReassignments: ApiDefinition<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse> = {
   apiKey: 45,
   name: 'AlterPartitionReassignments',
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   flexibleMinVersion: 0,
-  listeners: ['broker', 'controller', 'zkBroker'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
@@ -101,23 +106,23 @@ export const AlterPartitionReassignments: ApiDefinition<AlterPartitionReassignme
 }
 
 /**
- * Writes AlterPartitionReassignmentsRequest at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes AlterPartitionReassignmentsRequest at `version` (0-1).
+ * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeAlterPartitionReassignmentsRequest(w: Writer, version: number, msg: AlterPartitionReassignmentsRequest): void {
-  checkVersion('AlterPartitionReassignmentsRequest', version, 0, 0)
+  checkVersion('AlterPartitionReassignmentsRequest', version, 0, 1)
   writeAlterPartitionReassignmentsRequest(w, version, msg)
 }
 
 /**
- * Reads AlterPartitionReassignmentsRequest at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads AlterPartitionReassignmentsRequest at `version` (0-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in AlterPartitionReassignmentsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 0-1.
  */
 export function decodeAlterPartitionReassignmentsRequest(r: Reader, version: number): AlterPartitionReassignmentsRequest {
-  checkVersion('AlterPartitionReassignmentsRequest', version, 0, 0)
+  checkVersion('AlterPartitionReassignmentsRequest', version, 0, 1)
   try {
     return readAlterPartitionReassignmentsRequest(r, version)
   } catch (err) {
@@ -126,23 +131,23 @@ export function decodeAlterPartitionReassignmentsRequest(r: Reader, version: num
 }
 
 /**
- * Writes AlterPartitionReassignmentsResponse at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes AlterPartitionReassignmentsResponse at `version` (0-1).
+ * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeAlterPartitionReassignmentsResponse(w: Writer, version: number, msg: AlterPartitionReassignmentsResponse): void {
-  checkVersion('AlterPartitionReassignmentsResponse', version, 0, 0)
+  checkVersion('AlterPartitionReassignmentsResponse', version, 0, 1)
   writeAlterPartitionReassignmentsResponse(w, version, msg)
 }
 
 /**
- * Reads AlterPartitionReassignmentsResponse at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads AlterPartitionReassignmentsResponse at `version` (0-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in AlterPartitionReassignmentsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 0-1.
  */
 export function decodeAlterPartitionReassignmentsResponse(r: Reader, version: number): AlterPartitionReassignmentsResponse {
-  checkVersion('AlterPartitionReassignmentsResponse', version, 0, 0)
+  checkVersion('AlterPartitionReassignmentsResponse', version, 0, 1)
   try {
     return readAlterPartitionReassignmentsResponse(r, version)
   } catch (err) {
@@ -152,6 +157,10 @@ export function decodeAlterPartitionReassignmentsResponse(r: Reader, version: nu
 
 function writeAlterPartitionReassignmentsRequest(w: Writer, version: number, s: AlterPartitionReassignmentsRequest): void {
   w.int32(s.timeoutMs ?? 60000)
+  if (version === 1) w.bool(s.allowReplicationFactorChange ?? true)
+  if (version !== 1 && s.allowReplicationFactorChange !== undefined && s.allowReplicationFactorChange !== true) {
+    throw unsupportedField('AlterPartitionReassignmentsRequest.allowReplicationFactorChange', version, '1+')
+  }
   const topics = s.topics ?? []
   writeReassignableTopicArray(w, version, topics, true)
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
@@ -159,6 +168,8 @@ function writeAlterPartitionReassignmentsRequest(w: Writer, version: number, s: 
 
 function readAlterPartitionReassignmentsRequest(r: Reader, version: number): AlterPartitionReassignmentsRequest {
   const timeoutMs = r.int32()
+  let allowReplicationFactorChange: boolean | undefined = undefined
+  if (version === 1) allowReplicationFactorChange = r.bool()
   let topics: ReassignableTopic[]
   try {
     topics = notNull(readReassignableTopicArray(r, version, true), r)
@@ -167,7 +178,7 @@ function readAlterPartitionReassignmentsRequest(r: Reader, version: number): Alt
   }
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: AlterPartitionReassignmentsRequest = { timeoutMs, topics }
+  const result: AlterPartitionReassignmentsRequest = { timeoutMs, allowReplicationFactorChange, topics }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -255,6 +266,7 @@ function writeReassignablePartitionArray(w: Writer, version: number, a: readonly
 
 function writeAlterPartitionReassignmentsResponse(w: Writer, version: number, s: AlterPartitionReassignmentsResponse): void {
   w.int32(s.throttleTimeMs ?? 0)
+  if (version === 1) w.bool(s.allowReplicationFactorChange ?? true)
   w.int16(s.errorCode ?? 0)
   const errorMessage = s.errorMessage === undefined ? '' : s.errorMessage
   w.compactString(errorMessage)
@@ -265,6 +277,8 @@ function writeAlterPartitionReassignmentsResponse(w: Writer, version: number, s:
 
 function readAlterPartitionReassignmentsResponse(r: Reader, version: number): AlterPartitionReassignmentsResponse {
   const throttleTimeMs = r.int32()
+  let allowReplicationFactorChange: boolean | undefined = undefined
+  if (version === 1) allowReplicationFactorChange = r.bool()
   const errorCode = r.int16()
   const errorMessage = r.compactNullableString()
   let responses: ReassignableTopicResponse[]
@@ -275,7 +289,13 @@ function readAlterPartitionReassignmentsResponse(r: Reader, version: number): Al
   }
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: AlterPartitionReassignmentsResponse = { throttleTimeMs, errorCode, errorMessage, responses }
+  const result: AlterPartitionReassignmentsResponse = {
+    throttleTimeMs,
+    allowReplicationFactorChange,
+    errorCode,
+    errorMessage,
+    responses,
+  }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

@@ -14,7 +14,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** AlterReplicaLogDirsRequest (API key 34): versions 0-2, flexible 2. Generated from AlterReplicaLogDirsRequest.json. */
+/** AlterReplicaLogDirsRequest (API key 34): versions 1-2, flexible 2. Generated from AlterReplicaLogDirsRequest.json. */
 export interface AlterReplicaLogDirsRequest {
   /** The alterations to make for each directory. Versions: 0+ */
   dirs: AlterReplicaLogDir[]
@@ -22,7 +22,7 @@ export interface AlterReplicaLogDirsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AlterReplicaLogDir of AlterReplicaLogDirsRequest: versions 0-2. */
+/** A AlterReplicaLogDir of AlterReplicaLogDirsRequest: versions 1-2. */
 export interface AlterReplicaLogDir {
   /** The absolute directory path. Versions: 0+ */
   path: string
@@ -32,7 +32,7 @@ export interface AlterReplicaLogDir {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AlterReplicaLogDirTopic of AlterReplicaLogDirsRequest: versions 0-2. */
+/** A AlterReplicaLogDirTopic of AlterReplicaLogDirsRequest: versions 1-2. */
 export interface AlterReplicaLogDirTopic {
   /** The topic name. Versions: 0+ */
   name: string
@@ -42,7 +42,7 @@ export interface AlterReplicaLogDirTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** AlterReplicaLogDirsResponse (API key 34): versions 0-2, flexible 2. Generated from AlterReplicaLogDirsResponse.json. */
+/** AlterReplicaLogDirsResponse (API key 34): versions 1-2, flexible 2. Generated from AlterReplicaLogDirsResponse.json. */
 export interface AlterReplicaLogDirsResponse {
   /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -52,7 +52,7 @@ export interface AlterReplicaLogDirsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AlterReplicaLogDirTopicResult of AlterReplicaLogDirsResponse: versions 0-2. */
+/** A AlterReplicaLogDirTopicResult of AlterReplicaLogDirsResponse: versions 1-2. */
 export interface AlterReplicaLogDirTopicResult {
   /** The name of the topic. Versions: 0+ */
   topicName: string
@@ -62,7 +62,7 @@ export interface AlterReplicaLogDirTopicResult {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AlterReplicaLogDirPartitionResult of AlterReplicaLogDirsResponse: versions 0-2. */
+/** A AlterReplicaLogDirPartitionResult of AlterReplicaLogDirsResponse: versions 1-2. */
 export interface AlterReplicaLogDirPartitionResult {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -73,15 +73,15 @@ export interface AlterReplicaLogDirPartitionResult {
 }
 
 /**
- * AlterReplicaLogDirs (API key 34): versions 0-2, deprecated 0.
+ * AlterReplicaLogDirs (API key 34): versions 1-2.
  */
 export const AlterReplicaLogDirs: ApiDefinition<AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse> = {
   apiKey: 34,
   name: 'AlterReplicaLogDirs',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 2,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -93,23 +93,23 @@ export const AlterReplicaLogDirs: ApiDefinition<AlterReplicaLogDirsRequest, Alte
 }
 
 /**
- * Writes AlterReplicaLogDirsRequest at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes AlterReplicaLogDirsRequest at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeAlterReplicaLogDirsRequest(w: Writer, version: number, msg: AlterReplicaLogDirsRequest): void {
-  checkVersion('AlterReplicaLogDirsRequest', version, 0, 2)
+  checkVersion('AlterReplicaLogDirsRequest', version, 1, 2)
   writeAlterReplicaLogDirsRequest(w, version, msg)
 }
 
 /**
- * Reads AlterReplicaLogDirsRequest at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads AlterReplicaLogDirsRequest at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in AlterReplicaLogDirsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeAlterReplicaLogDirsRequest(r: Reader, version: number): AlterReplicaLogDirsRequest {
-  checkVersion('AlterReplicaLogDirsRequest', version, 0, 2)
+  checkVersion('AlterReplicaLogDirsRequest', version, 1, 2)
   try {
     return readAlterReplicaLogDirsRequest(r, version)
   } catch (err) {
@@ -118,23 +118,23 @@ export function decodeAlterReplicaLogDirsRequest(r: Reader, version: number): Al
 }
 
 /**
- * Writes AlterReplicaLogDirsResponse at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes AlterReplicaLogDirsResponse at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeAlterReplicaLogDirsResponse(w: Writer, version: number, msg: AlterReplicaLogDirsResponse): void {
-  checkVersion('AlterReplicaLogDirsResponse', version, 0, 2)
+  checkVersion('AlterReplicaLogDirsResponse', version, 1, 2)
   writeAlterReplicaLogDirsResponse(w, version, msg)
 }
 
 /**
- * Reads AlterReplicaLogDirsResponse at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads AlterReplicaLogDirsResponse at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in AlterReplicaLogDirsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeAlterReplicaLogDirsResponse(r: Reader, version: number): AlterReplicaLogDirsResponse {
-  checkVersion('AlterReplicaLogDirsResponse', version, 0, 2)
+  checkVersion('AlterReplicaLogDirsResponse', version, 1, 2)
   try {
     return readAlterReplicaLogDirsResponse(r, version)
   } catch (err) {

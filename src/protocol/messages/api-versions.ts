@@ -14,17 +14,21 @@ import {
   writeUnknownTaggedFieldsBelow,
 } from './runtime.js'
 
-/** ApiVersionsRequest (API key 18): versions 0-4, flexible 3-4. Generated from ApiVersionsRequest.json. */
+/** ApiVersionsRequest (API key 18): versions 0-5, flexible 3-5. Generated from ApiVersionsRequest.json. */
 export interface ApiVersionsRequest {
   /** The name of the client. Versions: 3+; ignorable */
   clientSoftwareName?: string
   /** The version of the client. Versions: 3+; ignorable */
   clientSoftwareVersion?: string
+  /** The cluster ID the client intends to connect to. Provide both ClusterId and NodeId, if known. Versions: 5+; nullable: 5+; default: null; ignorable */
+  clusterId?: string | null
+  /** The node ID the client intends to connect to. Provide both ClusterId and NodeId, if known. Versions: 5+; default: -1; ignorable */
+  nodeId?: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ApiVersionsResponse (API key 18): versions 0-4, flexible 3-4. Generated from ApiVersionsResponse.json. */
+/** ApiVersionsResponse (API key 18): versions 0-5, flexible 3-5. Generated from ApiVersionsResponse.json. */
 export interface ApiVersionsResponse {
   /** The top-level error code. Versions: 0+ */
   errorCode: number
@@ -44,7 +48,7 @@ export interface ApiVersionsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ApiVersion of ApiVersionsResponse: versions 0-4. */
+/** A ApiVersion of ApiVersionsResponse: versions 0-5. */
 export interface ApiVersion {
   /** The API index. Versions: 0+ */
   apiKey: number
@@ -56,7 +60,7 @@ export interface ApiVersion {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A SupportedFeatureKey of ApiVersionsResponse: versions 3-4. */
+/** A SupportedFeatureKey of ApiVersionsResponse: versions 3-5. */
 export interface SupportedFeatureKey {
   /** The name of the feature. Versions: 3+ */
   name: string
@@ -68,7 +72,7 @@ export interface SupportedFeatureKey {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A FinalizedFeatureKey of ApiVersionsResponse: versions 3-4. */
+/** A FinalizedFeatureKey of ApiVersionsResponse: versions 3-5. */
 export interface FinalizedFeatureKey {
   /** The name of the feature. Versions: 3+ */
   name: string
@@ -81,15 +85,15 @@ export interface FinalizedFeatureKey {
 }
 
 /**
- * ApiVersions (API key 18): versions 0-4.
+ * ApiVersions (API key 18): versions 0-5.
  */
 export const ApiVersions: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse> = {
   apiKey: 18,
   name: 'ApiVersions',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   flexibleMinVersion: 3,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
@@ -101,23 +105,23 @@ export const ApiVersions: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse>
 }
 
 /**
- * Writes ApiVersionsRequest at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes ApiVersionsRequest at `version` (0-5).
+ * @throws UnsupportedVersionError for a version outside 0-5, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeApiVersionsRequest(w: Writer, version: number, msg: ApiVersionsRequest): void {
-  checkVersion('ApiVersionsRequest', version, 0, 4)
+  checkVersion('ApiVersionsRequest', version, 0, 5)
   writeApiVersionsRequest(w, version, msg)
 }
 
 /**
- * Reads ApiVersionsRequest at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads ApiVersionsRequest at `version` (0-5). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ApiVersionsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 0-5.
  */
 export function decodeApiVersionsRequest(r: Reader, version: number): ApiVersionsRequest {
-  checkVersion('ApiVersionsRequest', version, 0, 4)
+  checkVersion('ApiVersionsRequest', version, 0, 5)
   try {
     return readApiVersionsRequest(r, version)
   } catch (err) {
@@ -126,23 +130,23 @@ export function decodeApiVersionsRequest(r: Reader, version: number): ApiVersion
 }
 
 /**
- * Writes ApiVersionsResponse at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes ApiVersionsResponse at `version` (0-5).
+ * @throws UnsupportedVersionError for a version outside 0-5, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeApiVersionsResponse(w: Writer, version: number, msg: ApiVersionsResponse): void {
-  checkVersion('ApiVersionsResponse', version, 0, 4)
+  checkVersion('ApiVersionsResponse', version, 0, 5)
   writeApiVersionsResponse(w, version, msg)
 }
 
 /**
- * Reads ApiVersionsResponse at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads ApiVersionsResponse at `version` (0-5). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ApiVersionsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 0-5.
  */
 export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersionsResponse {
-  checkVersion('ApiVersionsResponse', version, 0, 4)
+  checkVersion('ApiVersionsResponse', version, 0, 5)
   try {
     return readApiVersionsResponse(r, version)
   } catch (err) {
@@ -162,6 +166,12 @@ function writeApiVersionsRequest(w: Writer, version: number, s: ApiVersionsReque
     if (flexible) w.compactString(clientSoftwareVersion)
     else w.string(clientSoftwareVersion)
   }
+  if (version === 5) {
+    const clusterId = s.clusterId === undefined ? null : s.clusterId
+    if (flexible) w.compactString(clusterId)
+    else w.string(clusterId)
+  }
+  if (version === 5) w.int32(s.nodeId ?? -1)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -173,11 +183,15 @@ function readApiVersionsRequest(r: Reader, version: number): ApiVersionsRequest 
   if (version >= 3) clientSoftwareName = flexible ? r.compactString() : r.string()
   let clientSoftwareVersion: string | undefined = undefined
   if (version >= 3) clientSoftwareVersion = flexible ? r.compactString() : r.string()
+  let clusterId: string | null | undefined = undefined
+  if (version === 5) clusterId = flexible ? r.compactNullableString() : r.nullableString()
+  let nodeId: number | undefined = undefined
+  if (version === 5) nodeId = r.int32()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: ApiVersionsRequest = { clientSoftwareName, clientSoftwareVersion }
+  const result: ApiVersionsRequest = { clientSoftwareName, clientSoftwareVersion, clusterId, nodeId }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

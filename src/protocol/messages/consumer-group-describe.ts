@@ -17,7 +17,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ConsumerGroupDescribeRequest (API key 69): versions 0, flexible 0. Generated from ConsumerGroupDescribeRequest.json. */
+/** ConsumerGroupDescribeRequest (API key 69): versions 0-1, flexible 0-1. Generated from ConsumerGroupDescribeRequest.json. */
 export interface ConsumerGroupDescribeRequest {
   /** The ids of the groups to describe. Versions: 0+ */
   groupIds: string[]
@@ -27,7 +27,7 @@ export interface ConsumerGroupDescribeRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ConsumerGroupDescribeResponse (API key 69): versions 0, flexible 0. Generated from ConsumerGroupDescribeResponse.json. */
+/** ConsumerGroupDescribeResponse (API key 69): versions 0-1, flexible 0-1. Generated from ConsumerGroupDescribeResponse.json. */
 export interface ConsumerGroupDescribeResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -37,7 +37,7 @@ export interface ConsumerGroupDescribeResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribedGroup of ConsumerGroupDescribeResponse: versions 0. */
+/** A DescribedGroup of ConsumerGroupDescribeResponse: versions 0-1. */
 export interface ConsumerGroupDescribeResponseDescribedGroup {
   /** The describe error, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -61,7 +61,7 @@ export interface ConsumerGroupDescribeResponseDescribedGroup {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A Member of ConsumerGroupDescribeResponse: versions 0. */
+/** A Member of ConsumerGroupDescribeResponse: versions 0-1. */
 export interface ConsumerGroupDescribeResponseMember {
   /** The member ID. Versions: 0+ */
   memberId: string
@@ -83,11 +83,13 @@ export interface ConsumerGroupDescribeResponseMember {
   assignment: ConsumerGroupDescribeResponseAssignment
   /** The target assignment. Versions: 0+ */
   targetAssignment: ConsumerGroupDescribeResponseAssignment
+  /** -1 for unknown. 0 for classic member. +1 for consumer member. Versions: 1+; default: -1; ignorable */
+  memberType?: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A TopicPartitions of ConsumerGroupDescribeResponse: versions 0. */
+/** A TopicPartitions of ConsumerGroupDescribeResponse: versions 0-1. */
 export interface ConsumerGroupDescribeResponseTopicPartitions {
   /** The topic ID. Versions: 0+ */
   topicId: string
@@ -99,7 +101,7 @@ export interface ConsumerGroupDescribeResponseTopicPartitions {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A Assignment of ConsumerGroupDescribeResponse: versions 0. */
+/** A Assignment of ConsumerGroupDescribeResponse: versions 0-1. */
 export interface ConsumerGroupDescribeResponseAssignment {
   /** The assigned topic-partitions to the member. Versions: 0+ */
   topicPartitions: ConsumerGroupDescribeResponseTopicPartitions[]
@@ -108,15 +110,15 @@ export interface ConsumerGroupDescribeResponseAssignment {
 }
 
 /**
- * ConsumerGroupDescribe (API key 69): versions 0-0.
+ * ConsumerGroupDescribe (API key 69): versions 0-1.
  */
 export const ConsumerGroupDescribe: ApiDefinition<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse> = {
   apiKey: 69,
   name: 'ConsumerGroupDescribe',
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
@@ -128,23 +130,23 @@ export const ConsumerGroupDescribe: ApiDefinition<ConsumerGroupDescribeRequest, 
 }
 
 /**
- * Writes ConsumerGroupDescribeRequest at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ConsumerGroupDescribeRequest at `version` (0-1).
+ * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeConsumerGroupDescribeRequest(w: Writer, version: number, msg: ConsumerGroupDescribeRequest): void {
-  checkVersion('ConsumerGroupDescribeRequest', version, 0, 0)
+  checkVersion('ConsumerGroupDescribeRequest', version, 0, 1)
   writeConsumerGroupDescribeRequest(w, version, msg)
 }
 
 /**
- * Reads ConsumerGroupDescribeRequest at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ConsumerGroupDescribeRequest at `version` (0-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ConsumerGroupDescribeRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 0-1.
  */
 export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): ConsumerGroupDescribeRequest {
-  checkVersion('ConsumerGroupDescribeRequest', version, 0, 0)
+  checkVersion('ConsumerGroupDescribeRequest', version, 0, 1)
   try {
     return readConsumerGroupDescribeRequest(r, version)
   } catch (err) {
@@ -153,23 +155,23 @@ export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): 
 }
 
 /**
- * Writes ConsumerGroupDescribeResponse at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ConsumerGroupDescribeResponse at `version` (0-1).
+ * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeConsumerGroupDescribeResponse(w: Writer, version: number, msg: ConsumerGroupDescribeResponse): void {
-  checkVersion('ConsumerGroupDescribeResponse', version, 0, 0)
+  checkVersion('ConsumerGroupDescribeResponse', version, 0, 1)
   writeConsumerGroupDescribeResponse(w, version, msg)
 }
 
 /**
- * Reads ConsumerGroupDescribeResponse at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ConsumerGroupDescribeResponse at `version` (0-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ConsumerGroupDescribeResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 0-1.
  */
 export function decodeConsumerGroupDescribeResponse(r: Reader, version: number): ConsumerGroupDescribeResponse {
-  checkVersion('ConsumerGroupDescribeResponse', version, 0, 0)
+  checkVersion('ConsumerGroupDescribeResponse', version, 0, 1)
   try {
     return readConsumerGroupDescribeResponse(r, version)
   } catch (err) {
@@ -291,6 +293,7 @@ function writeConsumerGroupDescribeResponseMember(w: Writer, version: number, s:
   writeConsumerGroupDescribeResponseAssignment(w, version, assignment)
   const targetAssignment = s.targetAssignment ?? ({} as ConsumerGroupDescribeResponseAssignment)
   writeConsumerGroupDescribeResponseAssignment(w, version, targetAssignment)
+  if (version === 1) w.int8(s.memberType ?? -1)
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
 }
 
@@ -320,6 +323,8 @@ function readConsumerGroupDescribeResponseMember(r: Reader, version: number): Co
   } catch (err) {
     throw decodeFailure(err, r, 'targetAssignment')
   }
+  let memberType: number | undefined = undefined
+  if (version === 1) memberType = r.int8()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
   const result: ConsumerGroupDescribeResponseMember = {
@@ -333,6 +338,7 @@ function readConsumerGroupDescribeResponseMember(r: Reader, version: number): Co
     subscribedTopicRegex,
     assignment,
     targetAssignment,
+    memberType,
   }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result

@@ -7,17 +7,17 @@ import { checkVersion, decodeFailure, notNull, readInt32Array, writeArrayLength,
 
 /** ConsumerProtocolAssignment (a data message, not sent as a request or response): versions 0-3, never flexible. Generated from ConsumerProtocolAssignment.json. */
 export interface ConsumerProtocolAssignment {
-  /** Versions: 0+ */
+  /** The list of topics and partitions assigned to this consumer. Versions: 0+ */
   assignedPartitions: ConsumerProtocolAssignmentTopicPartition[]
-  /** Versions: 0+; nullable: 0+; default: null */
+  /** User data. Versions: 0+; nullable: 0+; default: null */
   userData: Buffer | null
 }
 
 /** A TopicPartition of ConsumerProtocolAssignment: versions 0-3. */
 export interface ConsumerProtocolAssignmentTopicPartition {
-  /** Versions: 0+ */
+  /** The topic name. Versions: 0+ */
   topic: string
-  /** Versions: 0+ */
+  /** The list of partitions assigned to this consumer. Versions: 0+ */
   partitions: number[]
 }
 

@@ -16,23 +16,23 @@ import {
 
 /** ConsumerProtocolSubscription (a data message, not sent as a request or response): versions 0-3, never flexible. Generated from ConsumerProtocolSubscription.json. */
 export interface ConsumerProtocolSubscription {
-  /** Versions: 0+ */
+  /** The topics that the member wants to consume. Versions: 0+ */
   topics: string[]
-  /** Versions: 0+; nullable: 0+; default: null */
+  /** User data that will be passed back to the consumer. Versions: 0+; nullable: 0+; default: null */
   userData: Buffer | null
-  /** Versions: 1+; ignorable */
+  /** The partitions that the member owns. Versions: 1+; ignorable */
   ownedPartitions?: ConsumerProtocolSubscriptionTopicPartition[]
-  /** Versions: 2+; default: -1; ignorable */
+  /** The generation id of the member. Versions: 2+; default: -1; ignorable */
   generationId?: number
-  /** Versions: 3+; nullable: 3+; default: null; ignorable */
+  /** The rack id of the member. Versions: 3+; nullable: 3+; default: null; ignorable */
   rackId?: string | null
 }
 
 /** A TopicPartition of ConsumerProtocolSubscription: versions 1-3. */
 export interface ConsumerProtocolSubscriptionTopicPartition {
-  /** Versions: 1+ */
+  /** The topic name. Versions: 1+ */
   topic: string
-  /** Versions: 1+ */
+  /** The partition ids. Versions: 1+ */
   partitions: number[]
 }
 

@@ -8,12 +8,11 @@ import {
   decodeFailure,
   notNull,
   readUnknownTaggedFields,
-  unsupportedField,
   writeArrayLength,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** CreateAclsRequest (API key 30): versions 0-3, flexible 2-3. Generated from CreateAclsRequest.json. */
+/** CreateAclsRequest (API key 30): versions 1-3, flexible 2-3. Generated from CreateAclsRequest.json. */
 export interface CreateAclsRequest {
   /** The ACLs that we want to create. Versions: 0+ */
   creations: AclCreation[]
@@ -21,14 +20,14 @@ export interface CreateAclsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AclCreation of CreateAclsRequest: versions 0-3. */
+/** A AclCreation of CreateAclsRequest: versions 1-3. */
 export interface AclCreation {
   /** The type of the resource. Versions: 0+ */
   resourceType: number
   /** The resource name for the ACL. Versions: 0+ */
   resourceName: string
   /** The pattern type for the ACL. Versions: 1+; default: 3 */
-  resourcePatternType?: number
+  resourcePatternType: number
   /** The principal for the ACL. Versions: 0+ */
   principal: string
   /** The host for the ACL. Versions: 0+ */
@@ -41,7 +40,7 @@ export interface AclCreation {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** CreateAclsResponse (API key 30): versions 0-3, flexible 2-3. Generated from CreateAclsResponse.json. */
+/** CreateAclsResponse (API key 30): versions 1-3, flexible 2-3. Generated from CreateAclsResponse.json. */
 export interface CreateAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -51,7 +50,7 @@ export interface CreateAclsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AclCreationResult of CreateAclsResponse: versions 0-3. */
+/** A AclCreationResult of CreateAclsResponse: versions 1-3. */
 export interface AclCreationResult {
   /** The result error, or zero if there was no error. Versions: 0+ */
   errorCode: number
@@ -62,15 +61,15 @@ export interface AclCreationResult {
 }
 
 /**
- * CreateAcls (API key 30): versions 0-3, deprecated 0.
+ * CreateAcls (API key 30): versions 1-3.
  */
 export const CreateAcls: ApiDefinition<CreateAclsRequest, CreateAclsResponse> = {
   apiKey: 30,
   name: 'CreateAcls',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -82,23 +81,23 @@ export const CreateAcls: ApiDefinition<CreateAclsRequest, CreateAclsResponse> = 
 }
 
 /**
- * Writes CreateAclsRequest at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes CreateAclsRequest at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeCreateAclsRequest(w: Writer, version: number, msg: CreateAclsRequest): void {
-  checkVersion('CreateAclsRequest', version, 0, 3)
+  checkVersion('CreateAclsRequest', version, 1, 3)
   writeCreateAclsRequest(w, version, msg)
 }
 
 /**
- * Reads CreateAclsRequest at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads CreateAclsRequest at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in CreateAclsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsRequest {
-  checkVersion('CreateAclsRequest', version, 0, 3)
+  checkVersion('CreateAclsRequest', version, 1, 3)
   try {
     return readCreateAclsRequest(r, version)
   } catch (err) {
@@ -107,23 +106,23 @@ export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsR
 }
 
 /**
- * Writes CreateAclsResponse at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes CreateAclsResponse at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeCreateAclsResponse(w: Writer, version: number, msg: CreateAclsResponse): void {
-  checkVersion('CreateAclsResponse', version, 0, 3)
+  checkVersion('CreateAclsResponse', version, 1, 3)
   writeCreateAclsResponse(w, version, msg)
 }
 
 /**
- * Reads CreateAclsResponse at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads CreateAclsResponse at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in CreateAclsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeCreateAclsResponse(r: Reader, version: number): CreateAclsResponse {
-  checkVersion('CreateAclsResponse', version, 0, 3)
+  checkVersion('CreateAclsResponse', version, 1, 3)
   try {
     return readCreateAclsResponse(r, version)
   } catch (err) {
@@ -163,10 +162,7 @@ function writeAclCreation(w: Writer, version: number, s: AclCreation): void {
   const resourceName = s.resourceName ?? ''
   if (flexible) w.compactString(resourceName)
   else w.string(resourceName)
-  if (version >= 1) w.int8(s.resourcePatternType ?? 3)
-  if (version < 1 && s.resourcePatternType !== undefined && s.resourcePatternType !== 3) {
-    throw unsupportedField('AclCreation.resourcePatternType', version, '1+')
-  }
+  w.int8(s.resourcePatternType ?? 3)
   const principal = s.principal ?? ''
   if (flexible) w.compactString(principal)
   else w.string(principal)
@@ -184,8 +180,7 @@ function readAclCreation(r: Reader, version: number): AclCreation {
   const flexible = version >= 2
   const resourceType = r.int8()
   const resourceName = flexible ? r.compactString() : r.string()
-  let resourcePatternType: number | undefined = undefined
-  if (version >= 1) resourcePatternType = r.int8()
+  const resourcePatternType = r.int8()
   const principal = flexible ? r.compactString() : r.string()
   const host = flexible ? r.compactString() : r.string()
   const operation = r.int8()

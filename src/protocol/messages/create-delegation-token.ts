@@ -14,7 +14,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** CreateDelegationTokenRequest (API key 38): versions 0-3, flexible 2-3. Generated from CreateDelegationTokenRequest.json. */
+/** CreateDelegationTokenRequest (API key 38): versions 1-3, flexible 2-3. Generated from CreateDelegationTokenRequest.json. */
 export interface CreateDelegationTokenRequest {
   /** The principal type of the owner of the token. If it's null it defaults to the token request principal. Versions: 3+; nullable: 3+ */
   ownerPrincipalType?: string | null
@@ -28,7 +28,7 @@ export interface CreateDelegationTokenRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A CreatableRenewers of CreateDelegationTokenRequest: versions 0-3. */
+/** A CreatableRenewers of CreateDelegationTokenRequest: versions 1-3. */
 export interface CreatableRenewers {
   /** The type of the Kafka principal. Versions: 0+ */
   principalType: string
@@ -38,7 +38,7 @@ export interface CreatableRenewers {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** CreateDelegationTokenResponse (API key 38): versions 0-3, flexible 2-3. Generated from CreateDelegationTokenResponse.json. */
+/** CreateDelegationTokenResponse (API key 38): versions 1-3, flexible 2-3. Generated from CreateDelegationTokenResponse.json. */
 export interface CreateDelegationTokenResponse {
   /** The top-level error, or zero if there was no error. Versions: 0+ */
   errorCode: number
@@ -67,15 +67,15 @@ export interface CreateDelegationTokenResponse {
 }
 
 /**
- * CreateDelegationToken (API key 38): versions 0-3, deprecated 0.
+ * CreateDelegationToken (API key 38): versions 1-3.
  */
 export const CreateDelegationToken: ApiDefinition<CreateDelegationTokenRequest, CreateDelegationTokenResponse> = {
   apiKey: 38,
   name: 'CreateDelegationToken',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -87,23 +87,23 @@ export const CreateDelegationToken: ApiDefinition<CreateDelegationTokenRequest, 
 }
 
 /**
- * Writes CreateDelegationTokenRequest at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes CreateDelegationTokenRequest at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeCreateDelegationTokenRequest(w: Writer, version: number, msg: CreateDelegationTokenRequest): void {
-  checkVersion('CreateDelegationTokenRequest', version, 0, 3)
+  checkVersion('CreateDelegationTokenRequest', version, 1, 3)
   writeCreateDelegationTokenRequest(w, version, msg)
 }
 
 /**
- * Reads CreateDelegationTokenRequest at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads CreateDelegationTokenRequest at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in CreateDelegationTokenRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeCreateDelegationTokenRequest(r: Reader, version: number): CreateDelegationTokenRequest {
-  checkVersion('CreateDelegationTokenRequest', version, 0, 3)
+  checkVersion('CreateDelegationTokenRequest', version, 1, 3)
   try {
     return readCreateDelegationTokenRequest(r, version)
   } catch (err) {
@@ -112,23 +112,23 @@ export function decodeCreateDelegationTokenRequest(r: Reader, version: number): 
 }
 
 /**
- * Writes CreateDelegationTokenResponse at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes CreateDelegationTokenResponse at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeCreateDelegationTokenResponse(w: Writer, version: number, msg: CreateDelegationTokenResponse): void {
-  checkVersion('CreateDelegationTokenResponse', version, 0, 3)
+  checkVersion('CreateDelegationTokenResponse', version, 1, 3)
   writeCreateDelegationTokenResponse(w, version, msg)
 }
 
 /**
- * Reads CreateDelegationTokenResponse at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads CreateDelegationTokenResponse at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in CreateDelegationTokenResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeCreateDelegationTokenResponse(r: Reader, version: number): CreateDelegationTokenResponse {
-  checkVersion('CreateDelegationTokenResponse', version, 0, 3)
+  checkVersion('CreateDelegationTokenResponse', version, 1, 3)
   try {
     return readCreateDelegationTokenResponse(r, version)
   } catch (err) {

@@ -11,26 +11,25 @@ import {
   readInt32Array,
   readUnknownTaggedFields,
   sortedTaggedFields,
-  unsupportedField,
   writeArrayLength,
   writeInt32Array,
   writeUnknownTaggedFields,
   writeUnknownTaggedFieldsBelow,
 } from './runtime.js'
 
-/** CreateTopicsRequest (API key 19): versions 0-7, flexible 5-7. Generated from CreateTopicsRequest.json. */
+/** CreateTopicsRequest (API key 19): versions 2-7, flexible 5-7. Generated from CreateTopicsRequest.json. */
 export interface CreateTopicsRequest {
   /** The topics to create. Versions: 0+ */
   topics: CreatableTopic[]
   /** How long to wait in milliseconds before timing out the request. Versions: 0+; default: 60000 */
   timeoutMs: number
   /** If true, check that the topics can be created as specified, but don't create anything. Versions: 1+; default: false */
-  validateOnly?: boolean
+  validateOnly: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A CreatableTopic of CreateTopicsRequest: versions 0-7. */
+/** A CreatableTopic of CreateTopicsRequest: versions 2-7. */
 export interface CreatableTopic {
   /** The topic name. Versions: 0+ */
   name: string
@@ -46,7 +45,7 @@ export interface CreatableTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A CreatableReplicaAssignment of CreateTopicsRequest: versions 0-7. */
+/** A CreatableReplicaAssignment of CreateTopicsRequest: versions 2-7. */
 export interface CreatableReplicaAssignment {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -56,7 +55,7 @@ export interface CreatableReplicaAssignment {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A CreatableTopicConfig of CreateTopicsRequest: versions 0-7. */
+/** A CreatableTopicConfig of CreateTopicsRequest: versions 2-7. */
 export interface CreatableTopicConfig {
   /** The configuration name. Versions: 0+ */
   name: string
@@ -66,17 +65,17 @@ export interface CreatableTopicConfig {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** CreateTopicsResponse (API key 19): versions 0-7, flexible 5-7. Generated from CreateTopicsResponse.json. */
+/** CreateTopicsResponse (API key 19): versions 2-7, flexible 5-7. Generated from CreateTopicsResponse.json. */
 export interface CreateTopicsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 2+; ignorable */
-  throttleTimeMs?: number
+  throttleTimeMs: number
   /** Results for each topic we tried to create. Versions: 0+ */
   topics: CreatableTopicResult[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A CreatableTopicResult of CreateTopicsResponse: versions 0-7. */
+/** A CreatableTopicResult of CreateTopicsResponse: versions 2-7. */
 export interface CreatableTopicResult {
   /** The topic name. Versions: 0+ */
   name: string
@@ -85,7 +84,7 @@ export interface CreatableTopicResult {
   /** The error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
   /** The error message, or null if there was no error. Versions: 1+; nullable: 0+; ignorable */
-  errorMessage?: string | null
+  errorMessage: string | null
   /** Optional topic config error returned if configs are not returned in the response. Versions: 5+; tagged (tag 0): 5+; ignorable */
   topicConfigErrorCode?: number
   /** Number of partitions of the topic. Versions: 5+; default: -1; ignorable */
@@ -115,15 +114,15 @@ export interface CreatableTopicConfigs {
 }
 
 /**
- * CreateTopics (API key 19): versions 0-7, deprecated 0-1.
+ * CreateTopics (API key 19): versions 2-7.
  */
 export const CreateTopics: ApiDefinition<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: 19,
   name: 'CreateTopics',
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 7,
   flexibleMinVersion: 5,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 5 ? 2 : 1),
@@ -135,23 +134,23 @@ export const CreateTopics: ApiDefinition<CreateTopicsRequest, CreateTopicsRespon
 }
 
 /**
- * Writes CreateTopicsRequest at `version` (0-7).
- * @throws UnsupportedVersionError for a version outside 0-7, or a non-default value in a
+ * Writes CreateTopicsRequest at `version` (2-7).
+ * @throws UnsupportedVersionError for a version outside 2-7, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeCreateTopicsRequest(w: Writer, version: number, msg: CreateTopicsRequest): void {
-  checkVersion('CreateTopicsRequest', version, 0, 7)
+  checkVersion('CreateTopicsRequest', version, 2, 7)
   writeCreateTopicsRequest(w, version, msg)
 }
 
 /**
- * Reads CreateTopicsRequest at `version` (0-7). Fields the version does not carry, and tagged fields
+ * Reads CreateTopicsRequest at `version` (2-7). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in CreateTopicsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-7.
+ * @throws UnsupportedVersionError for a version outside 2-7.
  */
 export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTopicsRequest {
-  checkVersion('CreateTopicsRequest', version, 0, 7)
+  checkVersion('CreateTopicsRequest', version, 2, 7)
   try {
     return readCreateTopicsRequest(r, version)
   } catch (err) {
@@ -160,23 +159,23 @@ export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTop
 }
 
 /**
- * Writes CreateTopicsResponse at `version` (0-7).
- * @throws UnsupportedVersionError for a version outside 0-7, or a non-default value in a
+ * Writes CreateTopicsResponse at `version` (2-7).
+ * @throws UnsupportedVersionError for a version outside 2-7, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeCreateTopicsResponse(w: Writer, version: number, msg: CreateTopicsResponse): void {
-  checkVersion('CreateTopicsResponse', version, 0, 7)
+  checkVersion('CreateTopicsResponse', version, 2, 7)
   writeCreateTopicsResponse(w, version, msg)
 }
 
 /**
- * Reads CreateTopicsResponse at `version` (0-7). Fields the version does not carry, and tagged fields
+ * Reads CreateTopicsResponse at `version` (2-7). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in CreateTopicsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-7.
+ * @throws UnsupportedVersionError for a version outside 2-7.
  */
 export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTopicsResponse {
-  checkVersion('CreateTopicsResponse', version, 0, 7)
+  checkVersion('CreateTopicsResponse', version, 2, 7)
   try {
     return readCreateTopicsResponse(r, version)
   } catch (err) {
@@ -189,10 +188,7 @@ function writeCreateTopicsRequest(w: Writer, version: number, s: CreateTopicsReq
   const topics = s.topics ?? []
   writeCreatableTopicArray(w, version, topics, flexible)
   w.int32(s.timeoutMs ?? 60000)
-  if (version >= 1) w.bool(s.validateOnly ?? false)
-  if (version < 1 && s.validateOnly !== undefined && s.validateOnly !== false) {
-    throw unsupportedField('CreateTopicsRequest.validateOnly', version, '1+')
-  }
+  w.bool(s.validateOnly ?? false)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -207,8 +203,7 @@ function readCreateTopicsRequest(r: Reader, version: number): CreateTopicsReques
     throw decodeFailure(err, r, 'topics')
   }
   const timeoutMs = r.int32()
-  let validateOnly: boolean | undefined = undefined
-  if (version >= 1) validateOnly = r.bool()
+  const validateOnly = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
@@ -370,7 +365,7 @@ function writeCreatableTopicConfigArray(w: Writer, version: number, a: readonly 
 
 function writeCreateTopicsResponse(w: Writer, version: number, s: CreateTopicsResponse): void {
   const flexible = version >= 5
-  if (version >= 2) w.int32(s.throttleTimeMs ?? 0)
+  w.int32(s.throttleTimeMs ?? 0)
   const topics = s.topics ?? []
   writeCreatableTopicResultArray(w, version, topics, flexible)
   if (flexible) {
@@ -380,8 +375,7 @@ function writeCreateTopicsResponse(w: Writer, version: number, s: CreateTopicsRe
 
 function readCreateTopicsResponse(r: Reader, version: number): CreateTopicsResponse {
   const flexible = version >= 5
-  let throttleTimeMs: number | undefined = undefined
-  if (version >= 2) throttleTimeMs = r.int32()
+  const throttleTimeMs = r.int32()
   let topics: CreatableTopicResult[]
   try {
     topics = notNull(readCreatableTopicResultArray(r, version, flexible), r)
@@ -404,11 +398,9 @@ function writeCreatableTopicResult(w: Writer, version: number, s: CreatableTopic
   else w.string(name)
   if (version === 7) w.uuid(s.topicId ?? ZERO_UUID)
   w.int16(s.errorCode ?? 0)
-  if (version >= 1) {
-    const errorMessage = s.errorMessage === undefined ? '' : s.errorMessage
-    if (flexible) w.compactString(errorMessage)
-    else w.string(errorMessage)
-  }
+  const errorMessage = s.errorMessage === undefined ? '' : s.errorMessage
+  if (flexible) w.compactString(errorMessage)
+  else w.string(errorMessage)
   if (version >= 5) w.int32(s.numPartitions ?? -1)
   if (version >= 5) w.int16(s.replicationFactor ?? -1)
   if (version >= 5) {
@@ -439,8 +431,7 @@ function readCreatableTopicResult(r: Reader, version: number): CreatableTopicRes
   let topicId: string | undefined = undefined
   if (version === 7) topicId = r.uuid()
   const errorCode = r.int16()
-  let errorMessage: string | null | undefined = undefined
-  if (version >= 1) errorMessage = flexible ? r.compactNullableString() : r.nullableString()
+  const errorMessage = flexible ? r.compactNullableString() : r.nullableString()
   let topicConfigErrorCode: number | undefined = undefined
   let numPartitions: number | undefined = undefined
   if (version >= 5) numPartitions = r.int32()

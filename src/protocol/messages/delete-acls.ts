@@ -8,12 +8,11 @@ import {
   decodeFailure,
   notNull,
   readUnknownTaggedFields,
-  unsupportedField,
   writeArrayLength,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DeleteAclsRequest (API key 31): versions 0-3, flexible 2-3. Generated from DeleteAclsRequest.json. */
+/** DeleteAclsRequest (API key 31): versions 1-3, flexible 2-3. Generated from DeleteAclsRequest.json. */
 export interface DeleteAclsRequest {
   /** The filters to use when deleting ACLs. Versions: 0+ */
   filters: DeleteAclsFilter[]
@@ -21,14 +20,14 @@ export interface DeleteAclsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DeleteAclsFilter of DeleteAclsRequest: versions 0-3. */
+/** A DeleteAclsFilter of DeleteAclsRequest: versions 1-3. */
 export interface DeleteAclsFilter {
   /** The resource type. Versions: 0+ */
   resourceTypeFilter: number
-  /** The resource name. Versions: 0+; nullable: 0+ */
+  /** The resource name, or null to match any resource name. Versions: 0+; nullable: 0+ */
   resourceNameFilter: string | null
   /** The pattern type. Versions: 1+; default: 3 */
-  patternTypeFilter?: number
+  patternTypeFilter: number
   /** The principal filter, or null to accept all principals. Versions: 0+; nullable: 0+ */
   principalFilter: string | null
   /** The host filter, or null to accept all hosts. Versions: 0+; nullable: 0+ */
@@ -41,7 +40,7 @@ export interface DeleteAclsFilter {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DeleteAclsResponse (API key 31): versions 0-3, flexible 2-3. Generated from DeleteAclsResponse.json. */
+/** DeleteAclsResponse (API key 31): versions 1-3, flexible 2-3. Generated from DeleteAclsResponse.json. */
 export interface DeleteAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -51,7 +50,7 @@ export interface DeleteAclsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DeleteAclsFilterResult of DeleteAclsResponse: versions 0-3. */
+/** A DeleteAclsFilterResult of DeleteAclsResponse: versions 1-3. */
 export interface DeleteAclsFilterResult {
   /** The error code, or 0 if the filter succeeded. Versions: 0+ */
   errorCode: number
@@ -63,7 +62,7 @@ export interface DeleteAclsFilterResult {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DeleteAclsMatchingAcl of DeleteAclsResponse: versions 0-3. */
+/** A DeleteAclsMatchingAcl of DeleteAclsResponse: versions 1-3. */
 export interface DeleteAclsMatchingAcl {
   /** The deletion error code, or 0 if the deletion succeeded. Versions: 0+ */
   errorCode: number
@@ -74,7 +73,7 @@ export interface DeleteAclsMatchingAcl {
   /** The ACL resource name. Versions: 0+ */
   resourceName: string
   /** The ACL resource pattern type. Versions: 1+; default: 3 */
-  patternType?: number
+  patternType: number
   /** The ACL principal. Versions: 0+ */
   principal: string
   /** The ACL host. Versions: 0+ */
@@ -88,15 +87,15 @@ export interface DeleteAclsMatchingAcl {
 }
 
 /**
- * DeleteAcls (API key 31): versions 0-3, deprecated 0.
+ * DeleteAcls (API key 31): versions 1-3.
  */
 export const DeleteAcls: ApiDefinition<DeleteAclsRequest, DeleteAclsResponse> = {
   apiKey: 31,
   name: 'DeleteAcls',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -108,23 +107,23 @@ export const DeleteAcls: ApiDefinition<DeleteAclsRequest, DeleteAclsResponse> = 
 }
 
 /**
- * Writes DeleteAclsRequest at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes DeleteAclsRequest at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDeleteAclsRequest(w: Writer, version: number, msg: DeleteAclsRequest): void {
-  checkVersion('DeleteAclsRequest', version, 0, 3)
+  checkVersion('DeleteAclsRequest', version, 1, 3)
   writeDeleteAclsRequest(w, version, msg)
 }
 
 /**
- * Reads DeleteAclsRequest at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads DeleteAclsRequest at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DeleteAclsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsRequest {
-  checkVersion('DeleteAclsRequest', version, 0, 3)
+  checkVersion('DeleteAclsRequest', version, 1, 3)
   try {
     return readDeleteAclsRequest(r, version)
   } catch (err) {
@@ -133,23 +132,23 @@ export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsR
 }
 
 /**
- * Writes DeleteAclsResponse at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes DeleteAclsResponse at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDeleteAclsResponse(w: Writer, version: number, msg: DeleteAclsResponse): void {
-  checkVersion('DeleteAclsResponse', version, 0, 3)
+  checkVersion('DeleteAclsResponse', version, 1, 3)
   writeDeleteAclsResponse(w, version, msg)
 }
 
 /**
- * Reads DeleteAclsResponse at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads DeleteAclsResponse at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DeleteAclsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAclsResponse {
-  checkVersion('DeleteAclsResponse', version, 0, 3)
+  checkVersion('DeleteAclsResponse', version, 1, 3)
   try {
     return readDeleteAclsResponse(r, version)
   } catch (err) {
@@ -189,10 +188,7 @@ function writeDeleteAclsFilter(w: Writer, version: number, s: DeleteAclsFilter):
   const resourceNameFilter = s.resourceNameFilter === undefined ? '' : s.resourceNameFilter
   if (flexible) w.compactString(resourceNameFilter)
   else w.string(resourceNameFilter)
-  if (version >= 1) w.int8(s.patternTypeFilter ?? 3)
-  if (version < 1 && s.patternTypeFilter !== undefined && s.patternTypeFilter !== 3) {
-    throw unsupportedField('DeleteAclsFilter.patternTypeFilter', version, '1+')
-  }
+  w.int8(s.patternTypeFilter ?? 3)
   const principalFilter = s.principalFilter === undefined ? '' : s.principalFilter
   if (flexible) w.compactString(principalFilter)
   else w.string(principalFilter)
@@ -210,8 +206,7 @@ function readDeleteAclsFilter(r: Reader, version: number): DeleteAclsFilter {
   const flexible = version >= 2
   const resourceTypeFilter = r.int8()
   const resourceNameFilter = flexible ? r.compactNullableString() : r.nullableString()
-  let patternTypeFilter: number | undefined = undefined
-  if (version >= 1) patternTypeFilter = r.int8()
+  const patternTypeFilter = r.int8()
   const principalFilter = flexible ? r.compactNullableString() : r.nullableString()
   const hostFilter = flexible ? r.compactNullableString() : r.nullableString()
   const operation = r.int8()
@@ -321,10 +316,7 @@ function writeDeleteAclsMatchingAcl(w: Writer, version: number, s: DeleteAclsMat
   const resourceName = s.resourceName ?? ''
   if (flexible) w.compactString(resourceName)
   else w.string(resourceName)
-  if (version >= 1) w.int8(s.patternType ?? 3)
-  if (version < 1 && s.patternType !== undefined && s.patternType !== 3) {
-    throw unsupportedField('DeleteAclsMatchingAcl.patternType', version, '1+')
-  }
+  w.int8(s.patternType ?? 3)
   const principal = s.principal ?? ''
   if (flexible) w.compactString(principal)
   else w.string(principal)
@@ -344,8 +336,7 @@ function readDeleteAclsMatchingAcl(r: Reader, version: number): DeleteAclsMatchi
   const errorMessage = flexible ? r.compactNullableString() : r.nullableString()
   const resourceType = r.int8()
   const resourceName = flexible ? r.compactString() : r.string()
-  let patternType: number | undefined = undefined
-  if (version >= 1) patternType = r.int8()
+  const patternType = r.int8()
   const principal = flexible ? r.compactString() : r.string()
   const host = flexible ? r.compactString() : r.string()
   const operation = r.int8()

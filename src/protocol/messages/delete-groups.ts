@@ -14,7 +14,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DeleteGroupsRequest (API key 42): versions 0-2, flexible 2. Generated from DeleteGroupsRequest.json. */
+/** DeleteGroupsRequest (API key 42): versions 0-3, flexible 2-3. Generated from DeleteGroupsRequest.json. */
 export interface DeleteGroupsRequest {
   /** The group names to delete. Versions: 0+ */
   groupsNames: string[]
@@ -22,7 +22,7 @@ export interface DeleteGroupsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DeleteGroupsResponse (API key 42): versions 0-2, flexible 2. Generated from DeleteGroupsResponse.json. */
+/** DeleteGroupsResponse (API key 42): versions 0-3, flexible 2-3. Generated from DeleteGroupsResponse.json. */
 export interface DeleteGroupsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -32,26 +32,28 @@ export interface DeleteGroupsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DeletableGroupResult of DeleteGroupsResponse: versions 0-2. */
+/** A DeletableGroupResult of DeleteGroupsResponse: versions 0-3. */
 export interface DeletableGroupResult {
   /** The group id. Versions: 0+ */
   groupId: string
   /** The deletion error, or 0 if the deletion succeeded. Versions: 0+ */
   errorCode: number
+  /** The error message, or null if there was no error. Versions: 3+; nullable: 3+; default: null; ignorable */
+  errorMessage?: string | null
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
 /**
- * DeleteGroups (API key 42): versions 0-2, deprecated 0.
+ * DeleteGroups (API key 42): versions 0-3.
  */
 export const DeleteGroups: ApiDefinition<DeleteGroupsRequest, DeleteGroupsResponse> = {
   apiKey: 42,
   name: 'DeleteGroups',
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 3,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -63,23 +65,23 @@ export const DeleteGroups: ApiDefinition<DeleteGroupsRequest, DeleteGroupsRespon
 }
 
 /**
- * Writes DeleteGroupsRequest at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes DeleteGroupsRequest at `version` (0-3).
+ * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDeleteGroupsRequest(w: Writer, version: number, msg: DeleteGroupsRequest): void {
-  checkVersion('DeleteGroupsRequest', version, 0, 2)
+  checkVersion('DeleteGroupsRequest', version, 0, 3)
   writeDeleteGroupsRequest(w, version, msg)
 }
 
 /**
- * Reads DeleteGroupsRequest at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads DeleteGroupsRequest at `version` (0-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DeleteGroupsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 0-3.
  */
 export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGroupsRequest {
-  checkVersion('DeleteGroupsRequest', version, 0, 2)
+  checkVersion('DeleteGroupsRequest', version, 0, 3)
   try {
     return readDeleteGroupsRequest(r, version)
   } catch (err) {
@@ -88,23 +90,23 @@ export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGro
 }
 
 /**
- * Writes DeleteGroupsResponse at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes DeleteGroupsResponse at `version` (0-3).
+ * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDeleteGroupsResponse(w: Writer, version: number, msg: DeleteGroupsResponse): void {
-  checkVersion('DeleteGroupsResponse', version, 0, 2)
+  checkVersion('DeleteGroupsResponse', version, 0, 3)
   writeDeleteGroupsResponse(w, version, msg)
 }
 
 /**
- * Reads DeleteGroupsResponse at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads DeleteGroupsResponse at `version` (0-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DeleteGroupsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 0-3.
  */
 export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGroupsResponse {
-  checkVersion('DeleteGroupsResponse', version, 0, 2)
+  checkVersion('DeleteGroupsResponse', version, 0, 3)
   try {
     return readDeleteGroupsResponse(r, version)
   } catch (err) {
@@ -113,7 +115,7 @@ export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGr
 }
 
 function writeDeleteGroupsRequest(w: Writer, version: number, s: DeleteGroupsRequest): void {
-  const flexible = version === 2
+  const flexible = version >= 2
   const groupsNames = s.groupsNames ?? []
   writeStringArray(w, groupsNames, flexible)
   if (flexible) {
@@ -122,7 +124,7 @@ function writeDeleteGroupsRequest(w: Writer, version: number, s: DeleteGroupsReq
 }
 
 function readDeleteGroupsRequest(r: Reader, version: number): DeleteGroupsRequest {
-  const flexible = version === 2
+  const flexible = version >= 2
   let groupsNames: string[]
   try {
     groupsNames = notNull(readStringArray(r, flexible), r)
@@ -139,7 +141,7 @@ function readDeleteGroupsRequest(r: Reader, version: number): DeleteGroupsReques
 }
 
 function writeDeleteGroupsResponse(w: Writer, version: number, s: DeleteGroupsResponse): void {
-  const flexible = version === 2
+  const flexible = version >= 2
   w.int32(s.throttleTimeMs ?? 0)
   const results = s.results ?? []
   writeDeletableGroupResultArray(w, version, results, flexible)
@@ -149,7 +151,7 @@ function writeDeleteGroupsResponse(w: Writer, version: number, s: DeleteGroupsRe
 }
 
 function readDeleteGroupsResponse(r: Reader, version: number): DeleteGroupsResponse {
-  const flexible = version === 2
+  const flexible = version >= 2
   const throttleTimeMs = r.int32()
   let results: DeletableGroupResult[]
   try {
@@ -167,25 +169,32 @@ function readDeleteGroupsResponse(r: Reader, version: number): DeleteGroupsRespo
 }
 
 function writeDeletableGroupResult(w: Writer, version: number, s: DeletableGroupResult): void {
-  const flexible = version === 2
+  const flexible = version >= 2
   const groupId = s.groupId ?? ''
   if (flexible) w.compactString(groupId)
   else w.string(groupId)
   w.int16(s.errorCode ?? 0)
+  if (version === 3) {
+    const errorMessage = s.errorMessage === undefined ? null : s.errorMessage
+    if (flexible) w.compactString(errorMessage)
+    else w.string(errorMessage)
+  }
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
 }
 
 function readDeletableGroupResult(r: Reader, version: number): DeletableGroupResult {
-  const flexible = version === 2
+  const flexible = version >= 2
   const groupId = flexible ? r.compactString() : r.string()
   const errorCode = r.int16()
+  let errorMessage: string | null | undefined = undefined
+  if (version === 3) errorMessage = flexible ? r.compactNullableString() : r.nullableString()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: DeletableGroupResult = { groupId, errorCode }
+  const result: DeletableGroupResult = { groupId, errorCode, errorMessage }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

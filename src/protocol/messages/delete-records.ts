@@ -36,7 +36,7 @@ export interface DeleteRecordsTopic {
 export interface DeleteRecordsPartition {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
-  /** The deletion offset. Versions: 0+ */
+  /** The deletion offset. -1 means that records should be truncated to the high watermark. Versions: 0+ */
   offset: bigint
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -83,7 +83,7 @@ export const DeleteRecords: ApiDefinition<DeleteRecordsRequest, DeleteRecordsRes
   minVersion: 0,
   maxVersion: 2,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'leader',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),

@@ -17,7 +17,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DeleteTopicsRequest (API key 20): versions 0-6, flexible 4-6. Generated from DeleteTopicsRequest.json. */
+/** DeleteTopicsRequest (API key 20): versions 1-6, flexible 4-6. Generated from DeleteTopicsRequest.json. */
 export interface DeleteTopicsRequest {
   /** The name or topic ID of the topic. Versions: 6+ */
   topics?: DeleteTopicState[]
@@ -39,21 +39,21 @@ export interface DeleteTopicState {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DeleteTopicsResponse (API key 20): versions 0-6, flexible 4-6. Generated from DeleteTopicsResponse.json. */
+/** DeleteTopicsResponse (API key 20): versions 1-6, flexible 4-6. Generated from DeleteTopicsResponse.json. */
 export interface DeleteTopicsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 1+; ignorable */
-  throttleTimeMs?: number
+  throttleTimeMs: number
   /** The results for each topic we tried to delete. Versions: 0+ */
   responses: DeletableTopicResult[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DeletableTopicResult of DeleteTopicsResponse: versions 0-6. */
+/** A DeletableTopicResult of DeleteTopicsResponse: versions 1-6. */
 export interface DeletableTopicResult {
   /** The topic name. Versions: 0+; nullable: 6+ */
   name: string | null
-  /** the unique topic ID. Versions: 6+; ignorable */
+  /** The unique topic ID. Versions: 6+; ignorable */
   topicId?: string
   /** The deletion error, or 0 if the deletion succeeded. Versions: 0+ */
   errorCode: number
@@ -64,15 +64,15 @@ export interface DeletableTopicResult {
 }
 
 /**
- * DeleteTopics (API key 20): versions 0-6, deprecated 0.
+ * DeleteTopics (API key 20): versions 1-6.
  */
 export const DeleteTopics: ApiDefinition<DeleteTopicsRequest, DeleteTopicsResponse> = {
   apiKey: 20,
   name: 'DeleteTopics',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 6,
   flexibleMinVersion: 4,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
@@ -84,23 +84,23 @@ export const DeleteTopics: ApiDefinition<DeleteTopicsRequest, DeleteTopicsRespon
 }
 
 /**
- * Writes DeleteTopicsRequest at `version` (0-6).
- * @throws UnsupportedVersionError for a version outside 0-6, or a non-default value in a
+ * Writes DeleteTopicsRequest at `version` (1-6).
+ * @throws UnsupportedVersionError for a version outside 1-6, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDeleteTopicsRequest(w: Writer, version: number, msg: DeleteTopicsRequest): void {
-  checkVersion('DeleteTopicsRequest', version, 0, 6)
+  checkVersion('DeleteTopicsRequest', version, 1, 6)
   writeDeleteTopicsRequest(w, version, msg)
 }
 
 /**
- * Reads DeleteTopicsRequest at `version` (0-6). Fields the version does not carry, and tagged fields
+ * Reads DeleteTopicsRequest at `version` (1-6). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DeleteTopicsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-6.
+ * @throws UnsupportedVersionError for a version outside 1-6.
  */
 export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTopicsRequest {
-  checkVersion('DeleteTopicsRequest', version, 0, 6)
+  checkVersion('DeleteTopicsRequest', version, 1, 6)
   try {
     return readDeleteTopicsRequest(r, version)
   } catch (err) {
@@ -109,23 +109,23 @@ export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTop
 }
 
 /**
- * Writes DeleteTopicsResponse at `version` (0-6).
- * @throws UnsupportedVersionError for a version outside 0-6, or a non-default value in a
+ * Writes DeleteTopicsResponse at `version` (1-6).
+ * @throws UnsupportedVersionError for a version outside 1-6, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDeleteTopicsResponse(w: Writer, version: number, msg: DeleteTopicsResponse): void {
-  checkVersion('DeleteTopicsResponse', version, 0, 6)
+  checkVersion('DeleteTopicsResponse', version, 1, 6)
   writeDeleteTopicsResponse(w, version, msg)
 }
 
 /**
- * Reads DeleteTopicsResponse at `version` (0-6). Fields the version does not carry, and tagged fields
+ * Reads DeleteTopicsResponse at `version` (1-6). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DeleteTopicsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-6.
+ * @throws UnsupportedVersionError for a version outside 1-6.
  */
 export function decodeDeleteTopicsResponse(r: Reader, version: number): DeleteTopicsResponse {
-  checkVersion('DeleteTopicsResponse', version, 0, 6)
+  checkVersion('DeleteTopicsResponse', version, 1, 6)
   try {
     return readDeleteTopicsResponse(r, version)
   } catch (err) {
@@ -217,7 +217,7 @@ function writeDeleteTopicStateArray(w: Writer, version: number, a: readonly Dele
 
 function writeDeleteTopicsResponse(w: Writer, version: number, s: DeleteTopicsResponse): void {
   const flexible = version >= 4
-  if (version >= 1) w.int32(s.throttleTimeMs ?? 0)
+  w.int32(s.throttleTimeMs ?? 0)
   const responses = s.responses ?? []
   writeDeletableTopicResultArray(w, version, responses, flexible)
   if (flexible) {
@@ -227,8 +227,7 @@ function writeDeleteTopicsResponse(w: Writer, version: number, s: DeleteTopicsRe
 
 function readDeleteTopicsResponse(r: Reader, version: number): DeleteTopicsResponse {
   const flexible = version >= 4
-  let throttleTimeMs: number | undefined = undefined
-  if (version >= 1) throttleTimeMs = r.int32()
+  const throttleTimeMs = r.int32()
   let responses: DeletableTopicResult[]
   try {
     responses = notNull(readDeletableTopicResultArray(r, version, flexible), r)

@@ -8,19 +8,18 @@ import {
   decodeFailure,
   notNull,
   readUnknownTaggedFields,
-  unsupportedField,
   writeArrayLength,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DescribeAclsRequest (API key 29): versions 0-3, flexible 2-3. Generated from DescribeAclsRequest.json. */
+/** DescribeAclsRequest (API key 29): versions 1-3, flexible 2-3. Generated from DescribeAclsRequest.json. */
 export interface DescribeAclsRequest {
   /** The resource type. Versions: 0+ */
   resourceTypeFilter: number
   /** The resource name, or null to match any resource name. Versions: 0+; nullable: 0+ */
   resourceNameFilter: string | null
   /** The resource pattern to match. Versions: 1+; default: 3 */
-  patternTypeFilter?: number
+  patternTypeFilter: number
   /** The principal to match, or null to match any principal. Versions: 0+; nullable: 0+ */
   principalFilter: string | null
   /** The host to match, or null to match any host. Versions: 0+; nullable: 0+ */
@@ -33,7 +32,7 @@ export interface DescribeAclsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DescribeAclsResponse (API key 29): versions 0-3, flexible 2-3. Generated from DescribeAclsResponse.json. */
+/** DescribeAclsResponse (API key 29): versions 1-3, flexible 2-3. Generated from DescribeAclsResponse.json. */
 export interface DescribeAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -47,21 +46,21 @@ export interface DescribeAclsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeAclsResource of DescribeAclsResponse: versions 0-3. */
+/** A DescribeAclsResource of DescribeAclsResponse: versions 1-3. */
 export interface DescribeAclsResource {
   /** The resource type. Versions: 0+ */
   resourceType: number
   /** The resource name. Versions: 0+ */
   resourceName: string
   /** The resource pattern type. Versions: 1+; default: 3 */
-  patternType?: number
+  patternType: number
   /** The ACLs. Versions: 0+ */
   acls: AclDescription[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AclDescription of DescribeAclsResponse: versions 0-3. */
+/** A AclDescription of DescribeAclsResponse: versions 1-3. */
 export interface AclDescription {
   /** The ACL principal. Versions: 0+ */
   principal: string
@@ -76,15 +75,15 @@ export interface AclDescription {
 }
 
 /**
- * DescribeAcls (API key 29): versions 0-3, deprecated 0.
+ * DescribeAcls (API key 29): versions 1-3.
  */
 export const DescribeAcls: ApiDefinition<DescribeAclsRequest, DescribeAclsResponse> = {
   apiKey: 29,
   name: 'DescribeAcls',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -96,23 +95,23 @@ export const DescribeAcls: ApiDefinition<DescribeAclsRequest, DescribeAclsRespon
 }
 
 /**
- * Writes DescribeAclsRequest at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes DescribeAclsRequest at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeAclsRequest(w: Writer, version: number, msg: DescribeAclsRequest): void {
-  checkVersion('DescribeAclsRequest', version, 0, 3)
+  checkVersion('DescribeAclsRequest', version, 1, 3)
   writeDescribeAclsRequest(w, version, msg)
 }
 
 /**
- * Reads DescribeAclsRequest at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads DescribeAclsRequest at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeAclsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeDescribeAclsRequest(r: Reader, version: number): DescribeAclsRequest {
-  checkVersion('DescribeAclsRequest', version, 0, 3)
+  checkVersion('DescribeAclsRequest', version, 1, 3)
   try {
     return readDescribeAclsRequest(r, version)
   } catch (err) {
@@ -121,23 +120,23 @@ export function decodeDescribeAclsRequest(r: Reader, version: number): DescribeA
 }
 
 /**
- * Writes DescribeAclsResponse at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes DescribeAclsResponse at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeAclsResponse(w: Writer, version: number, msg: DescribeAclsResponse): void {
-  checkVersion('DescribeAclsResponse', version, 0, 3)
+  checkVersion('DescribeAclsResponse', version, 1, 3)
   writeDescribeAclsResponse(w, version, msg)
 }
 
 /**
- * Reads DescribeAclsResponse at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads DescribeAclsResponse at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeAclsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeDescribeAclsResponse(r: Reader, version: number): DescribeAclsResponse {
-  checkVersion('DescribeAclsResponse', version, 0, 3)
+  checkVersion('DescribeAclsResponse', version, 1, 3)
   try {
     return readDescribeAclsResponse(r, version)
   } catch (err) {
@@ -151,10 +150,7 @@ function writeDescribeAclsRequest(w: Writer, version: number, s: DescribeAclsReq
   const resourceNameFilter = s.resourceNameFilter === undefined ? '' : s.resourceNameFilter
   if (flexible) w.compactString(resourceNameFilter)
   else w.string(resourceNameFilter)
-  if (version >= 1) w.int8(s.patternTypeFilter ?? 3)
-  if (version < 1 && s.patternTypeFilter !== undefined && s.patternTypeFilter !== 3) {
-    throw unsupportedField('DescribeAclsRequest.patternTypeFilter', version, '1+')
-  }
+  w.int8(s.patternTypeFilter ?? 3)
   const principalFilter = s.principalFilter === undefined ? '' : s.principalFilter
   if (flexible) w.compactString(principalFilter)
   else w.string(principalFilter)
@@ -172,8 +168,7 @@ function readDescribeAclsRequest(r: Reader, version: number): DescribeAclsReques
   const flexible = version >= 2
   const resourceTypeFilter = r.int8()
   const resourceNameFilter = flexible ? r.compactNullableString() : r.nullableString()
-  let patternTypeFilter: number | undefined = undefined
-  if (version >= 1) patternTypeFilter = r.int8()
+  const patternTypeFilter = r.int8()
   const principalFilter = flexible ? r.compactNullableString() : r.nullableString()
   const hostFilter = flexible ? r.compactNullableString() : r.nullableString()
   const operation = r.int8()
@@ -235,10 +230,7 @@ function writeDescribeAclsResource(w: Writer, version: number, s: DescribeAclsRe
   const resourceName = s.resourceName ?? ''
   if (flexible) w.compactString(resourceName)
   else w.string(resourceName)
-  if (version >= 1) w.int8(s.patternType ?? 3)
-  if (version < 1 && s.patternType !== undefined && s.patternType !== 3) {
-    throw unsupportedField('DescribeAclsResource.patternType', version, '1+')
-  }
+  w.int8(s.patternType ?? 3)
   const acls = s.acls ?? []
   writeAclDescriptionArray(w, version, acls, flexible)
   if (flexible) {
@@ -250,8 +242,7 @@ function readDescribeAclsResource(r: Reader, version: number): DescribeAclsResou
   const flexible = version >= 2
   const resourceType = r.int8()
   const resourceName = flexible ? r.compactString() : r.string()
-  let patternType: number | undefined = undefined
-  if (version >= 1) patternType = r.int8()
+  const patternType = r.int8()
   let acls: AclDescription[]
   try {
     acls = notNull(readAclDescriptionArray(r, version, flexible), r)

@@ -87,7 +87,7 @@ export const DescribeClientQuotas: ApiDefinition<DescribeClientQuotasRequest, De
   minVersion: 0,
   maxVersion: 1,
   flexibleMinVersion: 1,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),

@@ -13,17 +13,19 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DescribeClusterRequest (API key 60): versions 0-1, flexible 0-1. Generated from DescribeClusterRequest.json. */
+/** DescribeClusterRequest (API key 60): versions 0-2, flexible 0-2. Generated from DescribeClusterRequest.json. */
 export interface DescribeClusterRequest {
   /** Whether to include cluster authorized operations. Versions: 0+ */
   includeClusterAuthorizedOperations: boolean
   /** The endpoint type to describe. 1=brokers, 2=controllers. Versions: 1+; default: 1 */
   endpointType?: number
+  /** Whether to include fenced brokers when listing brokers. Versions: 2+ */
+  includeFencedBrokers?: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DescribeClusterResponse (API key 60): versions 0-1, flexible 0-1. Generated from DescribeClusterResponse.json. */
+/** DescribeClusterResponse (API key 60): versions 0-2, flexible 0-2. Generated from DescribeClusterResponse.json. */
 export interface DescribeClusterResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -35,7 +37,7 @@ export interface DescribeClusterResponse {
   endpointType?: number
   /** The cluster ID that responding broker belongs to. Versions: 0+ */
   clusterId: string
-  /** The ID of the controller broker. Versions: 0+; default: -1 */
+  /** The ID of the controller. When handled by a controller, returns the current voter leader ID. When handled by a broker, returns a random alive broker ID as a fallback. Versions: 0+; default: -1 */
   controllerId: number
   /** Each broker in the response. Versions: 0+ */
   brokers: DescribeClusterBroker[]
@@ -45,7 +47,7 @@ export interface DescribeClusterResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeClusterBroker of DescribeClusterResponse: versions 0-1. */
+/** A DescribeClusterBroker of DescribeClusterResponse: versions 0-2. */
 export interface DescribeClusterBroker {
   /** The broker ID. Versions: 0+ */
   brokerId: number
@@ -55,20 +57,22 @@ export interface DescribeClusterBroker {
   port: number
   /** The rack of the broker, or null if it has not been assigned to a rack. Versions: 0+; nullable: 0+; default: null */
   rack: string | null
+  /** Whether the broker is fenced. Versions: 2+ */
+  isFenced?: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
 /**
- * DescribeCluster (API key 60): versions 0-1.
+ * DescribeCluster (API key 60): versions 0-2.
  */
 export const DescribeCluster: ApiDefinition<DescribeClusterRequest, DescribeClusterResponse> = {
   apiKey: 60,
   name: 'DescribeCluster',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
@@ -80,23 +84,23 @@ export const DescribeCluster: ApiDefinition<DescribeClusterRequest, DescribeClus
 }
 
 /**
- * Writes DescribeClusterRequest at `version` (0-1).
- * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
+ * Writes DescribeClusterRequest at `version` (0-2).
+ * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeClusterRequest(w: Writer, version: number, msg: DescribeClusterRequest): void {
-  checkVersion('DescribeClusterRequest', version, 0, 1)
+  checkVersion('DescribeClusterRequest', version, 0, 2)
   writeDescribeClusterRequest(w, version, msg)
 }
 
 /**
- * Reads DescribeClusterRequest at `version` (0-1). Fields the version does not carry, and tagged fields
+ * Reads DescribeClusterRequest at `version` (0-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeClusterRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-1.
+ * @throws UnsupportedVersionError for a version outside 0-2.
  */
 export function decodeDescribeClusterRequest(r: Reader, version: number): DescribeClusterRequest {
-  checkVersion('DescribeClusterRequest', version, 0, 1)
+  checkVersion('DescribeClusterRequest', version, 0, 2)
   try {
     return readDescribeClusterRequest(r, version)
   } catch (err) {
@@ -105,23 +109,23 @@ export function decodeDescribeClusterRequest(r: Reader, version: number): Descri
 }
 
 /**
- * Writes DescribeClusterResponse at `version` (0-1).
- * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
+ * Writes DescribeClusterResponse at `version` (0-2).
+ * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeClusterResponse(w: Writer, version: number, msg: DescribeClusterResponse): void {
-  checkVersion('DescribeClusterResponse', version, 0, 1)
+  checkVersion('DescribeClusterResponse', version, 0, 2)
   writeDescribeClusterResponse(w, version, msg)
 }
 
 /**
- * Reads DescribeClusterResponse at `version` (0-1). Fields the version does not carry, and tagged fields
+ * Reads DescribeClusterResponse at `version` (0-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeClusterResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-1.
+ * @throws UnsupportedVersionError for a version outside 0-2.
  */
 export function decodeDescribeClusterResponse(r: Reader, version: number): DescribeClusterResponse {
-  checkVersion('DescribeClusterResponse', version, 0, 1)
+  checkVersion('DescribeClusterResponse', version, 0, 2)
   try {
     return readDescribeClusterResponse(r, version)
   } catch (err) {
@@ -131,9 +135,13 @@ export function decodeDescribeClusterResponse(r: Reader, version: number): Descr
 
 function writeDescribeClusterRequest(w: Writer, version: number, s: DescribeClusterRequest): void {
   w.bool(s.includeClusterAuthorizedOperations ?? false)
-  if (version === 1) w.int8(s.endpointType ?? 1)
-  if (version !== 1 && s.endpointType !== undefined && s.endpointType !== 1) {
+  if (version >= 1) w.int8(s.endpointType ?? 1)
+  if (version < 1 && s.endpointType !== undefined && s.endpointType !== 1) {
     throw unsupportedField('DescribeClusterRequest.endpointType', version, '1+')
+  }
+  if (version === 2) w.bool(s.includeFencedBrokers ?? false)
+  if (version !== 2 && s.includeFencedBrokers !== undefined && s.includeFencedBrokers !== false) {
+    throw unsupportedField('DescribeClusterRequest.includeFencedBrokers', version, '2+')
   }
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
 }
@@ -141,10 +149,12 @@ function writeDescribeClusterRequest(w: Writer, version: number, s: DescribeClus
 function readDescribeClusterRequest(r: Reader, version: number): DescribeClusterRequest {
   const includeClusterAuthorizedOperations = r.bool()
   let endpointType: number | undefined = undefined
-  if (version === 1) endpointType = r.int8()
+  if (version >= 1) endpointType = r.int8()
+  let includeFencedBrokers: boolean | undefined = undefined
+  if (version === 2) includeFencedBrokers = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: DescribeClusterRequest = { includeClusterAuthorizedOperations, endpointType }
+  const result: DescribeClusterRequest = { includeClusterAuthorizedOperations, endpointType, includeFencedBrokers }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -154,8 +164,8 @@ function writeDescribeClusterResponse(w: Writer, version: number, s: DescribeClu
   w.int16(s.errorCode ?? 0)
   const errorMessage = s.errorMessage === undefined ? null : s.errorMessage
   w.compactString(errorMessage)
-  if (version === 1) w.int8(s.endpointType ?? 1)
-  if (version !== 1 && s.endpointType !== undefined && s.endpointType !== 1) {
+  if (version >= 1) w.int8(s.endpointType ?? 1)
+  if (version < 1 && s.endpointType !== undefined && s.endpointType !== 1) {
     throw unsupportedField('DescribeClusterResponse.endpointType', version, '1+')
   }
   const clusterId = s.clusterId ?? ''
@@ -172,7 +182,7 @@ function readDescribeClusterResponse(r: Reader, version: number): DescribeCluste
   const errorCode = r.int16()
   const errorMessage = r.compactNullableString()
   let endpointType: number | undefined = undefined
-  if (version === 1) endpointType = r.int8()
+  if (version >= 1) endpointType = r.int8()
   const clusterId = r.compactString()
   const controllerId = r.int32()
   let brokers: DescribeClusterBroker[]
@@ -198,24 +208,30 @@ function readDescribeClusterResponse(r: Reader, version: number): DescribeCluste
   return result
 }
 
-function writeDescribeClusterBroker(w: Writer, _version: number, s: DescribeClusterBroker): void {
+function writeDescribeClusterBroker(w: Writer, version: number, s: DescribeClusterBroker): void {
   w.int32(s.brokerId ?? 0)
   const host = s.host ?? ''
   w.compactString(host)
   w.int32(s.port ?? 0)
   const rack = s.rack === undefined ? null : s.rack
   w.compactString(rack)
+  if (version === 2) w.bool(s.isFenced ?? false)
+  if (version !== 2 && s.isFenced !== undefined && s.isFenced !== false) {
+    throw unsupportedField('DescribeClusterBroker.isFenced', version, '2+')
+  }
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
 }
 
-function readDescribeClusterBroker(r: Reader, _version: number): DescribeClusterBroker {
+function readDescribeClusterBroker(r: Reader, version: number): DescribeClusterBroker {
   const brokerId = r.int32()
   const host = r.compactString()
   const port = r.int32()
   const rack = r.compactNullableString()
+  let isFenced: boolean | undefined = undefined
+  if (version === 2) isFenced = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: DescribeClusterBroker = { brokerId, host, port, rack }
+  const result: DescribeClusterBroker = { brokerId, host, port, rack, isFenced }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

@@ -15,19 +15,19 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DescribeConfigsRequest (API key 32): versions 0-4, flexible 4. Generated from DescribeConfigsRequest.json. */
+/** DescribeConfigsRequest (API key 32): versions 1-4, flexible 4. Generated from DescribeConfigsRequest.json. */
 export interface DescribeConfigsRequest {
   /** The resources whose configurations we want to describe. Versions: 0+ */
   resources: DescribeConfigsResource[]
   /** True if we should include all synonyms. Versions: 1+; default: false */
-  includeSynonyms?: boolean
+  includeSynonyms: boolean
   /** True if we should include configuration documentation. Versions: 3+; default: false */
   includeDocumentation?: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeConfigsResource of DescribeConfigsRequest: versions 0-4. */
+/** A DescribeConfigsResource of DescribeConfigsRequest: versions 1-4. */
 export interface DescribeConfigsResource {
   /** The resource type. Versions: 0+ */
   resourceType: number
@@ -39,7 +39,7 @@ export interface DescribeConfigsResource {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DescribeConfigsResponse (API key 32): versions 0-4, flexible 4. Generated from DescribeConfigsResponse.json. */
+/** DescribeConfigsResponse (API key 32): versions 1-4, flexible 4. Generated from DescribeConfigsResponse.json. */
 export interface DescribeConfigsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -49,7 +49,7 @@ export interface DescribeConfigsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeConfigsResult of DescribeConfigsResponse: versions 0-4. */
+/** A DescribeConfigsResult of DescribeConfigsResponse: versions 1-4. */
 export interface DescribeConfigsResult {
   /** The error code, or 0 if we were able to successfully describe the configurations. Versions: 0+ */
   errorCode: number
@@ -65,7 +65,7 @@ export interface DescribeConfigsResult {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeConfigsResourceResult of DescribeConfigsResponse: versions 0-4. */
+/** A DescribeConfigsResourceResult of DescribeConfigsResponse: versions 1-4. */
 export interface DescribeConfigsResourceResult {
   /** The configuration name. Versions: 0+ */
   name: string
@@ -73,14 +73,12 @@ export interface DescribeConfigsResourceResult {
   value: string | null
   /** True if the configuration is read-only. Versions: 0+ */
   readOnly: boolean
-  /** True if the configuration is not set. Versions: 0 */
-  isDefault?: boolean
   /** The configuration source. Versions: 1+; default: -1; ignorable */
-  configSource?: number
+  configSource: number
   /** True if this configuration is sensitive. Versions: 0+ */
   isSensitive: boolean
   /** The synonyms for this configuration key. Versions: 1+; ignorable */
-  synonyms?: DescribeConfigsSynonym[]
+  synonyms: DescribeConfigsSynonym[]
   /** The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD. Versions: 3+; default: 0; ignorable */
   configType?: number
   /** The configuration documentation. Versions: 3+; nullable: 0+; ignorable */
@@ -102,15 +100,15 @@ export interface DescribeConfigsSynonym {
 }
 
 /**
- * DescribeConfigs (API key 32): versions 0-4, deprecated 0.
+ * DescribeConfigs (API key 32): versions 1-4.
  */
 export const DescribeConfigs: ApiDefinition<DescribeConfigsRequest, DescribeConfigsResponse> = {
   apiKey: 32,
   name: 'DescribeConfigs',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 4,
   flexibleMinVersion: 4,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
@@ -122,23 +120,23 @@ export const DescribeConfigs: ApiDefinition<DescribeConfigsRequest, DescribeConf
 }
 
 /**
- * Writes DescribeConfigsRequest at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes DescribeConfigsRequest at `version` (1-4).
+ * @throws UnsupportedVersionError for a version outside 1-4, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeConfigsRequest(w: Writer, version: number, msg: DescribeConfigsRequest): void {
-  checkVersion('DescribeConfigsRequest', version, 0, 4)
+  checkVersion('DescribeConfigsRequest', version, 1, 4)
   writeDescribeConfigsRequest(w, version, msg)
 }
 
 /**
- * Reads DescribeConfigsRequest at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads DescribeConfigsRequest at `version` (1-4). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeConfigsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 1-4.
  */
 export function decodeDescribeConfigsRequest(r: Reader, version: number): DescribeConfigsRequest {
-  checkVersion('DescribeConfigsRequest', version, 0, 4)
+  checkVersion('DescribeConfigsRequest', version, 1, 4)
   try {
     return readDescribeConfigsRequest(r, version)
   } catch (err) {
@@ -147,23 +145,23 @@ export function decodeDescribeConfigsRequest(r: Reader, version: number): Descri
 }
 
 /**
- * Writes DescribeConfigsResponse at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes DescribeConfigsResponse at `version` (1-4).
+ * @throws UnsupportedVersionError for a version outside 1-4, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeConfigsResponse(w: Writer, version: number, msg: DescribeConfigsResponse): void {
-  checkVersion('DescribeConfigsResponse', version, 0, 4)
+  checkVersion('DescribeConfigsResponse', version, 1, 4)
   writeDescribeConfigsResponse(w, version, msg)
 }
 
 /**
- * Reads DescribeConfigsResponse at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads DescribeConfigsResponse at `version` (1-4). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeConfigsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 1-4.
  */
 export function decodeDescribeConfigsResponse(r: Reader, version: number): DescribeConfigsResponse {
-  checkVersion('DescribeConfigsResponse', version, 0, 4)
+  checkVersion('DescribeConfigsResponse', version, 1, 4)
   try {
     return readDescribeConfigsResponse(r, version)
   } catch (err) {
@@ -175,10 +173,7 @@ function writeDescribeConfigsRequest(w: Writer, version: number, s: DescribeConf
   const flexible = version === 4
   const resources = s.resources ?? []
   writeDescribeConfigsResourceArray(w, version, resources, flexible)
-  if (version >= 1) w.bool(s.includeSynonyms ?? false)
-  if (version < 1 && s.includeSynonyms !== undefined && s.includeSynonyms !== false) {
-    throw unsupportedField('DescribeConfigsRequest.includeSynonyms', version, '1+')
-  }
+  w.bool(s.includeSynonyms ?? false)
   if (version >= 3) w.bool(s.includeDocumentation ?? false)
   if (version < 3 && s.includeDocumentation !== undefined && s.includeDocumentation !== false) {
     throw unsupportedField('DescribeConfigsRequest.includeDocumentation', version, '3+')
@@ -196,8 +191,7 @@ function readDescribeConfigsRequest(r: Reader, version: number): DescribeConfigs
   } catch (err) {
     throw decodeFailure(err, r, 'resources')
   }
-  let includeSynonyms: boolean | undefined = undefined
-  if (version >= 1) includeSynonyms = r.bool()
+  const includeSynonyms = r.bool()
   let includeDocumentation: boolean | undefined = undefined
   if (version >= 3) includeDocumentation = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
@@ -334,16 +328,10 @@ function writeDescribeConfigsResourceResult(w: Writer, version: number, s: Descr
   if (flexible) w.compactString(value)
   else w.string(value)
   w.bool(s.readOnly ?? false)
-  if (version === 0) w.bool(s.isDefault ?? false)
-  if (version !== 0 && s.isDefault !== undefined && s.isDefault !== false) {
-    throw unsupportedField('DescribeConfigsResourceResult.isDefault', version, '0')
-  }
-  if (version >= 1) w.int8(s.configSource ?? -1)
+  w.int8(s.configSource ?? -1)
   w.bool(s.isSensitive ?? false)
-  if (version >= 1) {
-    const synonyms = s.synonyms ?? []
-    writeDescribeConfigsSynonymArray(w, version, synonyms, flexible)
-  }
+  const synonyms = s.synonyms ?? []
+  writeDescribeConfigsSynonymArray(w, version, synonyms, flexible)
   if (version >= 3) w.int8(s.configType ?? 0)
   if (version >= 3) {
     const documentation = s.documentation === undefined ? '' : s.documentation
@@ -360,18 +348,13 @@ function readDescribeConfigsResourceResult(r: Reader, version: number): Describe
   const name = flexible ? r.compactString() : r.string()
   const value = flexible ? r.compactNullableString() : r.nullableString()
   const readOnly = r.bool()
-  let isDefault: boolean | undefined = undefined
-  if (version === 0) isDefault = r.bool()
-  let configSource: number | undefined = undefined
-  if (version >= 1) configSource = r.int8()
+  const configSource = r.int8()
   const isSensitive = r.bool()
-  let synonyms: DescribeConfigsSynonym[] | undefined = undefined
-  if (version >= 1) {
-    try {
-      synonyms = notNull(readDescribeConfigsSynonymArray(r, version, flexible), r)
-    } catch (err) {
-      throw decodeFailure(err, r, 'synonyms')
-    }
+  let synonyms: DescribeConfigsSynonym[]
+  try {
+    synonyms = notNull(readDescribeConfigsSynonymArray(r, version, flexible), r)
+  } catch (err) {
+    throw decodeFailure(err, r, 'synonyms')
   }
   let configType: number | undefined = undefined
   if (version >= 3) configType = r.int8()
@@ -385,7 +368,6 @@ function readDescribeConfigsResourceResult(r: Reader, version: number): Describe
     name,
     value,
     readOnly,
-    isDefault,
     configSource,
     isSensitive,
     synonyms,

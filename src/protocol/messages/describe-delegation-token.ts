@@ -14,7 +14,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DescribeDelegationTokenRequest (API key 41): versions 0-3, flexible 2-3. Generated from DescribeDelegationTokenRequest.json. */
+/** DescribeDelegationTokenRequest (API key 41): versions 1-3, flexible 2-3. Generated from DescribeDelegationTokenRequest.json. */
 export interface DescribeDelegationTokenRequest {
   /** Each owner that we want to describe delegation tokens for, or null to describe all tokens. Versions: 0+; nullable: 0+ */
   owners: DescribeDelegationTokenOwner[] | null
@@ -22,7 +22,7 @@ export interface DescribeDelegationTokenRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeDelegationTokenOwner of DescribeDelegationTokenRequest: versions 0-3. */
+/** A DescribeDelegationTokenOwner of DescribeDelegationTokenRequest: versions 1-3. */
 export interface DescribeDelegationTokenOwner {
   /** The owner principal type. Versions: 0+ */
   principalType: string
@@ -32,7 +32,7 @@ export interface DescribeDelegationTokenOwner {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DescribeDelegationTokenResponse (API key 41): versions 0-3, flexible 2-3. Generated from DescribeDelegationTokenResponse.json. */
+/** DescribeDelegationTokenResponse (API key 41): versions 1-3, flexible 2-3. Generated from DescribeDelegationTokenResponse.json. */
 export interface DescribeDelegationTokenResponse {
   /** The error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -44,7 +44,7 @@ export interface DescribeDelegationTokenResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribedDelegationToken of DescribeDelegationTokenResponse: versions 0-3. */
+/** A DescribedDelegationToken of DescribeDelegationTokenResponse: versions 1-3. */
 export interface DescribedDelegationToken {
   /** The token principal type. Versions: 0+ */
   principalType: string
@@ -70,7 +70,7 @@ export interface DescribedDelegationToken {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribedDelegationTokenRenewer of DescribeDelegationTokenResponse: versions 0-3. */
+/** A DescribedDelegationTokenRenewer of DescribeDelegationTokenResponse: versions 1-3. */
 export interface DescribedDelegationTokenRenewer {
   /** The renewer principal type. Versions: 0+ */
   principalType: string
@@ -81,15 +81,15 @@ export interface DescribedDelegationTokenRenewer {
 }
 
 /**
- * DescribeDelegationToken (API key 41): versions 0-3, deprecated 0.
+ * DescribeDelegationToken (API key 41): versions 1-3.
  */
 export const DescribeDelegationToken: ApiDefinition<DescribeDelegationTokenRequest, DescribeDelegationTokenResponse> = {
   apiKey: 41,
   name: 'DescribeDelegationToken',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 3,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -101,23 +101,23 @@ export const DescribeDelegationToken: ApiDefinition<DescribeDelegationTokenReque
 }
 
 /**
- * Writes DescribeDelegationTokenRequest at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes DescribeDelegationTokenRequest at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeDelegationTokenRequest(w: Writer, version: number, msg: DescribeDelegationTokenRequest): void {
-  checkVersion('DescribeDelegationTokenRequest', version, 0, 3)
+  checkVersion('DescribeDelegationTokenRequest', version, 1, 3)
   writeDescribeDelegationTokenRequest(w, version, msg)
 }
 
 /**
- * Reads DescribeDelegationTokenRequest at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads DescribeDelegationTokenRequest at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeDelegationTokenRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeDescribeDelegationTokenRequest(r: Reader, version: number): DescribeDelegationTokenRequest {
-  checkVersion('DescribeDelegationTokenRequest', version, 0, 3)
+  checkVersion('DescribeDelegationTokenRequest', version, 1, 3)
   try {
     return readDescribeDelegationTokenRequest(r, version)
   } catch (err) {
@@ -126,23 +126,23 @@ export function decodeDescribeDelegationTokenRequest(r: Reader, version: number)
 }
 
 /**
- * Writes DescribeDelegationTokenResponse at `version` (0-3).
- * @throws UnsupportedVersionError for a version outside 0-3, or a non-default value in a
+ * Writes DescribeDelegationTokenResponse at `version` (1-3).
+ * @throws UnsupportedVersionError for a version outside 1-3, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeDelegationTokenResponse(w: Writer, version: number, msg: DescribeDelegationTokenResponse): void {
-  checkVersion('DescribeDelegationTokenResponse', version, 0, 3)
+  checkVersion('DescribeDelegationTokenResponse', version, 1, 3)
   writeDescribeDelegationTokenResponse(w, version, msg)
 }
 
 /**
- * Reads DescribeDelegationTokenResponse at `version` (0-3). Fields the version does not carry, and tagged fields
+ * Reads DescribeDelegationTokenResponse at `version` (1-3). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeDelegationTokenResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-3.
+ * @throws UnsupportedVersionError for a version outside 1-3.
  */
 export function decodeDescribeDelegationTokenResponse(r: Reader, version: number): DescribeDelegationTokenResponse {
-  checkVersion('DescribeDelegationTokenResponse', version, 0, 3)
+  checkVersion('DescribeDelegationTokenResponse', version, 1, 3)
   try {
     return readDescribeDelegationTokenResponse(r, version)
   } catch (err) {

@@ -16,7 +16,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DescribeGroupsRequest (API key 15): versions 0-5, flexible 5. Generated from DescribeGroupsRequest.json. */
+/** DescribeGroupsRequest (API key 15): versions 0-6, flexible 5-6. Generated from DescribeGroupsRequest.json. */
 export interface DescribeGroupsRequest {
   /** The names of the groups to describe. Versions: 0+ */
   groups: string[]
@@ -26,7 +26,7 @@ export interface DescribeGroupsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DescribeGroupsResponse (API key 15): versions 0-5, flexible 5. Generated from DescribeGroupsResponse.json. */
+/** DescribeGroupsResponse (API key 15): versions 0-6, flexible 5-6. Generated from DescribeGroupsResponse.json. */
 export interface DescribeGroupsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 1+; ignorable */
   throttleTimeMs?: number
@@ -36,10 +36,12 @@ export interface DescribeGroupsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribedGroup of DescribeGroupsResponse: versions 0-5. */
+/** A DescribedGroup of DescribeGroupsResponse: versions 0-6. */
 export interface DescribeGroupsResponseDescribedGroup {
   /** The describe error, or 0 if there was no error. Versions: 0+ */
   errorCode: number
+  /** The describe error message, or null if there was no error. Versions: 6+; nullable: 6+; default: null */
+  errorMessage?: string | null
   /** The group ID string. Versions: 0+ */
   groupId: string
   /** The group state string, or the empty string. Versions: 0+ */
@@ -56,9 +58,9 @@ export interface DescribeGroupsResponseDescribedGroup {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribedGroupMember of DescribeGroupsResponse: versions 0-5. */
+/** A DescribedGroupMember of DescribeGroupsResponse: versions 0-6. */
 export interface DescribedGroupMember {
-  /** The member ID assigned by the group coordinator. Versions: 0+ */
+  /** The member id. Versions: 0+ */
   memberId: string
   /** The unique identifier of the consumer instance provided by end user. Versions: 4+; nullable: 4+; default: null; ignorable */
   groupInstanceId?: string | null
@@ -75,15 +77,15 @@ export interface DescribedGroupMember {
 }
 
 /**
- * DescribeGroups (API key 15): versions 0-5.
+ * DescribeGroups (API key 15): versions 0-6.
  */
 export const DescribeGroups: ApiDefinition<DescribeGroupsRequest, DescribeGroupsResponse> = {
   apiKey: 15,
   name: 'DescribeGroups',
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   flexibleMinVersion: 5,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 5 ? 2 : 1),
@@ -95,23 +97,23 @@ export const DescribeGroups: ApiDefinition<DescribeGroupsRequest, DescribeGroups
 }
 
 /**
- * Writes DescribeGroupsRequest at `version` (0-5).
- * @throws UnsupportedVersionError for a version outside 0-5, or a non-default value in a
+ * Writes DescribeGroupsRequest at `version` (0-6).
+ * @throws UnsupportedVersionError for a version outside 0-6, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeGroupsRequest(w: Writer, version: number, msg: DescribeGroupsRequest): void {
-  checkVersion('DescribeGroupsRequest', version, 0, 5)
+  checkVersion('DescribeGroupsRequest', version, 0, 6)
   writeDescribeGroupsRequest(w, version, msg)
 }
 
 /**
- * Reads DescribeGroupsRequest at `version` (0-5). Fields the version does not carry, and tagged fields
+ * Reads DescribeGroupsRequest at `version` (0-6). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeGroupsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-5.
+ * @throws UnsupportedVersionError for a version outside 0-6.
  */
 export function decodeDescribeGroupsRequest(r: Reader, version: number): DescribeGroupsRequest {
-  checkVersion('DescribeGroupsRequest', version, 0, 5)
+  checkVersion('DescribeGroupsRequest', version, 0, 6)
   try {
     return readDescribeGroupsRequest(r, version)
   } catch (err) {
@@ -120,23 +122,23 @@ export function decodeDescribeGroupsRequest(r: Reader, version: number): Describ
 }
 
 /**
- * Writes DescribeGroupsResponse at `version` (0-5).
- * @throws UnsupportedVersionError for a version outside 0-5, or a non-default value in a
+ * Writes DescribeGroupsResponse at `version` (0-6).
+ * @throws UnsupportedVersionError for a version outside 0-6, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeGroupsResponse(w: Writer, version: number, msg: DescribeGroupsResponse): void {
-  checkVersion('DescribeGroupsResponse', version, 0, 5)
+  checkVersion('DescribeGroupsResponse', version, 0, 6)
   writeDescribeGroupsResponse(w, version, msg)
 }
 
 /**
- * Reads DescribeGroupsResponse at `version` (0-5). Fields the version does not carry, and tagged fields
+ * Reads DescribeGroupsResponse at `version` (0-6). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeGroupsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-5.
+ * @throws UnsupportedVersionError for a version outside 0-6.
  */
 export function decodeDescribeGroupsResponse(r: Reader, version: number): DescribeGroupsResponse {
-  checkVersion('DescribeGroupsResponse', version, 0, 5)
+  checkVersion('DescribeGroupsResponse', version, 0, 6)
   try {
     return readDescribeGroupsResponse(r, version)
   } catch (err) {
@@ -145,7 +147,7 @@ export function decodeDescribeGroupsResponse(r: Reader, version: number): Descri
 }
 
 function writeDescribeGroupsRequest(w: Writer, version: number, s: DescribeGroupsRequest): void {
-  const flexible = version === 5
+  const flexible = version >= 5
   const groups = s.groups ?? []
   writeStringArray(w, groups, flexible)
   if (version >= 3) w.bool(s.includeAuthorizedOperations ?? false)
@@ -158,7 +160,7 @@ function writeDescribeGroupsRequest(w: Writer, version: number, s: DescribeGroup
 }
 
 function readDescribeGroupsRequest(r: Reader, version: number): DescribeGroupsRequest {
-  const flexible = version === 5
+  const flexible = version >= 5
   let groups: string[]
   try {
     groups = notNull(readStringArray(r, flexible), r)
@@ -177,7 +179,7 @@ function readDescribeGroupsRequest(r: Reader, version: number): DescribeGroupsRe
 }
 
 function writeDescribeGroupsResponse(w: Writer, version: number, s: DescribeGroupsResponse): void {
-  const flexible = version === 5
+  const flexible = version >= 5
   if (version >= 1) w.int32(s.throttleTimeMs ?? 0)
   const groups = s.groups ?? []
   writeDescribeGroupsResponseDescribedGroupArray(w, version, groups, flexible)
@@ -187,7 +189,7 @@ function writeDescribeGroupsResponse(w: Writer, version: number, s: DescribeGrou
 }
 
 function readDescribeGroupsResponse(r: Reader, version: number): DescribeGroupsResponse {
-  const flexible = version === 5
+  const flexible = version >= 5
   let throttleTimeMs: number | undefined = undefined
   if (version >= 1) throttleTimeMs = r.int32()
   let groups: DescribeGroupsResponseDescribedGroup[]
@@ -206,8 +208,16 @@ function readDescribeGroupsResponse(r: Reader, version: number): DescribeGroupsR
 }
 
 function writeDescribeGroupsResponseDescribedGroup(w: Writer, version: number, s: DescribeGroupsResponseDescribedGroup): void {
-  const flexible = version === 5
+  const flexible = version >= 5
   w.int16(s.errorCode ?? 0)
+  if (version === 6) {
+    const errorMessage = s.errorMessage === undefined ? null : s.errorMessage
+    if (flexible) w.compactString(errorMessage)
+    else w.string(errorMessage)
+  }
+  if (version !== 6 && s.errorMessage !== undefined && s.errorMessage !== null) {
+    throw unsupportedField('DescribeGroupsResponseDescribedGroup.errorMessage', version, '6+')
+  }
   const groupId = s.groupId ?? ''
   if (flexible) w.compactString(groupId)
   else w.string(groupId)
@@ -232,8 +242,10 @@ function writeDescribeGroupsResponseDescribedGroup(w: Writer, version: number, s
 }
 
 function readDescribeGroupsResponseDescribedGroup(r: Reader, version: number): DescribeGroupsResponseDescribedGroup {
-  const flexible = version === 5
+  const flexible = version >= 5
   const errorCode = r.int16()
+  let errorMessage: string | null | undefined = undefined
+  if (version === 6) errorMessage = flexible ? r.compactNullableString() : r.nullableString()
   const groupId = flexible ? r.compactString() : r.string()
   const groupState = flexible ? r.compactString() : r.string()
   const protocolType = flexible ? r.compactString() : r.string()
@@ -252,6 +264,7 @@ function readDescribeGroupsResponseDescribedGroup(r: Reader, version: number): D
   }
   const result: DescribeGroupsResponseDescribedGroup = {
     errorCode,
+    errorMessage,
     groupId,
     groupState,
     protocolType,
@@ -264,7 +277,7 @@ function readDescribeGroupsResponseDescribedGroup(r: Reader, version: number): D
 }
 
 function writeDescribedGroupMember(w: Writer, version: number, s: DescribedGroupMember): void {
-  const flexible = version === 5
+  const flexible = version >= 5
   const memberId = s.memberId ?? ''
   if (flexible) w.compactString(memberId)
   else w.string(memberId)
@@ -291,7 +304,7 @@ function writeDescribedGroupMember(w: Writer, version: number, s: DescribedGroup
 }
 
 function readDescribedGroupMember(r: Reader, version: number): DescribedGroupMember {
-  const flexible = version === 5
+  const flexible = version >= 5
   const memberId = flexible ? r.compactString() : r.string()
   let groupInstanceId: string | null | undefined = undefined
   if (version >= 4) groupInstanceId = flexible ? r.compactNullableString() : r.nullableString()

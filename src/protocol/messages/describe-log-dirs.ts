@@ -14,7 +14,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** DescribeLogDirsRequest (API key 35): versions 0-4, flexible 2-4. Generated from DescribeLogDirsRequest.json. */
+/** DescribeLogDirsRequest (API key 35): versions 1-5, flexible 2-5. Generated from DescribeLogDirsRequest.json. */
 export interface DescribeLogDirsRequest {
   /** Each topic that we want to describe log directories for, or null for all topics. Versions: 0+; nullable: 0+ */
   topics: DescribableLogDirTopic[] | null
@@ -22,7 +22,7 @@ export interface DescribeLogDirsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribableLogDirTopic of DescribeLogDirsRequest: versions 0-4. */
+/** A DescribableLogDirTopic of DescribeLogDirsRequest: versions 1-5. */
 export interface DescribableLogDirTopic {
   /** The topic name. Versions: 0+ */
   topic: string
@@ -32,7 +32,7 @@ export interface DescribableLogDirTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** DescribeLogDirsResponse (API key 35): versions 0-4, flexible 2-4. Generated from DescribeLogDirsResponse.json. */
+/** DescribeLogDirsResponse (API key 35): versions 1-5, flexible 2-5. Generated from DescribeLogDirsResponse.json. */
 export interface DescribeLogDirsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -44,33 +44,35 @@ export interface DescribeLogDirsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeLogDirsResult of DescribeLogDirsResponse: versions 0-4. */
+/** A DescribeLogDirsResult of DescribeLogDirsResponse: versions 1-5. */
 export interface DescribeLogDirsResult {
   /** The error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
   /** The absolute log directory path. Versions: 0+ */
   logDir: string
-  /** Each topic. Versions: 0+ */
+  /** The topics. Versions: 0+ */
   topics: DescribeLogDirsTopic[]
-  /** The total size in bytes of the volume the log directory is in. Versions: 4+; default: -1; ignorable */
+  /** The total size in bytes of the volume the log directory is in. This value does not include the size of data stored in remote storage. Versions: 4+; default: -1; ignorable */
   totalBytes?: bigint
-  /** The usable size in bytes of the volume the log directory is in. Versions: 4+; default: -1; ignorable */
+  /** The usable size in bytes of the volume the log directory is in. This value does not include the size of data stored in remote storage. Versions: 4+; default: -1; ignorable */
   usableBytes?: bigint
+  /** True if this log directory is cordoned. Versions: 5+; default: false; ignorable */
+  isCordoned?: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeLogDirsTopic of DescribeLogDirsResponse: versions 0-4. */
+/** A DescribeLogDirsTopic of DescribeLogDirsResponse: versions 1-5. */
 export interface DescribeLogDirsTopic {
   /** The topic name. Versions: 0+ */
   name: string
-  /** Versions: 0+ */
+  /** The partitions. Versions: 0+ */
   partitions: DescribeLogDirsPartition[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribeLogDirsPartition of DescribeLogDirsResponse: versions 0-4. */
+/** A DescribeLogDirsPartition of DescribeLogDirsResponse: versions 1-5. */
 export interface DescribeLogDirsPartition {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -85,15 +87,15 @@ export interface DescribeLogDirsPartition {
 }
 
 /**
- * DescribeLogDirs (API key 35): versions 0-4, deprecated 0.
+ * DescribeLogDirs (API key 35): versions 1-5.
  */
 export const DescribeLogDirs: ApiDefinition<DescribeLogDirsRequest, DescribeLogDirsResponse> = {
   apiKey: 35,
   name: 'DescribeLogDirs',
-  minVersion: 0,
-  maxVersion: 4,
+  minVersion: 1,
+  maxVersion: 5,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -105,23 +107,23 @@ export const DescribeLogDirs: ApiDefinition<DescribeLogDirsRequest, DescribeLogD
 }
 
 /**
- * Writes DescribeLogDirsRequest at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes DescribeLogDirsRequest at `version` (1-5).
+ * @throws UnsupportedVersionError for a version outside 1-5, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeLogDirsRequest(w: Writer, version: number, msg: DescribeLogDirsRequest): void {
-  checkVersion('DescribeLogDirsRequest', version, 0, 4)
+  checkVersion('DescribeLogDirsRequest', version, 1, 5)
   writeDescribeLogDirsRequest(w, version, msg)
 }
 
 /**
- * Reads DescribeLogDirsRequest at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads DescribeLogDirsRequest at `version` (1-5). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeLogDirsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 1-5.
  */
 export function decodeDescribeLogDirsRequest(r: Reader, version: number): DescribeLogDirsRequest {
-  checkVersion('DescribeLogDirsRequest', version, 0, 4)
+  checkVersion('DescribeLogDirsRequest', version, 1, 5)
   try {
     return readDescribeLogDirsRequest(r, version)
   } catch (err) {
@@ -130,23 +132,23 @@ export function decodeDescribeLogDirsRequest(r: Reader, version: number): Descri
 }
 
 /**
- * Writes DescribeLogDirsResponse at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes DescribeLogDirsResponse at `version` (1-5).
+ * @throws UnsupportedVersionError for a version outside 1-5, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeDescribeLogDirsResponse(w: Writer, version: number, msg: DescribeLogDirsResponse): void {
-  checkVersion('DescribeLogDirsResponse', version, 0, 4)
+  checkVersion('DescribeLogDirsResponse', version, 1, 5)
   writeDescribeLogDirsResponse(w, version, msg)
 }
 
 /**
- * Reads DescribeLogDirsResponse at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads DescribeLogDirsResponse at `version` (1-5). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in DescribeLogDirsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 1-5.
  */
 export function decodeDescribeLogDirsResponse(r: Reader, version: number): DescribeLogDirsResponse {
-  checkVersion('DescribeLogDirsResponse', version, 0, 4)
+  checkVersion('DescribeLogDirsResponse', version, 1, 5)
   try {
     return readDescribeLogDirsResponse(r, version)
   } catch (err) {
@@ -267,8 +269,9 @@ function writeDescribeLogDirsResult(w: Writer, version: number, s: DescribeLogDi
   else w.string(logDir)
   const topics = s.topics ?? []
   writeDescribeLogDirsTopicArray(w, version, topics, flexible)
-  if (version === 4) w.int64(s.totalBytes ?? -1n)
-  if (version === 4) w.int64(s.usableBytes ?? -1n)
+  if (version >= 4) w.int64(s.totalBytes ?? -1n)
+  if (version >= 4) w.int64(s.usableBytes ?? -1n)
+  if (version === 5) w.bool(s.isCordoned ?? false)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -285,14 +288,16 @@ function readDescribeLogDirsResult(r: Reader, version: number): DescribeLogDirsR
     throw decodeFailure(err, r, 'topics')
   }
   let totalBytes: bigint | undefined = undefined
-  if (version === 4) totalBytes = r.int64()
+  if (version >= 4) totalBytes = r.int64()
   let usableBytes: bigint | undefined = undefined
-  if (version === 4) usableBytes = r.int64()
+  if (version >= 4) usableBytes = r.int64()
+  let isCordoned: boolean | undefined = undefined
+  if (version === 5) isCordoned = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: DescribeLogDirsResult = { errorCode, logDir, topics, totalBytes, usableBytes }
+  const result: DescribeLogDirsResult = { errorCode, logDir, topics, totalBytes, usableBytes, isCordoned }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

@@ -16,7 +16,7 @@ import {
 
 /** DescribeProducersRequest (API key 61): versions 0, flexible 0. Generated from DescribeProducersRequest.json. */
 export interface DescribeProducersRequest {
-  /** Versions: 0+ */
+  /** The topics to list producers for. Versions: 0+ */
   topics: DescribeProducersRequestTopicRequest[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -60,7 +60,7 @@ export interface PartitionResponse {
   errorCode: number
   /** The partition error message, which may be null if no additional details are available. Versions: 0+; nullable: 0+; default: null */
   errorMessage: string | null
-  /** Versions: 0+ */
+  /** The active producers for the partition. Versions: 0+ */
   activeProducers: ProducerState[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -68,17 +68,17 @@ export interface PartitionResponse {
 
 /** A ProducerState of DescribeProducersResponse: versions 0. */
 export interface ProducerState {
-  /** Versions: 0+ */
+  /** The producer id. Versions: 0+ */
   producerId: bigint
-  /** Versions: 0+ */
+  /** The producer epoch. Versions: 0+ */
   producerEpoch: number
-  /** Versions: 0+; default: -1 */
+  /** The last sequence number sent by the producer. Versions: 0+; default: -1 */
   lastSequence: number
-  /** Versions: 0+; default: -1 */
+  /** The last timestamp sent by the producer. Versions: 0+; default: -1 */
   lastTimestamp: bigint
-  /** Versions: 0+ */
+  /** The current epoch of the producer group. Versions: 0+ */
   coordinatorEpoch: number
-  /** Versions: 0+; default: -1 */
+  /** The current transaction start offset of the producer. Versions: 0+; default: -1 */
   currentTxnStartOffset: bigint
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -93,7 +93,7 @@ export const DescribeProducers: ApiDefinition<DescribeProducersRequest, Describe
   minVersion: 0,
   maxVersion: 0,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),

@@ -16,7 +16,7 @@ import {
 
 /** DescribeQuorumRequest (API key 55): versions 0-2, flexible 0-2. Generated from DescribeQuorumRequest.json. */
 export interface DescribeQuorumRequest {
-  /** Versions: 0+ */
+  /** The topics to describe. Versions: 0+ */
   topics: DescribeQuorumRequestTopicData[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -26,7 +26,7 @@ export interface DescribeQuorumRequest {
 export interface DescribeQuorumRequestTopicData {
   /** The topic name. Versions: 0+ */
   topicName: string
-  /** Versions: 0+ */
+  /** The partitions to describe. Versions: 0+ */
   partitions: DescribeQuorumRequestPartitionData[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -46,9 +46,9 @@ export interface DescribeQuorumResponse {
   errorCode: number
   /** The error message, or null if there was no error. Versions: 2+; nullable: 2+; ignorable */
   errorMessage?: string | null
-  /** Versions: 0+ */
+  /** The response from the describe quorum API. Versions: 0+ */
   topics: DescribeQuorumResponseTopicData[]
-  /** Versions: 2+ */
+  /** The nodes in the quorum. Versions: 2+ */
   nodes?: Node[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -58,7 +58,7 @@ export interface DescribeQuorumResponse {
 export interface DescribeQuorumResponseTopicData {
   /** The topic name. Versions: 0+ */
   topicName: string
-  /** Versions: 0+ */
+  /** The partition data. Versions: 0+ */
   partitions: DescribeQuorumResponsePartitionData[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -68,7 +68,7 @@ export interface DescribeQuorumResponseTopicData {
 export interface DescribeQuorumResponsePartitionData {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
-  /** Versions: 0+ */
+  /** The partition error code. Versions: 0+ */
   errorCode: number
   /** The error message, or null if there was no error. Versions: 2+; nullable: 2+; ignorable */
   errorMessage?: string | null
@@ -76,11 +76,11 @@ export interface DescribeQuorumResponsePartitionData {
   leaderId: number
   /** The latest known leader epoch. Versions: 0+ */
   leaderEpoch: number
-  /** Versions: 0+ */
+  /** The high water mark. Versions: 0+ */
   highWatermark: bigint
-  /** Versions: 0+ */
+  /** The current voters of the partition. Versions: 0+ */
   currentVoters: DescribeQuorumResponseReplicaState[]
-  /** Versions: 0+ */
+  /** The observers of the partition. Versions: 0+ */
   observers: DescribeQuorumResponseReplicaState[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -110,9 +110,9 @@ export interface DescribeQuorumResponseListener {
 
 /** A ReplicaState of DescribeQuorumResponse: versions 0-2. */
 export interface DescribeQuorumResponseReplicaState {
-  /** Versions: 0+ */
+  /** The ID of the replica. Versions: 0+ */
   replicaId: number
-  /** Versions: 2+ */
+  /** The replica directory ID of the replica. Versions: 2+ */
   replicaDirectoryId?: string
   /** The last known log end offset of the follower or -1 if it is unknown. Versions: 0+ */
   logEndOffset: bigint

@@ -28,7 +28,7 @@ export interface DescribeTransactionsRequest {
 export interface DescribeTransactionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
-  /** Versions: 0+ */
+  /** The current state of the transaction. Versions: 0+ */
   transactionStates: DescribeTransactionsResponseTransactionState[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -36,19 +36,19 @@ export interface DescribeTransactionsResponse {
 
 /** A TransactionState of DescribeTransactionsResponse: versions 0. */
 export interface DescribeTransactionsResponseTransactionState {
-  /** Versions: 0+ */
+  /** The error code. Versions: 0+ */
   errorCode: number
-  /** Versions: 0+ */
+  /** The transactional id. Versions: 0+ */
   transactionalId: string
-  /** Versions: 0+ */
+  /** The current transaction state of the producer. Versions: 0+ */
   transactionState: string
-  /** Versions: 0+ */
+  /** The timeout in milliseconds for the transaction. Versions: 0+ */
   transactionTimeoutMs: number
-  /** Versions: 0+ */
+  /** The start time of the transaction in milliseconds. Versions: 0+ */
   transactionStartTimeMs: bigint
-  /** Versions: 0+ */
+  /** The current producer id associated with the transaction. Versions: 0+ */
   producerId: bigint
-  /** Versions: 0+ */
+  /** The current epoch associated with the producer id. Versions: 0+ */
   producerEpoch: number
   /** The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers. Versions: 0+ */
   topics: DescribeTransactionsResponseTopicData[]
@@ -58,9 +58,9 @@ export interface DescribeTransactionsResponseTransactionState {
 
 /** A TopicData of DescribeTransactionsResponse: versions 0. */
 export interface DescribeTransactionsResponseTopicData {
-  /** Versions: 0+ */
+  /** The topic name. Versions: 0+ */
   topic: string
-  /** Versions: 0+ */
+  /** The partition ids included in the current transaction. Versions: 0+ */
   partitions: number[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -75,7 +75,7 @@ export const DescribeTransactions: ApiDefinition<DescribeTransactionsRequest, De
   minVersion: 0,
   maxVersion: 0,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'transactionCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),

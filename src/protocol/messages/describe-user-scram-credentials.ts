@@ -75,7 +75,7 @@ export const DescribeUserScramCredentials: ApiDefinition<DescribeUserScramCreden
   minVersion: 0,
   maxVersion: 0,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),

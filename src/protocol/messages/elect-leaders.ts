@@ -54,13 +54,13 @@ export interface ReplicaElectionResult {
   /** The topic name. Versions: 0+ */
   topic: string
   /** The results for each partition. Versions: 0+ */
-  partitionResult: ElectLeadersResponsePartitionResult[]
+  partitionResult: PartitionResult[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
 /** A PartitionResult of ElectLeadersResponse: versions 0-2. */
-export interface ElectLeadersResponsePartitionResult {
+export interface PartitionResult {
   /** The partition id. Versions: 0+ */
   partitionId: number
   /** The result error, or zero if there was no error. Versions: 0+ */
@@ -80,7 +80,7 @@ export const ElectLeaders: ApiDefinition<ElectLeadersRequest, ElectLeadersRespon
   minVersion: 0,
   maxVersion: 2,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -263,7 +263,7 @@ function writeReplicaElectionResult(w: Writer, version: number, s: ReplicaElecti
   if (flexible) w.compactString(topic)
   else w.string(topic)
   const partitionResult = s.partitionResult ?? []
-  writeElectLeadersResponsePartitionResultArray(w, version, partitionResult, flexible)
+  writePartitionResultArray(w, version, partitionResult, flexible)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -272,9 +272,9 @@ function writeReplicaElectionResult(w: Writer, version: number, s: ReplicaElecti
 function readReplicaElectionResult(r: Reader, version: number): ReplicaElectionResult {
   const flexible = version === 2
   const topic = flexible ? r.compactString() : r.string()
-  let partitionResult: ElectLeadersResponsePartitionResult[]
+  let partitionResult: PartitionResult[]
   try {
-    partitionResult = notNull(readElectLeadersResponsePartitionResultArray(r, version, flexible), r)
+    partitionResult = notNull(readPartitionResultArray(r, version, flexible), r)
   } catch (err) {
     throw decodeFailure(err, r, 'partitionResult')
   }
@@ -287,7 +287,7 @@ function readReplicaElectionResult(r: Reader, version: number): ReplicaElectionR
   return result
 }
 
-function writeElectLeadersResponsePartitionResult(w: Writer, version: number, s: ElectLeadersResponsePartitionResult): void {
+function writePartitionResult(w: Writer, version: number, s: PartitionResult): void {
   const flexible = version === 2
   w.int32(s.partitionId ?? 0)
   w.int16(s.errorCode ?? 0)
@@ -299,7 +299,7 @@ function writeElectLeadersResponsePartitionResult(w: Writer, version: number, s:
   }
 }
 
-function readElectLeadersResponsePartitionResult(r: Reader, version: number): ElectLeadersResponsePartitionResult {
+function readPartitionResult(r: Reader, version: number): PartitionResult {
   const flexible = version === 2
   const partitionId = r.int32()
   const errorCode = r.int16()
@@ -308,7 +308,7 @@ function readElectLeadersResponsePartitionResult(r: Reader, version: number): El
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: ElectLeadersResponsePartitionResult = { partitionId, errorCode, errorMessage }
+  const result: PartitionResult = { partitionId, errorCode, errorMessage }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -331,20 +331,20 @@ function writeReplicaElectionResultArray(w: Writer, version: number, a: readonly
   for (let i = 0; i < n; i++) writeReplicaElectionResult(w, version, a[i])
 }
 
-function readElectLeadersResponsePartitionResultArray(r: Reader, version: number, compact: boolean): ElectLeadersResponsePartitionResult[] | null {
+function readPartitionResultArray(r: Reader, version: number, compact: boolean): PartitionResult[] | null {
   const n = r.arrayLength(compact)
   if (n < 0) return null
-  const a = new Array<ElectLeadersResponsePartitionResult>(n)
-  for (let i = 0; i < n; i++) a[i] = readElectLeadersResponsePartitionResult(r, version)
+  const a = new Array<PartitionResult>(n)
+  for (let i = 0; i < n; i++) a[i] = readPartitionResult(r, version)
   return a
 }
 
-function writeElectLeadersResponsePartitionResultArray(w: Writer, version: number, a: readonly ElectLeadersResponsePartitionResult[] | null, compact: boolean): void {
+function writePartitionResultArray(w: Writer, version: number, a: readonly PartitionResult[] | null, compact: boolean): void {
   if (a === null) {
     writeArrayLength(w, -1, compact)
     return
   }
   const n = a.length
   writeArrayLength(w, n, compact)
-  for (let i = 0; i < n; i++) writeElectLeadersResponsePartitionResult(w, version, a[i])
+  for (let i = 0; i < n; i++) writePartitionResult(w, version, a[i])
 }

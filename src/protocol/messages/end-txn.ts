@@ -34,7 +34,7 @@ export interface EndTxnResponse {
 }
 
 /**
- * EndTxn (API key 26): versions 0-5, latest version unstable.
+ * EndTxn (API key 26): versions 0-5.
  */
 export const EndTxn: ApiDefinition<EndTxnRequest, EndTxnResponse> = {
   apiKey: 26,
@@ -42,8 +42,8 @@ export const EndTxn: ApiDefinition<EndTxnRequest, EndTxnResponse> = {
   minVersion: 0,
   maxVersion: 5,
   flexibleMinVersion: 3,
-  listeners: ['zkBroker', 'broker'],
-  latestVersionUnstable: true,
+  listeners: ['broker'],
+  latestVersionUnstable: false,
   routing: 'transactionCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),

@@ -11,7 +11,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ExpireDelegationTokenRequest (API key 40): versions 0-2, flexible 2. Generated from ExpireDelegationTokenRequest.json. */
+/** ExpireDelegationTokenRequest (API key 40): versions 1-2, flexible 2. Generated from ExpireDelegationTokenRequest.json. */
 export interface ExpireDelegationTokenRequest {
   /** The HMAC of the delegation token to be expired. Versions: 0+ */
   hmac: Buffer
@@ -21,7 +21,7 @@ export interface ExpireDelegationTokenRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ExpireDelegationTokenResponse (API key 40): versions 0-2, flexible 2. Generated from ExpireDelegationTokenResponse.json. */
+/** ExpireDelegationTokenResponse (API key 40): versions 1-2, flexible 2. Generated from ExpireDelegationTokenResponse.json. */
 export interface ExpireDelegationTokenResponse {
   /** The error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -34,15 +34,15 @@ export interface ExpireDelegationTokenResponse {
 }
 
 /**
- * ExpireDelegationToken (API key 40): versions 0-2, deprecated 0.
+ * ExpireDelegationToken (API key 40): versions 1-2.
  */
 export const ExpireDelegationToken: ApiDefinition<ExpireDelegationTokenRequest, ExpireDelegationTokenResponse> = {
   apiKey: 40,
   name: 'ExpireDelegationToken',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 2,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -54,23 +54,23 @@ export const ExpireDelegationToken: ApiDefinition<ExpireDelegationTokenRequest, 
 }
 
 /**
- * Writes ExpireDelegationTokenRequest at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes ExpireDelegationTokenRequest at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeExpireDelegationTokenRequest(w: Writer, version: number, msg: ExpireDelegationTokenRequest): void {
-  checkVersion('ExpireDelegationTokenRequest', version, 0, 2)
+  checkVersion('ExpireDelegationTokenRequest', version, 1, 2)
   writeExpireDelegationTokenRequest(w, version, msg)
 }
 
 /**
- * Reads ExpireDelegationTokenRequest at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads ExpireDelegationTokenRequest at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ExpireDelegationTokenRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeExpireDelegationTokenRequest(r: Reader, version: number): ExpireDelegationTokenRequest {
-  checkVersion('ExpireDelegationTokenRequest', version, 0, 2)
+  checkVersion('ExpireDelegationTokenRequest', version, 1, 2)
   try {
     return readExpireDelegationTokenRequest(r, version)
   } catch (err) {
@@ -79,23 +79,23 @@ export function decodeExpireDelegationTokenRequest(r: Reader, version: number): 
 }
 
 /**
- * Writes ExpireDelegationTokenResponse at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes ExpireDelegationTokenResponse at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeExpireDelegationTokenResponse(w: Writer, version: number, msg: ExpireDelegationTokenResponse): void {
-  checkVersion('ExpireDelegationTokenResponse', version, 0, 2)
+  checkVersion('ExpireDelegationTokenResponse', version, 1, 2)
   writeExpireDelegationTokenResponse(w, version, msg)
 }
 
 /**
- * Reads ExpireDelegationTokenResponse at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads ExpireDelegationTokenResponse at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ExpireDelegationTokenResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeExpireDelegationTokenResponse(r: Reader, version: number): ExpireDelegationTokenResponse {
-  checkVersion('ExpireDelegationTokenResponse', version, 0, 2)
+  checkVersion('ExpireDelegationTokenResponse', version, 1, 2)
   try {
     return readExpireDelegationTokenResponse(r, version)
   } catch (err) {

@@ -18,22 +18,22 @@ import {
   writeUnknownTaggedFieldsBelow,
 } from './runtime.js'
 
-/** FetchRequest (API key 1): versions 0-17, flexible 12-17. Generated from FetchRequest.json. */
+/** FetchRequest (API key 1): versions 4-18, flexible 12-18. Generated from FetchRequest.json. */
 export interface FetchRequest {
   /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. Versions: 12+; nullable: 12+; tagged (tag 0): 12+; default: null; ignorable */
   clusterId?: string | null
   /** The broker ID of the follower, of -1 if this request is from a consumer. Versions: 0-14; default: -1 */
   replicaId?: number
-  /** Versions: 15+; tagged (tag 1): 15+ */
+  /** The state of the replica in the follower. Versions: 15+; tagged (tag 1): 15+ */
   replicaState?: FetchRequestReplicaState
   /** The maximum time in milliseconds to wait for the response. Versions: 0+ */
   maxWaitMs: number
   /** The minimum bytes to accumulate in the response. Versions: 0+ */
   minBytes: number
   /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. Versions: 3+; default: 0x7fffffff; ignorable */
-  maxBytes?: number
+  maxBytes: number
   /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. Versions: 4+; default: 0; ignorable */
-  isolationLevel?: number
+  isolationLevel: number
   /** The fetch session ID. Versions: 7+; default: 0; ignorable */
   sessionId?: number
   /** The fetch session epoch, which is used for ordering requests in a session. Versions: 7+; default: -1; ignorable */
@@ -48,7 +48,7 @@ export interface FetchRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ReplicaState of FetchRequest: versions 15-17. */
+/** A ReplicaState of FetchRequest: versions 15-18. */
 export interface FetchRequestReplicaState {
   /** The replica ID of the follower, or -1 if this request is from a consumer. Versions: 15+; default: -1 */
   replicaId: number
@@ -58,7 +58,7 @@ export interface FetchRequestReplicaState {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A FetchTopic of FetchRequest: versions 0-17. */
+/** A FetchTopic of FetchRequest: versions 4-18. */
 export interface FetchRequestFetchTopic {
   /** The name of the topic to fetch. Versions: 0-12; ignorable */
   topic?: string
@@ -70,7 +70,7 @@ export interface FetchRequestFetchTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A FetchPartition of FetchRequest: versions 0-17. */
+/** A FetchPartition of FetchRequest: versions 4-18. */
 export interface FetchRequestFetchPartition {
   /** The partition index. Versions: 0+ */
   partition: number
@@ -86,11 +86,13 @@ export interface FetchRequestFetchPartition {
   partitionMaxBytes: number
   /** The directory id of the follower fetching. Versions: 17+; tagged (tag 0): 17+; ignorable */
   replicaDirectoryId?: string
+  /** The high-watermark known by the replica. -1 if the high-watermark is not known and 9223372036854775807 if the feature is not supported. Versions: 18+; tagged (tag 1): 18+; default: 9223372036854775807; ignorable */
+  highWatermark?: bigint
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ForgottenTopic of FetchRequest: versions 7-17. */
+/** A ForgottenTopic of FetchRequest: versions 7-18. */
 export interface FetchRequestForgottenTopic {
   /** The topic name. Versions: 7-12; ignorable */
   topic?: string
@@ -102,10 +104,10 @@ export interface FetchRequestForgottenTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** FetchResponse (API key 1): versions 0-17, flexible 12-17. Generated from FetchResponse.json. */
+/** FetchResponse (API key 1): versions 4-18, flexible 12-18. Generated from FetchResponse.json. */
 export interface FetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 1+; ignorable */
-  throttleTimeMs?: number
+  throttleTimeMs: number
   /** The top level response error code. Versions: 7+; ignorable */
   errorCode?: number
   /** The fetch session ID, or 0 if this is not part of a fetch session. Versions: 7+; default: 0 */
@@ -118,7 +120,7 @@ export interface FetchResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A FetchableTopicResponse of FetchResponse: versions 0-17. */
+/** A FetchableTopicResponse of FetchResponse: versions 4-18. */
 export interface FetchableTopicResponse {
   /** The topic name. Versions: 0-12; ignorable */
   topic?: string
@@ -130,7 +132,7 @@ export interface FetchableTopicResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A PartitionData of FetchResponse: versions 0-17. */
+/** A PartitionData of FetchResponse: versions 4-18. */
 export interface FetchResponsePartitionData {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -139,17 +141,17 @@ export interface FetchResponsePartitionData {
   /** The current high water mark. Versions: 0+ */
   highWatermark: bigint
   /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED). Versions: 4+; default: -1; ignorable */
-  lastStableOffset?: bigint
+  lastStableOffset: bigint
   /** The current log start offset. Versions: 5+; default: -1; ignorable */
   logStartOffset?: bigint
   /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge. Versions: 12+; tagged (tag 0): 12+ */
   divergingEpoch?: FetchResponseEpochEndOffset
-  /** Versions: 12+; tagged (tag 1): 12+ */
+  /** The current leader of the partition. Versions: 12+; tagged (tag 1): 12+ */
   currentLeader?: FetchResponseLeaderIdAndEpoch
   /** In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request. Versions: 12+; tagged (tag 2): 12+ */
-  snapshotId?: FetchResponseSnapshotId
+  snapshotId?: SnapshotId
   /** The aborted transactions. Versions: 4+; nullable: 4+; ignorable */
-  abortedTransactions?: AbortedTransaction[] | null
+  abortedTransactions: AbortedTransaction[] | null
   /** The preferred read replica for the consumer to use on its next fetch request. Versions: 11+; default: -1 */
   preferredReadReplica?: number
   /** The record data. Versions: 0+; nullable: 0+ */
@@ -158,17 +160,17 @@ export interface FetchResponsePartitionData {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A EpochEndOffset of FetchResponse: versions 12-17. */
+/** A EpochEndOffset of FetchResponse: versions 12-18. */
 export interface FetchResponseEpochEndOffset {
-  /** Versions: 12+; default: -1 */
+  /** The largest epoch. Versions: 12+; default: -1 */
   epoch: number
-  /** Versions: 12+; default: -1 */
+  /** The end offset of the epoch. Versions: 12+; default: -1 */
   endOffset: bigint
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A LeaderIdAndEpoch of FetchResponse: versions 12-17. */
+/** A LeaderIdAndEpoch of FetchResponse: versions 12-18. */
 export interface FetchResponseLeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. Versions: 12+; default: -1 */
   leaderId: number
@@ -178,17 +180,17 @@ export interface FetchResponseLeaderIdAndEpoch {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A SnapshotId of FetchResponse: versions 12-17. */
-export interface FetchResponseSnapshotId {
-  /** Versions: 0+; default: -1 */
+/** A SnapshotId of FetchResponse: versions 12-18. */
+export interface SnapshotId {
+  /** The end offset of the epoch. Versions: 0+; default: -1 */
   endOffset: bigint
-  /** Versions: 0+; default: -1 */
+  /** The largest epoch. Versions: 0+; default: -1 */
   epoch: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AbortedTransaction of FetchResponse: versions 4-17. */
+/** A AbortedTransaction of FetchResponse: versions 4-18. */
 export interface AbortedTransaction {
   /** The producer id associated with the aborted transaction. Versions: 4+ */
   producerId: bigint
@@ -198,7 +200,7 @@ export interface AbortedTransaction {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A NodeEndpoint of FetchResponse: versions 16-17. */
+/** A NodeEndpoint of FetchResponse: versions 16-18. */
 export interface FetchResponseNodeEndpoint {
   /** The ID of the associated node. Versions: 16+ */
   nodeId: number
@@ -213,15 +215,15 @@ export interface FetchResponseNodeEndpoint {
 }
 
 /**
- * Fetch (API key 1): versions 0-17, deprecated 0-3.
+ * Fetch (API key 1): versions 4-18.
  */
 export const Fetch: ApiDefinition<FetchRequest, FetchResponse> = {
   apiKey: 1,
   name: 'Fetch',
-  minVersion: 0,
-  maxVersion: 17,
+  minVersion: 4,
+  maxVersion: 18,
   flexibleMinVersion: 12,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'leader',
   requestHeaderVersion: (version: number): number => (version >= 12 ? 2 : 1),
@@ -233,23 +235,23 @@ export const Fetch: ApiDefinition<FetchRequest, FetchResponse> = {
 }
 
 /**
- * Writes FetchRequest at `version` (0-17).
- * @throws UnsupportedVersionError for a version outside 0-17, or a non-default value in a
+ * Writes FetchRequest at `version` (4-18).
+ * @throws UnsupportedVersionError for a version outside 4-18, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeFetchRequest(w: Writer, version: number, msg: FetchRequest): void {
-  checkVersion('FetchRequest', version, 0, 17)
+  checkVersion('FetchRequest', version, 4, 18)
   writeFetchRequest(w, version, msg)
 }
 
 /**
- * Reads FetchRequest at `version` (0-17). Fields the version does not carry, and tagged fields
+ * Reads FetchRequest at `version` (4-18). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in FetchRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-17.
+ * @throws UnsupportedVersionError for a version outside 4-18.
  */
 export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
-  checkVersion('FetchRequest', version, 0, 17)
+  checkVersion('FetchRequest', version, 4, 18)
   try {
     return readFetchRequest(r, version)
   } catch (err) {
@@ -258,23 +260,23 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
 }
 
 /**
- * Writes FetchResponse at `version` (0-17).
- * @throws UnsupportedVersionError for a version outside 0-17, or a non-default value in a
+ * Writes FetchResponse at `version` (4-18).
+ * @throws UnsupportedVersionError for a version outside 4-18, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeFetchResponse(w: Writer, version: number, msg: FetchResponse): void {
-  checkVersion('FetchResponse', version, 0, 17)
+  checkVersion('FetchResponse', version, 4, 18)
   writeFetchResponse(w, version, msg)
 }
 
 /**
- * Reads FetchResponse at `version` (0-17). Fields the version does not carry, and tagged fields
+ * Reads FetchResponse at `version` (4-18). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in FetchResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-17.
+ * @throws UnsupportedVersionError for a version outside 4-18.
  */
 export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
-  checkVersion('FetchResponse', version, 0, 17)
+  checkVersion('FetchResponse', version, 4, 18)
   try {
     return readFetchResponse(r, version)
   } catch (err) {
@@ -293,8 +295,8 @@ function writeFetchRequest(w: Writer, version: number, s: FetchRequest): void {
   }
   w.int32(s.maxWaitMs ?? 0)
   w.int32(s.minBytes ?? 0)
-  if (version >= 3) w.int32(s.maxBytes ?? 2147483647)
-  if (version >= 4) w.int8(s.isolationLevel ?? 0)
+  w.int32(s.maxBytes ?? 2147483647)
+  w.int8(s.isolationLevel ?? 0)
   if (version >= 7) w.int32(s.sessionId ?? 0)
   if (version >= 7) w.int32(s.sessionEpoch ?? -1)
   const topics = s.topics ?? []
@@ -350,10 +352,8 @@ function readFetchRequest(r: Reader, version: number): FetchRequest {
   let replicaState: FetchRequestReplicaState | undefined = undefined
   const maxWaitMs = r.int32()
   const minBytes = r.int32()
-  let maxBytes: number | undefined = undefined
-  if (version >= 3) maxBytes = r.int32()
-  let isolationLevel: number | undefined = undefined
-  if (version >= 4) isolationLevel = r.int8()
+  const maxBytes = r.int32()
+  const isolationLevel = r.int8()
   let sessionId: number | undefined = undefined
   if (version >= 7) sessionId = r.int32()
   let sessionEpoch: number | undefined = undefined
@@ -487,9 +487,12 @@ function writeFetchRequestFetchPartition(w: Writer, version: number, s: FetchReq
   if (flexible) {
     const unknown = sortedTaggedFields(s.unknownTaggedFields)
     let numTagged = unknown.length
-    const replicaDirectoryId = version === 17 ? s.replicaDirectoryId : undefined
+    const replicaDirectoryId = version >= 17 ? s.replicaDirectoryId : undefined
     const hasReplicaDirectoryId = replicaDirectoryId !== undefined && replicaDirectoryId !== ZERO_UUID
     if (hasReplicaDirectoryId) numTagged++
+    const highWatermark = version === 18 ? s.highWatermark : undefined
+    const hasHighWatermark = highWatermark !== undefined && highWatermark !== 9223372036854775807n
+    if (hasHighWatermark) numTagged++
     w.uvarint(numTagged)
     let u = 0
     if (hasReplicaDirectoryId) {
@@ -497,6 +500,12 @@ function writeFetchRequestFetchPartition(w: Writer, version: number, s: FetchReq
       w.uvarint(0)
       w.uvarint(16)
       w.uuid(replicaDirectoryId)
+    }
+    if (hasHighWatermark) {
+      u = writeUnknownTaggedFieldsBelow(w, unknown, u, 1)
+      w.uvarint(1)
+      w.uvarint(8)
+      w.int64(highWatermark)
     }
     writeUnknownTaggedFieldsBelow(w, unknown, u, Infinity)
   }
@@ -514,6 +523,7 @@ function readFetchRequestFetchPartition(r: Reader, version: number): FetchReques
   if (version >= 5) logStartOffset = r.int64()
   const partitionMaxBytes = r.int32()
   let replicaDirectoryId: string | undefined = undefined
+  let highWatermark: bigint | undefined = undefined
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     const n = r.uvarint()
@@ -522,12 +532,19 @@ function readFetchRequestFetchPartition(r: Reader, version: number): FetchReques
       const size = r.uvarint()
       r.need(size, 'tagged field')
       const end = r.offset + size
-      if (tag === 0 && version === 17) {
+      if (tag === 0 && version >= 17) {
         const tr = new Reader(r.buf, r.offset, end)
         try {
           replicaDirectoryId = tr.uuid()
         } catch (err) {
           throw decodeFailure(err, tr, 'replicaDirectoryId')
+        }
+      } else if (tag === 1 && version === 18) {
+        const tr = new Reader(r.buf, r.offset, end)
+        try {
+          highWatermark = tr.int64()
+        } catch (err) {
+          throw decodeFailure(err, tr, 'highWatermark')
         }
       } else {
         if (unknownTaggedFields === undefined) unknownTaggedFields = []
@@ -544,6 +561,7 @@ function readFetchRequestFetchPartition(r: Reader, version: number): FetchReques
     logStartOffset,
     partitionMaxBytes,
     replicaDirectoryId,
+    highWatermark,
   }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
@@ -648,7 +666,7 @@ function writeFetchRequestForgottenTopicArray(w: Writer, version: number, a: rea
 
 function writeFetchResponse(w: Writer, version: number, s: FetchResponse): void {
   const flexible = version >= 12
-  if (version >= 1) w.int32(s.throttleTimeMs ?? 0)
+  w.int32(s.throttleTimeMs ?? 0)
   if (version >= 7) w.int16(s.errorCode ?? 0)
   if (version >= 7) w.int32(s.sessionId ?? 0)
   if (version < 7 && s.sessionId !== undefined && s.sessionId !== 0) {
@@ -681,8 +699,7 @@ function writeFetchResponse(w: Writer, version: number, s: FetchResponse): void 
 
 function readFetchResponse(r: Reader, version: number): FetchResponse {
   const flexible = version >= 12
-  let throttleTimeMs: number | undefined = undefined
-  if (version >= 1) throttleTimeMs = r.int32()
+  const throttleTimeMs = r.int32()
   let errorCode: number | undefined = undefined
   if (version >= 7) errorCode = r.int16()
   let sessionId: number | undefined = undefined
@@ -762,7 +779,7 @@ function writeFetchResponsePartitionData(w: Writer, version: number, s: FetchRes
   w.int32(s.partitionIndex ?? 0)
   w.int16(s.errorCode ?? 0)
   w.int64(s.highWatermark ?? 0n)
-  if (version >= 4) w.int64(s.lastStableOffset ?? -1n)
+  w.int64(s.lastStableOffset ?? -1n)
   if (version >= 5) w.int64(s.logStartOffset ?? -1n)
   if (version < 12 && s.divergingEpoch !== undefined && !isDefaultFetchResponseEpochEndOffset(s.divergingEpoch)) {
     throw unsupportedField('FetchResponsePartitionData.divergingEpoch', version, '12+')
@@ -770,13 +787,11 @@ function writeFetchResponsePartitionData(w: Writer, version: number, s: FetchRes
   if (version < 12 && s.currentLeader !== undefined && !isDefaultFetchResponseLeaderIdAndEpoch(s.currentLeader)) {
     throw unsupportedField('FetchResponsePartitionData.currentLeader', version, '12+')
   }
-  if (version < 12 && s.snapshotId !== undefined && !isDefaultFetchResponseSnapshotId(s.snapshotId)) {
+  if (version < 12 && s.snapshotId !== undefined && !isDefaultSnapshotId(s.snapshotId)) {
     throw unsupportedField('FetchResponsePartitionData.snapshotId', version, '12+')
   }
-  if (version >= 4) {
-    const abortedTransactions = s.abortedTransactions === undefined ? [] : s.abortedTransactions
-    writeAbortedTransactionArray(w, version, abortedTransactions, flexible)
-  }
+  const abortedTransactions = s.abortedTransactions === undefined ? [] : s.abortedTransactions
+  writeAbortedTransactionArray(w, version, abortedTransactions, flexible)
   if (version >= 11) w.int32(s.preferredReadReplica ?? -1)
   if (version < 11 && s.preferredReadReplica !== undefined && s.preferredReadReplica !== -1) {
     throw unsupportedField('FetchResponsePartitionData.preferredReadReplica', version, '11+')
@@ -794,7 +809,7 @@ function writeFetchResponsePartitionData(w: Writer, version: number, s: FetchRes
     const hasCurrentLeader = currentLeader !== undefined && !isDefaultFetchResponseLeaderIdAndEpoch(currentLeader)
     if (hasCurrentLeader) numTagged++
     const snapshotId = version >= 12 ? s.snapshotId : undefined
-    const hasSnapshotId = snapshotId !== undefined && !isDefaultFetchResponseSnapshotId(snapshotId)
+    const hasSnapshotId = snapshotId !== undefined && !isDefaultSnapshotId(snapshotId)
     if (hasSnapshotId) numTagged++
     w.uvarint(numTagged)
     let u = 0
@@ -818,7 +833,7 @@ function writeFetchResponsePartitionData(w: Writer, version: number, s: FetchRes
       u = writeUnknownTaggedFieldsBelow(w, unknown, u, 2)
       w.uvarint(2)
       const tw = new Writer(64)
-      writeFetchResponseSnapshotId(tw, version, snapshotId)
+      writeSnapshotId(tw, version, snapshotId)
       w.uvarint(tw.offset)
       w.raw(tw.view())
     }
@@ -831,20 +846,17 @@ function readFetchResponsePartitionData(r: Reader, version: number): FetchRespon
   const partitionIndex = r.int32()
   const errorCode = r.int16()
   const highWatermark = r.int64()
-  let lastStableOffset: bigint | undefined = undefined
-  if (version >= 4) lastStableOffset = r.int64()
+  const lastStableOffset = r.int64()
   let logStartOffset: bigint | undefined = undefined
   if (version >= 5) logStartOffset = r.int64()
   let divergingEpoch: FetchResponseEpochEndOffset | undefined = undefined
   let currentLeader: FetchResponseLeaderIdAndEpoch | undefined = undefined
-  let snapshotId: FetchResponseSnapshotId | undefined = undefined
-  let abortedTransactions: AbortedTransaction[] | null | undefined = undefined
-  if (version >= 4) {
-    try {
-      abortedTransactions = readAbortedTransactionArray(r, version, flexible)
-    } catch (err) {
-      throw decodeFailure(err, r, 'abortedTransactions')
-    }
+  let snapshotId: SnapshotId | undefined = undefined
+  let abortedTransactions: AbortedTransaction[] | null
+  try {
+    abortedTransactions = readAbortedTransactionArray(r, version, flexible)
+  } catch (err) {
+    throw decodeFailure(err, r, 'abortedTransactions')
   }
   let preferredReadReplica: number | undefined = undefined
   if (version >= 11) preferredReadReplica = r.int32()
@@ -874,7 +886,7 @@ function readFetchResponsePartitionData(r: Reader, version: number): FetchRespon
       } else if (tag === 2 && version >= 12) {
         const tr = new Reader(r.buf, r.offset, end)
         try {
-          snapshotId = readFetchResponseSnapshotId(tr, version)
+          snapshotId = readSnapshotId(tr, version)
         } catch (err) {
           throw decodeFailure(err, tr, 'snapshotId')
         }
@@ -934,18 +946,18 @@ function readFetchResponseLeaderIdAndEpoch(r: Reader, _version: number): FetchRe
   return result
 }
 
-function writeFetchResponseSnapshotId(w: Writer, _version: number, s: FetchResponseSnapshotId): void {
+function writeSnapshotId(w: Writer, _version: number, s: SnapshotId): void {
   w.int64(s.endOffset ?? -1n)
   w.int32(s.epoch ?? -1)
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
 }
 
-function readFetchResponseSnapshotId(r: Reader, _version: number): FetchResponseSnapshotId {
+function readSnapshotId(r: Reader, _version: number): SnapshotId {
   const endOffset = r.int64()
   const epoch = r.int32()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: FetchResponseSnapshotId = { endOffset, epoch }
+  const result: SnapshotId = { endOffset, epoch }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -1008,7 +1020,7 @@ function isDefaultFetchResponseLeaderIdAndEpoch(s: FetchResponseLeaderIdAndEpoch
   )
 }
 
-function isDefaultFetchResponseSnapshotId(s: FetchResponseSnapshotId): boolean {
+function isDefaultSnapshotId(s: SnapshotId): boolean {
   return (
     (s.endOffset === undefined || !(s.endOffset !== -1n))
     && (s.epoch === undefined || !(s.epoch !== -1))

@@ -19,7 +19,7 @@ import {
 export interface FindCoordinatorRequest {
   /** The coordinator key. Versions: 0-3 */
   key?: string
-  /** The coordinator key type. (Group, transaction, etc.). Versions: 1+; default: 0 */
+  /** The coordinator key type. (group, transaction, share). Versions: 1+; default: 0 */
   keyType?: number
   /** The coordinator keys. Versions: 4+ */
   coordinatorKeys?: string[]
@@ -66,7 +66,7 @@ export interface Coordinator {
 }
 
 /**
- * FindCoordinator (API key 10): versions 0-6, deprecated 0.
+ * FindCoordinator (API key 10): versions 0-6.
  */
 export const FindCoordinator: ApiDefinition<FindCoordinatorRequest, FindCoordinatorResponse> = {
   apiKey: 10,
@@ -74,7 +74,7 @@ export const FindCoordinator: ApiDefinition<FindCoordinatorRequest, FindCoordina
   minVersion: 0,
   maxVersion: 6,
   flexibleMinVersion: 3,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),

@@ -5,7 +5,7 @@ import type { Reader } from '../reader.js'
 import type { Writer } from '../writer.js'
 import { checkVersion, decodeFailure, readUnknownTaggedFields, writeUnknownTaggedFields } from './runtime.js'
 
-/** RequestHeader (the request header): versions 0-2, flexible 2. Generated from RequestHeader.json. */
+/** RequestHeader (the request header): versions 1-2, flexible 2. Generated from RequestHeader.json. */
 export interface RequestHeader {
   /** The API key of this request. Versions: 0+ */
   requestApiKey: number
@@ -13,8 +13,8 @@ export interface RequestHeader {
   requestApiVersion: number
   /** The correlation ID of this request. Versions: 0+ */
   correlationId: number
-  /** The client ID string. Versions: 1+; nullable: 1+; ignorable */
-  clientId?: string | null
+  /** The client ID string. Versions: 1+; nullable: 1+ */
+  clientId: string | null
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
@@ -27,10 +27,10 @@ export interface ResponseHeader {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** RequestHeader: versions 0-2. */
+/** RequestHeader: versions 1-2. */
 export const RequestHeader: DataDefinition<RequestHeader> = {
   name: 'RequestHeader',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 2,
   flexibleMinVersion: 2,
   encode: encodeRequestHeader,
@@ -48,23 +48,23 @@ export const ResponseHeader: DataDefinition<ResponseHeader> = {
 }
 
 /**
- * Writes RequestHeader at `headerVersion` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes RequestHeader at `headerVersion` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeRequestHeader(w: Writer, headerVersion: number, msg: RequestHeader): void {
-  checkVersion('RequestHeader', headerVersion, 0, 2)
+  checkVersion('RequestHeader', headerVersion, 1, 2)
   writeRequestHeader(w, headerVersion, msg)
 }
 
 /**
- * Reads RequestHeader at `headerVersion` (0-2). Fields the version does not carry, and tagged fields
+ * Reads RequestHeader at `headerVersion` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in RequestHeader.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeRequestHeader(r: Reader, headerVersion: number): RequestHeader {
-  checkVersion('RequestHeader', headerVersion, 0, 2)
+  checkVersion('RequestHeader', headerVersion, 1, 2)
   try {
     return readRequestHeader(r, headerVersion)
   } catch (err) {
@@ -102,10 +102,8 @@ function writeRequestHeader(w: Writer, version: number, s: RequestHeader): void 
   w.int16(s.requestApiKey ?? 0)
   w.int16(s.requestApiVersion ?? 0)
   w.int32(s.correlationId ?? 0)
-  if (version >= 1) {
-    const clientId = s.clientId === undefined ? '' : s.clientId
-    w.string(clientId)
-  }
+  const clientId = s.clientId === undefined ? '' : s.clientId
+  w.string(clientId)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -116,8 +114,7 @@ function readRequestHeader(r: Reader, version: number): RequestHeader {
   const requestApiKey = r.int16()
   const requestApiVersion = r.int16()
   const correlationId = r.int32()
-  let clientId: string | null | undefined = undefined
-  if (version >= 1) clientId = r.nullableString()
+  const clientId = r.nullableString()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)

@@ -44,7 +44,7 @@ export const Heartbeat: ApiDefinition<HeartbeatRequest, HeartbeatResponse> = {
   minVersion: 0,
   maxVersion: 4,
   flexibleMinVersion: 4,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),

@@ -79,7 +79,7 @@ export const IncrementalAlterConfigs: ApiDefinition<IncrementalAlterConfigsReque
   minVersion: 0,
   maxVersion: 1,
   flexibleMinVersion: 1,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),

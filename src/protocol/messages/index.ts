@@ -5,10 +5,6 @@ import { Produce } from './produce.js'
 import { Fetch } from './fetch.js'
 import { ListOffsets } from './list-offsets.js'
 import { Metadata } from './metadata.js'
-import { LeaderAndIsr } from './leader-and-isr.js'
-import { StopReplica } from './stop-replica.js'
-import { UpdateMetadata } from './update-metadata.js'
-import { ControlledShutdown } from './controlled-shutdown.js'
 import { OffsetCommit } from './offset-commit.js'
 import { OffsetFetch } from './offset-fetch.js'
 import { FindCoordinator } from './find-coordinator.js'
@@ -28,7 +24,6 @@ import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js'
 import { AddOffsetsToTxn } from './add-offsets-to-txn.js'
 import { EndTxn } from './end-txn.js'
-import { WriteTxnMarkers } from './write-txn-markers.js'
 import { TxnOffsetCommit } from './txn-offset-commit.js'
 import { DescribeAcls } from './describe-acls.js'
 import { CreateAcls } from './create-acls.js'
@@ -53,29 +48,18 @@ import { DescribeClientQuotas } from './describe-client-quotas.js'
 import { AlterClientQuotas } from './alter-client-quotas.js'
 import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
 import { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
-import { Vote } from './vote.js'
-import { BeginQuorumEpoch } from './begin-quorum-epoch.js'
-import { EndQuorumEpoch } from './end-quorum-epoch.js'
 import { DescribeQuorum } from './describe-quorum.js'
-import { AlterPartition } from './alter-partition.js'
 import { UpdateFeatures } from './update-features.js'
-import { Envelope } from './envelope.js'
-import { FetchSnapshot } from './fetch-snapshot.js'
 import { DescribeCluster } from './describe-cluster.js'
 import { DescribeProducers } from './describe-producers.js'
-import { BrokerRegistration } from './broker-registration.js'
-import { BrokerHeartbeat } from './broker-heartbeat.js'
 import { UnregisterBroker } from './unregister-broker.js'
 import { DescribeTransactions } from './describe-transactions.js'
 import { ListTransactions } from './list-transactions.js'
-import { AllocateProducerIds } from './allocate-producer-ids.js'
 import { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js'
 import { ConsumerGroupDescribe } from './consumer-group-describe.js'
-import { ControllerRegistration } from './controller-registration.js'
 import { GetTelemetrySubscriptions } from './get-telemetry-subscriptions.js'
 import { PushTelemetry } from './push-telemetry.js'
-import { AssignReplicasToDirs } from './assign-replicas-to-dirs.js'
-import { ListClientMetricsResources } from './list-client-metrics-resources.js'
+import { ListConfigResources } from './list-config-resources.js'
 import { DescribeTopicPartitions } from './describe-topic-partitions.js'
 import { ShareGroupHeartbeat } from './share-group-heartbeat.js'
 import { ShareGroupDescribe } from './share-group-describe.js'
@@ -83,43 +67,37 @@ import { ShareFetch } from './share-fetch.js'
 import { ShareAcknowledge } from './share-acknowledge.js'
 import { AddRaftVoter } from './add-raft-voter.js'
 import { RemoveRaftVoter } from './remove-raft-voter.js'
-import { UpdateRaftVoter } from './update-raft-voter.js'
-import { InitializeShareGroupState } from './initialize-share-group-state.js'
-import { ReadShareGroupState } from './read-share-group-state.js'
-import { WriteShareGroupState } from './write-share-group-state.js'
-import { DeleteShareGroupState } from './delete-share-group-state.js'
-import { ReadShareGroupStateSummary } from './read-share-group-state-summary.js'
+import { StreamsGroupHeartbeat } from './streams-group-heartbeat.js'
+import { StreamsGroupDescribe } from './streams-group-describe.js'
+import { DescribeShareGroupOffsets } from './describe-share-group-offsets.js'
+import { AlterShareGroupOffsets } from './alter-share-group-offsets.js'
+import { DeleteShareGroupOffsets } from './delete-share-group-offsets.js'
+import { StreamsGroupTopologyDescriptionUpdate } from './streams-group-topology-description-update.js'
+import { UnregisterController } from './unregister-controller.js'
 
 export * from './add-offsets-to-txn.js'
 export * from './add-partitions-to-txn.js'
 export * from './add-raft-voter.js'
-export * from './allocate-producer-ids.js'
 export * from './alter-client-quotas.js'
 export * from './alter-configs.js'
 export * from './alter-partition-reassignments.js'
-export * from './alter-partition.js'
 export * from './alter-replica-log-dirs.js'
+export * from './alter-share-group-offsets.js'
 export * from './alter-user-scram-credentials.js'
 export * from './api-versions.js'
-export * from './assign-replicas-to-dirs.js'
-export * from './begin-quorum-epoch.js'
-export * from './broker-heartbeat.js'
-export * from './broker-registration.js'
 export * from './consumer-group-describe.js'
 export * from './consumer-group-heartbeat.js'
 export * from './consumer-protocol-assignment.js'
 export * from './consumer-protocol-subscription.js'
-export * from './controlled-shutdown.js'
-export * from './controller-registration.js'
+export * from './control-record-type-schema.js'
 export * from './create-acls.js'
 export * from './create-delegation-token.js'
 export * from './create-partitions.js'
 export * from './create-topics.js'
-export * from './default-principal-data.js'
 export * from './delete-acls.js'
 export * from './delete-groups.js'
 export * from './delete-records.js'
-export * from './delete-share-group-state.js'
+export * from './delete-share-group-offsets.js'
 export * from './delete-topics.js'
 export * from './describe-acls.js'
 export * from './describe-client-quotas.js'
@@ -130,15 +108,14 @@ export * from './describe-groups.js'
 export * from './describe-log-dirs.js'
 export * from './describe-producers.js'
 export * from './describe-quorum.js'
+export * from './describe-share-group-offsets.js'
 export * from './describe-topic-partitions.js'
 export * from './describe-transactions.js'
 export * from './describe-user-scram-credentials.js'
 export * from './elect-leaders.js'
-export * from './end-quorum-epoch.js'
+export * from './end-txn-marker.js'
 export * from './end-txn.js'
-export * from './envelope.js'
 export * from './expire-delegation-token.js'
-export * from './fetch-snapshot.js'
 export * from './fetch.js'
 export * from './find-coordinator.js'
 export * from './get-telemetry-subscriptions.js'
@@ -146,13 +123,9 @@ export * from './headers.js'
 export * from './heartbeat.js'
 export * from './incremental-alter-configs.js'
 export * from './init-producer-id.js'
-export * from './initialize-share-group-state.js'
 export * from './join-group.js'
-export * from './kraft-version-record.js'
-export * from './leader-and-isr.js'
-export * from './leader-change-message.js'
 export * from './leave-group.js'
-export * from './list-client-metrics-resources.js'
+export * from './list-config-resources.js'
 export * from './list-groups.js'
 export * from './list-offsets.js'
 export * from './list-partition-reassignments.js'
@@ -164,8 +137,6 @@ export * from './offset-fetch.js'
 export * from './offset-for-leader-epoch.js'
 export * from './produce.js'
 export * from './push-telemetry.js'
-export * from './read-share-group-state-summary.js'
-export * from './read-share-group-state.js'
 export * from './remove-raft-voter.js'
 export * from './renew-delegation-token.js'
 export * from './sasl-authenticate.js'
@@ -174,19 +145,14 @@ export * from './share-acknowledge.js'
 export * from './share-fetch.js'
 export * from './share-group-describe.js'
 export * from './share-group-heartbeat.js'
-export * from './snapshot-footer-record.js'
-export * from './snapshot-header-record.js'
-export * from './stop-replica.js'
+export * from './streams-group-describe.js'
+export * from './streams-group-heartbeat.js'
+export * from './streams-group-topology-description-update.js'
 export * from './sync-group.js'
 export * from './txn-offset-commit.js'
 export * from './unregister-broker.js'
+export * from './unregister-controller.js'
 export * from './update-features.js'
-export * from './update-metadata.js'
-export * from './update-raft-voter.js'
-export * from './vote.js'
-export * from './voters-record.js'
-export * from './write-share-group-state.js'
-export * from './write-txn-markers.js'
 
 /** Every API definition, indexed by API key (`undefined` for keys no definition uses). */
 export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefined> = [
@@ -194,10 +160,10 @@ export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefin
   Fetch,
   ListOffsets,
   Metadata,
-  LeaderAndIsr,
-  StopReplica,
-  UpdateMetadata,
-  ControlledShutdown,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
   OffsetCommit,
   OffsetFetch,
   FindCoordinator,
@@ -217,7 +183,7 @@ export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefin
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
-  WriteTxnMarkers,
+  undefined,
   TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
@@ -242,29 +208,29 @@ export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefin
   AlterClientQuotas,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
-  Vote,
-  BeginQuorumEpoch,
-  EndQuorumEpoch,
+  undefined,
+  undefined,
+  undefined,
   DescribeQuorum,
-  AlterPartition,
+  undefined,
   UpdateFeatures,
-  Envelope,
-  FetchSnapshot,
+  undefined,
+  undefined,
   DescribeCluster,
   DescribeProducers,
-  BrokerRegistration,
-  BrokerHeartbeat,
+  undefined,
+  undefined,
   UnregisterBroker,
   DescribeTransactions,
   ListTransactions,
-  AllocateProducerIds,
+  undefined,
   ConsumerGroupHeartbeat,
   ConsumerGroupDescribe,
-  ControllerRegistration,
+  undefined,
   GetTelemetrySubscriptions,
   PushTelemetry,
-  AssignReplicasToDirs,
-  ListClientMetricsResources,
+  undefined,
+  ListConfigResources,
   DescribeTopicPartitions,
   ShareGroupHeartbeat,
   ShareGroupDescribe,
@@ -272,12 +238,19 @@ export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefin
   ShareAcknowledge,
   AddRaftVoter,
   RemoveRaftVoter,
-  UpdateRaftVoter,
-  InitializeShareGroupState,
-  ReadShareGroupState,
-  WriteShareGroupState,
-  DeleteShareGroupState,
-  ReadShareGroupStateSummary,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  StreamsGroupHeartbeat,
+  StreamsGroupDescribe,
+  DescribeShareGroupOffsets,
+  AlterShareGroupOffsets,
+  DeleteShareGroupOffsets,
+  StreamsGroupTopologyDescriptionUpdate,
+  UnregisterController,
 ]
 
 /** Every API definition, by ascending API key. */
@@ -286,10 +259,6 @@ export const ALL_APIS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
   Fetch,
   ListOffsets,
   Metadata,
-  LeaderAndIsr,
-  StopReplica,
-  UpdateMetadata,
-  ControlledShutdown,
   OffsetCommit,
   OffsetFetch,
   FindCoordinator,
@@ -309,7 +278,6 @@ export const ALL_APIS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
-  WriteTxnMarkers,
   TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
@@ -334,29 +302,18 @@ export const ALL_APIS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
   AlterClientQuotas,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
-  Vote,
-  BeginQuorumEpoch,
-  EndQuorumEpoch,
   DescribeQuorum,
-  AlterPartition,
   UpdateFeatures,
-  Envelope,
-  FetchSnapshot,
   DescribeCluster,
   DescribeProducers,
-  BrokerRegistration,
-  BrokerHeartbeat,
   UnregisterBroker,
   DescribeTransactions,
   ListTransactions,
-  AllocateProducerIds,
   ConsumerGroupHeartbeat,
   ConsumerGroupDescribe,
-  ControllerRegistration,
   GetTelemetrySubscriptions,
   PushTelemetry,
-  AssignReplicasToDirs,
-  ListClientMetricsResources,
+  ListConfigResources,
   DescribeTopicPartitions,
   ShareGroupHeartbeat,
   ShareGroupDescribe,
@@ -364,10 +321,11 @@ export const ALL_APIS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
   ShareAcknowledge,
   AddRaftVoter,
   RemoveRaftVoter,
-  UpdateRaftVoter,
-  InitializeShareGroupState,
-  ReadShareGroupState,
-  WriteShareGroupState,
-  DeleteShareGroupState,
-  ReadShareGroupStateSummary,
+  StreamsGroupHeartbeat,
+  StreamsGroupDescribe,
+  DescribeShareGroupOffsets,
+  AlterShareGroupOffsets,
+  DeleteShareGroupOffsets,
+  StreamsGroupTopologyDescriptionUpdate,
+  UnregisterController,
 ]

@@ -11,7 +11,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** InitProducerIdRequest (API key 22): versions 0-5, flexible 2-5. Generated from InitProducerIdRequest.json. */
+/** InitProducerIdRequest (API key 22): versions 0-6, flexible 2-6. Generated from InitProducerIdRequest.json. */
 export interface InitProducerIdRequest {
   /** The transactional id, or null if the producer is not transactional. Versions: 0+; nullable: 0+ */
   transactionalId: string | null
@@ -21,11 +21,15 @@ export interface InitProducerIdRequest {
   producerId?: bigint
   /** The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match. Versions: 3+; default: -1 */
   producerEpoch?: number
+  /** True if the client wants to enable two-phase commit (2PC) protocol for transactions. Versions: 6+; default: false */
+  enable2Pc?: boolean
+  /** True if the client wants to keep the currently ongoing transaction instead of aborting it. Versions: 6+; default: false */
+  keepPreparedTxn?: boolean
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** InitProducerIdResponse (API key 22): versions 0-5, flexible 2-5. Generated from InitProducerIdResponse.json. */
+/** InitProducerIdResponse (API key 22): versions 0-6, flexible 2-6. Generated from InitProducerIdResponse.json. */
 export interface InitProducerIdResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+; ignorable */
   throttleTimeMs: number
@@ -35,21 +39,25 @@ export interface InitProducerIdResponse {
   producerId: bigint
   /** The current epoch associated with the producer id. Versions: 0+ */
   producerEpoch: number
+  /** The producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no transaction ongoing. Versions: 6+; default: -1 */
+  ongoingTxnProducerId?: bigint
+  /** The epoch associated with the  producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no transaction ongoing. Versions: 6+; default: -1 */
+  ongoingTxnProducerEpoch?: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
 /**
- * InitProducerId (API key 22): versions 0-5.
+ * InitProducerId (API key 22): versions 0-6, latest version unstable.
  */
 export const InitProducerId: ApiDefinition<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: 22,
   name: 'InitProducerId',
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker'],
-  latestVersionUnstable: false,
+  listeners: ['broker'],
+  latestVersionUnstable: true,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
@@ -60,23 +68,23 @@ export const InitProducerId: ApiDefinition<InitProducerIdRequest, InitProducerId
 }
 
 /**
- * Writes InitProducerIdRequest at `version` (0-5).
- * @throws UnsupportedVersionError for a version outside 0-5, or a non-default value in a
+ * Writes InitProducerIdRequest at `version` (0-6).
+ * @throws UnsupportedVersionError for a version outside 0-6, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeInitProducerIdRequest(w: Writer, version: number, msg: InitProducerIdRequest): void {
-  checkVersion('InitProducerIdRequest', version, 0, 5)
+  checkVersion('InitProducerIdRequest', version, 0, 6)
   writeInitProducerIdRequest(w, version, msg)
 }
 
 /**
- * Reads InitProducerIdRequest at `version` (0-5). Fields the version does not carry, and tagged fields
+ * Reads InitProducerIdRequest at `version` (0-6). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in InitProducerIdRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-5.
+ * @throws UnsupportedVersionError for a version outside 0-6.
  */
 export function decodeInitProducerIdRequest(r: Reader, version: number): InitProducerIdRequest {
-  checkVersion('InitProducerIdRequest', version, 0, 5)
+  checkVersion('InitProducerIdRequest', version, 0, 6)
   try {
     return readInitProducerIdRequest(r, version)
   } catch (err) {
@@ -85,23 +93,23 @@ export function decodeInitProducerIdRequest(r: Reader, version: number): InitPro
 }
 
 /**
- * Writes InitProducerIdResponse at `version` (0-5).
- * @throws UnsupportedVersionError for a version outside 0-5, or a non-default value in a
+ * Writes InitProducerIdResponse at `version` (0-6).
+ * @throws UnsupportedVersionError for a version outside 0-6, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeInitProducerIdResponse(w: Writer, version: number, msg: InitProducerIdResponse): void {
-  checkVersion('InitProducerIdResponse', version, 0, 5)
+  checkVersion('InitProducerIdResponse', version, 0, 6)
   writeInitProducerIdResponse(w, version, msg)
 }
 
 /**
- * Reads InitProducerIdResponse at `version` (0-5). Fields the version does not carry, and tagged fields
+ * Reads InitProducerIdResponse at `version` (0-6). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in InitProducerIdResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-5.
+ * @throws UnsupportedVersionError for a version outside 0-6.
  */
 export function decodeInitProducerIdResponse(r: Reader, version: number): InitProducerIdResponse {
-  checkVersion('InitProducerIdResponse', version, 0, 5)
+  checkVersion('InitProducerIdResponse', version, 0, 6)
   try {
     return readInitProducerIdResponse(r, version)
   } catch (err) {
@@ -123,6 +131,14 @@ function writeInitProducerIdRequest(w: Writer, version: number, s: InitProducerI
   if (version < 3 && s.producerEpoch !== undefined && s.producerEpoch !== -1) {
     throw unsupportedField('InitProducerIdRequest.producerEpoch', version, '3+')
   }
+  if (version === 6) w.bool(s.enable2Pc ?? false)
+  if (version !== 6 && s.enable2Pc !== undefined && s.enable2Pc !== false) {
+    throw unsupportedField('InitProducerIdRequest.enable2Pc', version, '6+')
+  }
+  if (version === 6) w.bool(s.keepPreparedTxn ?? false)
+  if (version !== 6 && s.keepPreparedTxn !== undefined && s.keepPreparedTxn !== false) {
+    throw unsupportedField('InitProducerIdRequest.keepPreparedTxn', version, '6+')
+  }
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -136,11 +152,22 @@ function readInitProducerIdRequest(r: Reader, version: number): InitProducerIdRe
   if (version >= 3) producerId = r.int64()
   let producerEpoch: number | undefined = undefined
   if (version >= 3) producerEpoch = r.int16()
+  let enable2Pc: boolean | undefined = undefined
+  if (version === 6) enable2Pc = r.bool()
+  let keepPreparedTxn: boolean | undefined = undefined
+  if (version === 6) keepPreparedTxn = r.bool()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: InitProducerIdRequest = { transactionalId, transactionTimeoutMs, producerId, producerEpoch }
+  const result: InitProducerIdRequest = {
+    transactionalId,
+    transactionTimeoutMs,
+    producerId,
+    producerEpoch,
+    enable2Pc,
+    keepPreparedTxn,
+  }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -151,6 +178,14 @@ function writeInitProducerIdResponse(w: Writer, version: number, s: InitProducer
   w.int16(s.errorCode ?? 0)
   w.int64(s.producerId ?? -1n)
   w.int16(s.producerEpoch ?? 0)
+  if (version === 6) w.int64(s.ongoingTxnProducerId ?? -1n)
+  if (version !== 6 && s.ongoingTxnProducerId !== undefined && s.ongoingTxnProducerId !== -1n) {
+    throw unsupportedField('InitProducerIdResponse.ongoingTxnProducerId', version, '6+')
+  }
+  if (version === 6) w.int16(s.ongoingTxnProducerEpoch ?? -1)
+  if (version !== 6 && s.ongoingTxnProducerEpoch !== undefined && s.ongoingTxnProducerEpoch !== -1) {
+    throw unsupportedField('InitProducerIdResponse.ongoingTxnProducerEpoch', version, '6+')
+  }
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -162,11 +197,22 @@ function readInitProducerIdResponse(r: Reader, version: number): InitProducerIdR
   const errorCode = r.int16()
   const producerId = r.int64()
   const producerEpoch = r.int16()
+  let ongoingTxnProducerId: bigint | undefined = undefined
+  if (version === 6) ongoingTxnProducerId = r.int64()
+  let ongoingTxnProducerEpoch: number | undefined = undefined
+  if (version === 6) ongoingTxnProducerEpoch = r.int16()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: InitProducerIdResponse = { throttleTimeMs, errorCode, producerId, producerEpoch }
+  const result: InitProducerIdResponse = {
+    throttleTimeMs,
+    errorCode,
+    producerId,
+    producerEpoch,
+    ongoingTxnProducerId,
+    ongoingTxnProducerEpoch,
+  }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

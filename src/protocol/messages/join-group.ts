@@ -65,7 +65,7 @@ export interface JoinGroupResponse {
   skipAssignment?: boolean
   /** The member ID assigned by the group coordinator. Versions: 0+ */
   memberId: string
-  /** Versions: 0+ */
+  /** The group members. Versions: 0+ */
   members: JoinGroupResponseMember[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
@@ -84,7 +84,7 @@ export interface JoinGroupResponseMember {
 }
 
 /**
- * JoinGroup (API key 11): versions 0-9, deprecated 0-1.
+ * JoinGroup (API key 11): versions 0-9.
  */
 export const JoinGroup: ApiDefinition<JoinGroupRequest, JoinGroupResponse> = {
   apiKey: 11,
@@ -92,7 +92,7 @@ export const JoinGroup: ApiDefinition<JoinGroupRequest, JoinGroupResponse> = {
   minVersion: 0,
   maxVersion: 9,
   flexibleMinVersion: 6,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 6 ? 2 : 1),

@@ -70,7 +70,7 @@ export const LeaveGroup: ApiDefinition<LeaveGroupRequest, LeaveGroupResponse> = 
   minVersion: 0,
   maxVersion: 5,
   flexibleMinVersion: 4,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),

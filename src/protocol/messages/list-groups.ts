@@ -60,7 +60,7 @@ export const ListGroups: ApiDefinition<ListGroupsRequest, ListGroupsResponse> = 
   minVersion: 0,
   maxVersion: 5,
   flexibleMinVersion: 3,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),

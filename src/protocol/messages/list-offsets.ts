@@ -7,15 +7,13 @@ import {
   checkVersion,
   decodeFailure,
   notNull,
-  readInt64Array,
   readUnknownTaggedFields,
   unsupportedField,
   writeArrayLength,
-  writeInt64Array,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ListOffsetsRequest (API key 2): versions 0-10, flexible 6-10. Generated from ListOffsetsRequest.json. */
+/** ListOffsetsRequest (API key 2): versions 1-11, flexible 6-11. Generated from ListOffsetsRequest.json. */
 export interface ListOffsetsRequest {
   /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. Versions: 0+ */
   replicaId: number
@@ -29,7 +27,7 @@ export interface ListOffsetsRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ListOffsetsTopic of ListOffsetsRequest: versions 0-10. */
+/** A ListOffsetsTopic of ListOffsetsRequest: versions 1-11. */
 export interface ListOffsetsTopic {
   /** The topic name. Versions: 0+ */
   name: string
@@ -39,7 +37,7 @@ export interface ListOffsetsTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ListOffsetsPartition of ListOffsetsRequest: versions 0-10. */
+/** A ListOffsetsPartition of ListOffsetsRequest: versions 1-11. */
 export interface ListOffsetsPartition {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -47,13 +45,11 @@ export interface ListOffsetsPartition {
   currentLeaderEpoch?: number
   /** The current timestamp. Versions: 0+ */
   timestamp: bigint
-  /** The maximum number of offsets to report. Versions: 0; default: 1 */
-  maxNumOffsets?: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ListOffsetsResponse (API key 2): versions 0-10, flexible 6-10. Generated from ListOffsetsResponse.json. */
+/** ListOffsetsResponse (API key 2): versions 1-11, flexible 6-11. Generated from ListOffsetsResponse.json. */
 export interface ListOffsetsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 2+; ignorable */
   throttleTimeMs?: number
@@ -63,7 +59,7 @@ export interface ListOffsetsResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ListOffsetsTopicResponse of ListOffsetsResponse: versions 0-10. */
+/** A ListOffsetsTopicResponse of ListOffsetsResponse: versions 1-11. */
 export interface ListOffsetsTopicResponse {
   /** The topic name. Versions: 0+ */
   name: string
@@ -73,34 +69,32 @@ export interface ListOffsetsTopicResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ListOffsetsPartitionResponse of ListOffsetsResponse: versions 0-10. */
+/** A ListOffsetsPartitionResponse of ListOffsetsResponse: versions 1-11. */
 export interface ListOffsetsPartitionResponse {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
   /** The partition error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
-  /** The result offsets. Versions: 0 */
-  oldStyleOffsets?: bigint[]
   /** The timestamp associated with the returned offset. Versions: 1+; default: -1 */
-  timestamp?: bigint
+  timestamp: bigint
   /** The returned offset. Versions: 1+; default: -1 */
-  offset?: bigint
-  /** Versions: 4+; default: -1 */
+  offset: bigint
+  /** The leader epoch associated with the returned offset. Versions: 4+; default: -1 */
   leaderEpoch?: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
 /**
- * ListOffsets (API key 2): versions 0-10, deprecated 0.
+ * ListOffsets (API key 2): versions 1-11.
  */
 export const ListOffsets: ApiDefinition<ListOffsetsRequest, ListOffsetsResponse> = {
   apiKey: 2,
   name: 'ListOffsets',
-  minVersion: 0,
-  maxVersion: 10,
+  minVersion: 1,
+  maxVersion: 11,
   flexibleMinVersion: 6,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'leader',
   requestHeaderVersion: (version: number): number => (version >= 6 ? 2 : 1),
@@ -112,23 +106,23 @@ export const ListOffsets: ApiDefinition<ListOffsetsRequest, ListOffsetsResponse>
 }
 
 /**
- * Writes ListOffsetsRequest at `version` (0-10).
- * @throws UnsupportedVersionError for a version outside 0-10, or a non-default value in a
+ * Writes ListOffsetsRequest at `version` (1-11).
+ * @throws UnsupportedVersionError for a version outside 1-11, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeListOffsetsRequest(w: Writer, version: number, msg: ListOffsetsRequest): void {
-  checkVersion('ListOffsetsRequest', version, 0, 10)
+  checkVersion('ListOffsetsRequest', version, 1, 11)
   writeListOffsetsRequest(w, version, msg)
 }
 
 /**
- * Reads ListOffsetsRequest at `version` (0-10). Fields the version does not carry, and tagged fields
+ * Reads ListOffsetsRequest at `version` (1-11). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ListOffsetsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-10.
+ * @throws UnsupportedVersionError for a version outside 1-11.
  */
 export function decodeListOffsetsRequest(r: Reader, version: number): ListOffsetsRequest {
-  checkVersion('ListOffsetsRequest', version, 0, 10)
+  checkVersion('ListOffsetsRequest', version, 1, 11)
   try {
     return readListOffsetsRequest(r, version)
   } catch (err) {
@@ -137,23 +131,23 @@ export function decodeListOffsetsRequest(r: Reader, version: number): ListOffset
 }
 
 /**
- * Writes ListOffsetsResponse at `version` (0-10).
- * @throws UnsupportedVersionError for a version outside 0-10, or a non-default value in a
+ * Writes ListOffsetsResponse at `version` (1-11).
+ * @throws UnsupportedVersionError for a version outside 1-11, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeListOffsetsResponse(w: Writer, version: number, msg: ListOffsetsResponse): void {
-  checkVersion('ListOffsetsResponse', version, 0, 10)
+  checkVersion('ListOffsetsResponse', version, 1, 11)
   writeListOffsetsResponse(w, version, msg)
 }
 
 /**
- * Reads ListOffsetsResponse at `version` (0-10). Fields the version does not carry, and tagged fields
+ * Reads ListOffsetsResponse at `version` (1-11). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ListOffsetsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-10.
+ * @throws UnsupportedVersionError for a version outside 1-11.
  */
 export function decodeListOffsetsResponse(r: Reader, version: number): ListOffsetsResponse {
-  checkVersion('ListOffsetsResponse', version, 0, 10)
+  checkVersion('ListOffsetsResponse', version, 1, 11)
   try {
     return readListOffsetsResponse(r, version)
   } catch (err) {
@@ -170,7 +164,7 @@ function writeListOffsetsRequest(w: Writer, version: number, s: ListOffsetsReque
   }
   const topics = s.topics ?? []
   writeListOffsetsTopicArray(w, version, topics, flexible)
-  if (version === 10) w.int32(s.timeoutMs ?? 0)
+  if (version >= 10) w.int32(s.timeoutMs ?? 0)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -188,7 +182,7 @@ function readListOffsetsRequest(r: Reader, version: number): ListOffsetsRequest 
     throw decodeFailure(err, r, 'topics')
   }
   let timeoutMs: number | undefined = undefined
-  if (version === 10) timeoutMs = r.int32()
+  if (version >= 10) timeoutMs = r.int32()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
@@ -233,10 +227,6 @@ function writeListOffsetsPartition(w: Writer, version: number, s: ListOffsetsPar
   w.int32(s.partitionIndex ?? 0)
   if (version >= 4) w.int32(s.currentLeaderEpoch ?? -1)
   w.int64(s.timestamp ?? 0n)
-  if (version === 0) w.int32(s.maxNumOffsets ?? 1)
-  if (version !== 0 && s.maxNumOffsets !== undefined && s.maxNumOffsets !== 1) {
-    throw unsupportedField('ListOffsetsPartition.maxNumOffsets', version, '0')
-  }
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -248,13 +238,11 @@ function readListOffsetsPartition(r: Reader, version: number): ListOffsetsPartit
   let currentLeaderEpoch: number | undefined = undefined
   if (version >= 4) currentLeaderEpoch = r.int32()
   const timestamp = r.int64()
-  let maxNumOffsets: number | undefined = undefined
-  if (version === 0) maxNumOffsets = r.int32()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: ListOffsetsPartition = { partitionIndex, currentLeaderEpoch, timestamp, maxNumOffsets }
+  const result: ListOffsetsPartition = { partitionIndex, currentLeaderEpoch, timestamp }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -358,21 +346,8 @@ function writeListOffsetsPartitionResponse(w: Writer, version: number, s: ListOf
   const flexible = version >= 6
   w.int32(s.partitionIndex ?? 0)
   w.int16(s.errorCode ?? 0)
-  if (version === 0) {
-    const oldStyleOffsets = s.oldStyleOffsets ?? []
-    writeInt64Array(w, oldStyleOffsets, flexible)
-  }
-  if (version !== 0 && s.oldStyleOffsets !== undefined && s.oldStyleOffsets.length > 0) {
-    throw unsupportedField('ListOffsetsPartitionResponse.oldStyleOffsets', version, '0')
-  }
-  if (version >= 1) w.int64(s.timestamp ?? -1n)
-  if (version < 1 && s.timestamp !== undefined && s.timestamp !== -1n) {
-    throw unsupportedField('ListOffsetsPartitionResponse.timestamp', version, '1+')
-  }
-  if (version >= 1) w.int64(s.offset ?? -1n)
-  if (version < 1 && s.offset !== undefined && s.offset !== -1n) {
-    throw unsupportedField('ListOffsetsPartitionResponse.offset', version, '1+')
-  }
+  w.int64(s.timestamp ?? -1n)
+  w.int64(s.offset ?? -1n)
   if (version >= 4) w.int32(s.leaderEpoch ?? -1)
   if (version < 4 && s.leaderEpoch !== undefined && s.leaderEpoch !== -1) {
     throw unsupportedField('ListOffsetsPartitionResponse.leaderEpoch', version, '4+')
@@ -386,25 +361,15 @@ function readListOffsetsPartitionResponse(r: Reader, version: number): ListOffse
   const flexible = version >= 6
   const partitionIndex = r.int32()
   const errorCode = r.int16()
-  let oldStyleOffsets: bigint[] | undefined = undefined
-  if (version === 0) {
-    try {
-      oldStyleOffsets = notNull(readInt64Array(r, flexible), r)
-    } catch (err) {
-      throw decodeFailure(err, r, 'oldStyleOffsets')
-    }
-  }
-  let timestamp: bigint | undefined = undefined
-  if (version >= 1) timestamp = r.int64()
-  let offset: bigint | undefined = undefined
-  if (version >= 1) offset = r.int64()
+  const timestamp = r.int64()
+  const offset = r.int64()
   let leaderEpoch: number | undefined = undefined
   if (version >= 4) leaderEpoch = r.int32()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
   }
-  const result: ListOffsetsPartitionResponse = { partitionIndex, errorCode, oldStyleOffsets, timestamp, offset, leaderEpoch }
+  const result: ListOffsetsPartitionResponse = { partitionIndex, errorCode, timestamp, offset, leaderEpoch }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

@@ -81,7 +81,7 @@ export const ListPartitionReassignments: ApiDefinition<ListPartitionReassignment
   minVersion: 0,
   maxVersion: 0,
   flexibleMinVersion: 0,
-  listeners: ['broker', 'controller', 'zkBroker'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),

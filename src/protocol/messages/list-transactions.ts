@@ -17,7 +17,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ListTransactionsRequest (API key 66): versions 0-1, flexible 0-1. Generated from ListTransactionsRequest.json. */
+/** ListTransactionsRequest (API key 66): versions 0-2, flexible 0-2. Generated from ListTransactionsRequest.json. */
 export interface ListTransactionsRequest {
   /** The transaction states to filter by: if empty, all transactions are returned; if non-empty, then only transactions matching one of the filtered states will be returned. Versions: 0+ */
   stateFilters: string[]
@@ -25,29 +25,31 @@ export interface ListTransactionsRequest {
   producerIdFilters: bigint[]
   /** Duration (in millis) to filter by: if < 0, all transactions will be returned; otherwise, only transactions running longer than this duration will be returned. Versions: 1+; default: -1 */
   durationFilter?: bigint
+  /** The transactional ID regular expression pattern to filter by: if it is empty or null, all transactions are returned; Otherwise then only the transactions matching the given regular expression will be returned. Versions: 2+; nullable: 2+; default: null */
+  transactionalIdPattern?: string | null
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ListTransactionsResponse (API key 66): versions 0-1, flexible 0-1. Generated from ListTransactionsResponse.json. */
+/** ListTransactionsResponse (API key 66): versions 0-2, flexible 0-2. Generated from ListTransactionsResponse.json. */
 export interface ListTransactionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
-  /** Versions: 0+ */
+  /** The error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
   /** Set of state filters provided in the request which were unknown to the transaction coordinator. Versions: 0+ */
   unknownStateFilters: string[]
-  /** Versions: 0+ */
+  /** The current state of the transaction for the transactional id. Versions: 0+ */
   transactionStates: ListTransactionsResponseTransactionState[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A TransactionState of ListTransactionsResponse: versions 0-1. */
+/** A TransactionState of ListTransactionsResponse: versions 0-2. */
 export interface ListTransactionsResponseTransactionState {
-  /** Versions: 0+ */
+  /** The transactional id. Versions: 0+ */
   transactionalId: string
-  /** Versions: 0+ */
+  /** The producer id. Versions: 0+ */
   producerId: bigint
   /** The current transaction state of the producer. Versions: 0+ */
   transactionState: string
@@ -56,15 +58,15 @@ export interface ListTransactionsResponseTransactionState {
 }
 
 /**
- * ListTransactions (API key 66): versions 0-1.
+ * ListTransactions (API key 66): versions 0-2.
  */
 export const ListTransactions: ApiDefinition<ListTransactionsRequest, ListTransactionsResponse> = {
   apiKey: 66,
   name: 'ListTransactions',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
@@ -76,23 +78,23 @@ export const ListTransactions: ApiDefinition<ListTransactionsRequest, ListTransa
 }
 
 /**
- * Writes ListTransactionsRequest at `version` (0-1).
- * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
+ * Writes ListTransactionsRequest at `version` (0-2).
+ * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeListTransactionsRequest(w: Writer, version: number, msg: ListTransactionsRequest): void {
-  checkVersion('ListTransactionsRequest', version, 0, 1)
+  checkVersion('ListTransactionsRequest', version, 0, 2)
   writeListTransactionsRequest(w, version, msg)
 }
 
 /**
- * Reads ListTransactionsRequest at `version` (0-1). Fields the version does not carry, and tagged fields
+ * Reads ListTransactionsRequest at `version` (0-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ListTransactionsRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-1.
+ * @throws UnsupportedVersionError for a version outside 0-2.
  */
 export function decodeListTransactionsRequest(r: Reader, version: number): ListTransactionsRequest {
-  checkVersion('ListTransactionsRequest', version, 0, 1)
+  checkVersion('ListTransactionsRequest', version, 0, 2)
   try {
     return readListTransactionsRequest(r, version)
   } catch (err) {
@@ -101,23 +103,23 @@ export function decodeListTransactionsRequest(r: Reader, version: number): ListT
 }
 
 /**
- * Writes ListTransactionsResponse at `version` (0-1).
- * @throws UnsupportedVersionError for a version outside 0-1, or a non-default value in a
+ * Writes ListTransactionsResponse at `version` (0-2).
+ * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeListTransactionsResponse(w: Writer, version: number, msg: ListTransactionsResponse): void {
-  checkVersion('ListTransactionsResponse', version, 0, 1)
+  checkVersion('ListTransactionsResponse', version, 0, 2)
   writeListTransactionsResponse(w, version, msg)
 }
 
 /**
- * Reads ListTransactionsResponse at `version` (0-1). Fields the version does not carry, and tagged fields
+ * Reads ListTransactionsResponse at `version` (0-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ListTransactionsResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-1.
+ * @throws UnsupportedVersionError for a version outside 0-2.
  */
 export function decodeListTransactionsResponse(r: Reader, version: number): ListTransactionsResponse {
-  checkVersion('ListTransactionsResponse', version, 0, 1)
+  checkVersion('ListTransactionsResponse', version, 0, 2)
   try {
     return readListTransactionsResponse(r, version)
   } catch (err) {
@@ -130,9 +132,16 @@ function writeListTransactionsRequest(w: Writer, version: number, s: ListTransac
   writeStringArray(w, stateFilters, true)
   const producerIdFilters = s.producerIdFilters ?? []
   writeInt64Array(w, producerIdFilters, true)
-  if (version === 1) w.int64(s.durationFilter ?? -1n)
-  if (version !== 1 && s.durationFilter !== undefined && s.durationFilter !== -1n) {
+  if (version >= 1) w.int64(s.durationFilter ?? -1n)
+  if (version < 1 && s.durationFilter !== undefined && s.durationFilter !== -1n) {
     throw unsupportedField('ListTransactionsRequest.durationFilter', version, '1+')
+  }
+  if (version === 2) {
+    const transactionalIdPattern = s.transactionalIdPattern === undefined ? null : s.transactionalIdPattern
+    w.compactString(transactionalIdPattern)
+  }
+  if (version !== 2 && s.transactionalIdPattern !== undefined && s.transactionalIdPattern !== null) {
+    throw unsupportedField('ListTransactionsRequest.transactionalIdPattern', version, '2+')
   }
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
 }
@@ -151,10 +160,12 @@ function readListTransactionsRequest(r: Reader, version: number): ListTransactio
     throw decodeFailure(err, r, 'producerIdFilters')
   }
   let durationFilter: bigint | undefined = undefined
-  if (version === 1) durationFilter = r.int64()
+  if (version >= 1) durationFilter = r.int64()
+  let transactionalIdPattern: string | null | undefined = undefined
+  if (version === 2) transactionalIdPattern = r.compactNullableString()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: ListTransactionsRequest = { stateFilters, producerIdFilters, durationFilter }
+  const result: ListTransactionsRequest = { stateFilters, producerIdFilters, durationFilter, transactionalIdPattern }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

@@ -17,7 +17,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** MetadataRequest (API key 3): versions 0-12, flexible 9-12. Generated from MetadataRequest.json. */
+/** MetadataRequest (API key 3): versions 0-13, flexible 9-13. Generated from MetadataRequest.json. */
 export interface MetadataRequest {
   /** The topics to fetch metadata for. Versions: 0+; nullable: 1+ */
   topics: MetadataRequestTopic[] | null
@@ -31,7 +31,7 @@ export interface MetadataRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A MetadataRequestTopic of MetadataRequest: versions 0-12. */
+/** A MetadataRequestTopic of MetadataRequest: versions 0-13. */
 export interface MetadataRequestTopic {
   /** The topic id. Versions: 10+; ignorable */
   topicId?: string
@@ -41,7 +41,7 @@ export interface MetadataRequestTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** MetadataResponse (API key 3): versions 0-12, flexible 9-12. Generated from MetadataResponse.json. */
+/** MetadataResponse (API key 3): versions 0-13, flexible 9-13. Generated from MetadataResponse.json. */
 export interface MetadataResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 3+; ignorable */
   throttleTimeMs?: number
@@ -55,11 +55,13 @@ export interface MetadataResponse {
   topics: MetadataResponseTopic[]
   /** 32-bit bitfield to represent authorized operations for this cluster. Versions: 8-10; default: -2147483648 */
   clusterAuthorizedOperations?: number
+  /** The top-level error code, or 0 if there was no error. Versions: 13+; ignorable */
+  errorCode?: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A MetadataResponseBroker of MetadataResponse: versions 0-12. */
+/** A MetadataResponseBroker of MetadataResponse: versions 0-13. */
 export interface MetadataResponseBroker {
   /** The broker ID. Versions: 0+ */
   nodeId: number
@@ -73,7 +75,7 @@ export interface MetadataResponseBroker {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A MetadataResponseTopic of MetadataResponse: versions 0-12. */
+/** A MetadataResponseTopic of MetadataResponse: versions 0-13. */
 export interface MetadataResponseTopic {
   /** The topic error, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -91,7 +93,7 @@ export interface MetadataResponseTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A MetadataResponsePartition of MetadataResponse: versions 0-12. */
+/** A MetadataResponsePartition of MetadataResponse: versions 0-13. */
 export interface MetadataResponsePartition {
   /** The partition error, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -112,15 +114,15 @@ export interface MetadataResponsePartition {
 }
 
 /**
- * Metadata (API key 3): versions 0-12, deprecated 0-3.
+ * Metadata (API key 3): versions 0-13.
  */
 export const Metadata: ApiDefinition<MetadataRequest, MetadataResponse> = {
   apiKey: 3,
   name: 'Metadata',
   minVersion: 0,
-  maxVersion: 12,
+  maxVersion: 13,
   flexibleMinVersion: 9,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 9 ? 2 : 1),
@@ -132,23 +134,23 @@ export const Metadata: ApiDefinition<MetadataRequest, MetadataResponse> = {
 }
 
 /**
- * Writes MetadataRequest at `version` (0-12).
- * @throws UnsupportedVersionError for a version outside 0-12, or a non-default value in a
+ * Writes MetadataRequest at `version` (0-13).
+ * @throws UnsupportedVersionError for a version outside 0-13, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeMetadataRequest(w: Writer, version: number, msg: MetadataRequest): void {
-  checkVersion('MetadataRequest', version, 0, 12)
+  checkVersion('MetadataRequest', version, 0, 13)
   writeMetadataRequest(w, version, msg)
 }
 
 /**
- * Reads MetadataRequest at `version` (0-12). Fields the version does not carry, and tagged fields
+ * Reads MetadataRequest at `version` (0-13). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in MetadataRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-12.
+ * @throws UnsupportedVersionError for a version outside 0-13.
  */
 export function decodeMetadataRequest(r: Reader, version: number): MetadataRequest {
-  checkVersion('MetadataRequest', version, 0, 12)
+  checkVersion('MetadataRequest', version, 0, 13)
   try {
     return readMetadataRequest(r, version)
   } catch (err) {
@@ -157,23 +159,23 @@ export function decodeMetadataRequest(r: Reader, version: number): MetadataReque
 }
 
 /**
- * Writes MetadataResponse at `version` (0-12).
- * @throws UnsupportedVersionError for a version outside 0-12, or a non-default value in a
+ * Writes MetadataResponse at `version` (0-13).
+ * @throws UnsupportedVersionError for a version outside 0-13, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeMetadataResponse(w: Writer, version: number, msg: MetadataResponse): void {
-  checkVersion('MetadataResponse', version, 0, 12)
+  checkVersion('MetadataResponse', version, 0, 13)
   writeMetadataResponse(w, version, msg)
 }
 
 /**
- * Reads MetadataResponse at `version` (0-12). Fields the version does not carry, and tagged fields
+ * Reads MetadataResponse at `version` (0-13). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in MetadataResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-12.
+ * @throws UnsupportedVersionError for a version outside 0-13.
  */
 export function decodeMetadataResponse(r: Reader, version: number): MetadataResponse {
-  checkVersion('MetadataResponse', version, 0, 12)
+  checkVersion('MetadataResponse', version, 0, 13)
   try {
     return readMetadataResponse(r, version)
   } catch (err) {
@@ -292,6 +294,7 @@ function writeMetadataResponse(w: Writer, version: number, s: MetadataResponse):
   if (!(version >= 8 && version <= 10) && s.clusterAuthorizedOperations !== undefined && s.clusterAuthorizedOperations !== -2147483648) {
     throw unsupportedField('MetadataResponse.clusterAuthorizedOperations', version, '8-10')
   }
+  if (version === 13) w.int16(s.errorCode ?? 0)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
   }
@@ -319,6 +322,8 @@ function readMetadataResponse(r: Reader, version: number): MetadataResponse {
   }
   let clusterAuthorizedOperations: number | undefined = undefined
   if (version >= 8 && version <= 10) clusterAuthorizedOperations = r.int32()
+  let errorCode: number | undefined = undefined
+  if (version === 13) errorCode = r.int16()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
     unknownTaggedFields = readUnknownTaggedFields(r)
@@ -330,6 +335,7 @@ function readMetadataResponse(r: Reader, version: number): MetadataResponse {
     controllerId,
     topics,
     clusterAuthorizedOperations,
+    errorCode,
   }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
@@ -372,7 +378,7 @@ function writeMetadataResponseTopic(w: Writer, version: number, s: MetadataRespo
   const flexible = version >= 9
   w.int16(s.errorCode ?? 0)
   const name = s.name === undefined ? '' : s.name
-  if (name === null && version !== 12) throw nullNotAllowed('MetadataResponseTopic.name', version)
+  if (name === null && version < 12) throw nullNotAllowed('MetadataResponseTopic.name', version)
   if (flexible) w.compactString(name)
   else w.string(name)
   if (version >= 10) w.uuid(s.topicId ?? ZERO_UUID)
@@ -391,7 +397,7 @@ function writeMetadataResponseTopic(w: Writer, version: number, s: MetadataRespo
 function readMetadataResponseTopic(r: Reader, version: number): MetadataResponseTopic {
   const flexible = version >= 9
   const errorCode = r.int16()
-  const name = version === 12 ? (flexible ? r.compactNullableString() : r.nullableString()) : (flexible ? r.compactString() : r.string())
+  const name = version >= 12 ? (flexible ? r.compactNullableString() : r.nullableString()) : (flexible ? r.compactString() : r.string())
   let topicId: string | undefined = undefined
   if (version >= 10) topicId = r.uuid()
   let isInternal: boolean | undefined = undefined

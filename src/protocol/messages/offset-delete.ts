@@ -62,7 +62,7 @@ export const OffsetDelete: ApiDefinition<OffsetDeleteRequest, OffsetDeleteRespon
   minVersion: 0,
   maxVersion: 0,
   flexibleMinVersion: -1,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (): number => 1,

@@ -12,7 +12,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** OffsetForLeaderEpochRequest (API key 23): versions 0-4, flexible 4. Generated from OffsetForLeaderEpochRequest.json. */
+/** OffsetForLeaderEpochRequest (API key 23): versions 2-4, flexible 4. Generated from OffsetForLeaderEpochRequest.json. */
 export interface OffsetForLeaderEpochRequest {
   /** The broker ID of the follower, of -1 if this request is from a consumer. Versions: 3+; default: -2; ignorable */
   replicaId?: number
@@ -22,7 +22,7 @@ export interface OffsetForLeaderEpochRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A OffsetForLeaderTopic of OffsetForLeaderEpochRequest: versions 0-4. */
+/** A OffsetForLeaderTopic of OffsetForLeaderEpochRequest: versions 2-4. */
 export interface OffsetForLeaderTopic {
   /** The topic name. Versions: 0+ */
   topic: string
@@ -32,29 +32,29 @@ export interface OffsetForLeaderTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A OffsetForLeaderPartition of OffsetForLeaderEpochRequest: versions 0-4. */
+/** A OffsetForLeaderPartition of OffsetForLeaderEpochRequest: versions 2-4. */
 export interface OffsetForLeaderPartition {
   /** The partition index. Versions: 0+ */
   partition: number
   /** An epoch used to fence consumers/replicas with old metadata. If the epoch provided by the client is larger than the current epoch known to the broker, then the UNKNOWN_LEADER_EPOCH error code will be returned. If the provided epoch is smaller, then the FENCED_LEADER_EPOCH error code will be returned. Versions: 2+; default: -1; ignorable */
-  currentLeaderEpoch?: number
+  currentLeaderEpoch: number
   /** The epoch to look up an offset for. Versions: 0+ */
   leaderEpoch: number
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** OffsetForLeaderEpochResponse (API key 23): versions 0-4, flexible 4. Generated from OffsetForLeaderEpochResponse.json. */
+/** OffsetForLeaderEpochResponse (API key 23): versions 2-4, flexible 4. Generated from OffsetForLeaderEpochResponse.json. */
 export interface OffsetForLeaderEpochResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 2+; ignorable */
-  throttleTimeMs?: number
+  throttleTimeMs: number
   /** Each topic we fetched offsets for. Versions: 0+ */
   topics: OffsetForLeaderTopicResult[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A OffsetForLeaderTopicResult of OffsetForLeaderEpochResponse: versions 0-4. */
+/** A OffsetForLeaderTopicResult of OffsetForLeaderEpochResponse: versions 2-4. */
 export interface OffsetForLeaderTopicResult {
   /** The topic name. Versions: 0+ */
   topic: string
@@ -64,14 +64,14 @@ export interface OffsetForLeaderTopicResult {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A EpochEndOffset of OffsetForLeaderEpochResponse: versions 0-4. */
+/** A EpochEndOffset of OffsetForLeaderEpochResponse: versions 2-4. */
 export interface OffsetForLeaderEpochResponseEpochEndOffset {
   /** The error code 0, or if there was no error. Versions: 0+ */
   errorCode: number
   /** The partition index. Versions: 0+ */
   partition: number
   /** The leader epoch of the partition. Versions: 1+; default: -1; ignorable */
-  leaderEpoch?: number
+  leaderEpoch: number
   /** The end offset of the epoch. Versions: 0+; default: -1 */
   endOffset: bigint
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
@@ -79,15 +79,15 @@ export interface OffsetForLeaderEpochResponseEpochEndOffset {
 }
 
 /**
- * OffsetForLeaderEpoch (API key 23): versions 0-4, deprecated 0-1.
+ * OffsetForLeaderEpoch (API key 23): versions 2-4.
  */
 export const OffsetForLeaderEpoch: ApiDefinition<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse> = {
   apiKey: 23,
   name: 'OffsetForLeaderEpoch',
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 4,
   flexibleMinVersion: 4,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'leader',
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
@@ -99,23 +99,23 @@ export const OffsetForLeaderEpoch: ApiDefinition<OffsetForLeaderEpochRequest, Of
 }
 
 /**
- * Writes OffsetForLeaderEpochRequest at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes OffsetForLeaderEpochRequest at `version` (2-4).
+ * @throws UnsupportedVersionError for a version outside 2-4, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeOffsetForLeaderEpochRequest(w: Writer, version: number, msg: OffsetForLeaderEpochRequest): void {
-  checkVersion('OffsetForLeaderEpochRequest', version, 0, 4)
+  checkVersion('OffsetForLeaderEpochRequest', version, 2, 4)
   writeOffsetForLeaderEpochRequest(w, version, msg)
 }
 
 /**
- * Reads OffsetForLeaderEpochRequest at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads OffsetForLeaderEpochRequest at `version` (2-4). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in OffsetForLeaderEpochRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 2-4.
  */
 export function decodeOffsetForLeaderEpochRequest(r: Reader, version: number): OffsetForLeaderEpochRequest {
-  checkVersion('OffsetForLeaderEpochRequest', version, 0, 4)
+  checkVersion('OffsetForLeaderEpochRequest', version, 2, 4)
   try {
     return readOffsetForLeaderEpochRequest(r, version)
   } catch (err) {
@@ -124,23 +124,23 @@ export function decodeOffsetForLeaderEpochRequest(r: Reader, version: number): O
 }
 
 /**
- * Writes OffsetForLeaderEpochResponse at `version` (0-4).
- * @throws UnsupportedVersionError for a version outside 0-4, or a non-default value in a
+ * Writes OffsetForLeaderEpochResponse at `version` (2-4).
+ * @throws UnsupportedVersionError for a version outside 2-4, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeOffsetForLeaderEpochResponse(w: Writer, version: number, msg: OffsetForLeaderEpochResponse): void {
-  checkVersion('OffsetForLeaderEpochResponse', version, 0, 4)
+  checkVersion('OffsetForLeaderEpochResponse', version, 2, 4)
   writeOffsetForLeaderEpochResponse(w, version, msg)
 }
 
 /**
- * Reads OffsetForLeaderEpochResponse at `version` (0-4). Fields the version does not carry, and tagged fields
+ * Reads OffsetForLeaderEpochResponse at `version` (2-4). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in OffsetForLeaderEpochResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-4.
+ * @throws UnsupportedVersionError for a version outside 2-4.
  */
 export function decodeOffsetForLeaderEpochResponse(r: Reader, version: number): OffsetForLeaderEpochResponse {
-  checkVersion('OffsetForLeaderEpochResponse', version, 0, 4)
+  checkVersion('OffsetForLeaderEpochResponse', version, 2, 4)
   try {
     return readOffsetForLeaderEpochResponse(r, version)
   } catch (err) {
@@ -210,7 +210,7 @@ function readOffsetForLeaderTopic(r: Reader, version: number): OffsetForLeaderTo
 function writeOffsetForLeaderPartition(w: Writer, version: number, s: OffsetForLeaderPartition): void {
   const flexible = version === 4
   w.int32(s.partition ?? 0)
-  if (version >= 2) w.int32(s.currentLeaderEpoch ?? -1)
+  w.int32(s.currentLeaderEpoch ?? -1)
   w.int32(s.leaderEpoch ?? 0)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
@@ -220,8 +220,7 @@ function writeOffsetForLeaderPartition(w: Writer, version: number, s: OffsetForL
 function readOffsetForLeaderPartition(r: Reader, version: number): OffsetForLeaderPartition {
   const flexible = version === 4
   const partition = r.int32()
-  let currentLeaderEpoch: number | undefined = undefined
-  if (version >= 2) currentLeaderEpoch = r.int32()
+  const currentLeaderEpoch = r.int32()
   const leaderEpoch = r.int32()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {
@@ -270,7 +269,7 @@ function writeOffsetForLeaderPartitionArray(w: Writer, version: number, a: reado
 
 function writeOffsetForLeaderEpochResponse(w: Writer, version: number, s: OffsetForLeaderEpochResponse): void {
   const flexible = version === 4
-  if (version >= 2) w.int32(s.throttleTimeMs ?? 0)
+  w.int32(s.throttleTimeMs ?? 0)
   const topics = s.topics ?? []
   writeOffsetForLeaderTopicResultArray(w, version, topics, flexible)
   if (flexible) {
@@ -280,8 +279,7 @@ function writeOffsetForLeaderEpochResponse(w: Writer, version: number, s: Offset
 
 function readOffsetForLeaderEpochResponse(r: Reader, version: number): OffsetForLeaderEpochResponse {
   const flexible = version === 4
-  let throttleTimeMs: number | undefined = undefined
-  if (version >= 2) throttleTimeMs = r.int32()
+  const throttleTimeMs = r.int32()
   let topics: OffsetForLeaderTopicResult[]
   try {
     topics = notNull(readOffsetForLeaderTopicResultArray(r, version, flexible), r)
@@ -331,7 +329,7 @@ function writeOffsetForLeaderEpochResponseEpochEndOffset(w: Writer, version: num
   const flexible = version === 4
   w.int16(s.errorCode ?? 0)
   w.int32(s.partition ?? 0)
-  if (version >= 1) w.int32(s.leaderEpoch ?? -1)
+  w.int32(s.leaderEpoch ?? -1)
   w.int64(s.endOffset ?? -1n)
   if (flexible) {
     writeUnknownTaggedFields(w, s.unknownTaggedFields)
@@ -342,8 +340,7 @@ function readOffsetForLeaderEpochResponseEpochEndOffset(r: Reader, version: numb
   const flexible = version === 4
   const errorCode = r.int16()
   const partition = r.int32()
-  let leaderEpoch: number | undefined = undefined
-  if (version >= 1) leaderEpoch = r.int32()
+  const leaderEpoch = r.int32()
   const endOffset = r.int64()
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   if (flexible) {

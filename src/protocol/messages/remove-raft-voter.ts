@@ -8,7 +8,7 @@ import { checkVersion, decodeFailure, readUnknownTaggedFields, writeUnknownTagge
 
 /** RemoveRaftVoterRequest (API key 81): versions 0, flexible 0. Generated from RemoveRaftVoterRequest.json. */
 export interface RemoveRaftVoterRequest {
-  /** Versions: 0+; nullable: 0+ */
+  /** The cluster id of the request. Versions: 0+; nullable: 0+ */
   clusterId: string | null
   /** The replica id of the voter getting removed from the topic partition. Versions: 0+ */
   voterId: number

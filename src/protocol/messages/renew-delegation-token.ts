@@ -11,7 +11,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** RenewDelegationTokenRequest (API key 39): versions 0-2, flexible 2. Generated from RenewDelegationTokenRequest.json. */
+/** RenewDelegationTokenRequest (API key 39): versions 1-2, flexible 2. Generated from RenewDelegationTokenRequest.json. */
 export interface RenewDelegationTokenRequest {
   /** The HMAC of the delegation token to be renewed. Versions: 0+ */
   hmac: Buffer
@@ -21,7 +21,7 @@ export interface RenewDelegationTokenRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** RenewDelegationTokenResponse (API key 39): versions 0-2, flexible 2. Generated from RenewDelegationTokenResponse.json. */
+/** RenewDelegationTokenResponse (API key 39): versions 1-2, flexible 2. Generated from RenewDelegationTokenResponse.json. */
 export interface RenewDelegationTokenResponse {
   /** The error code, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -34,15 +34,15 @@ export interface RenewDelegationTokenResponse {
 }
 
 /**
- * RenewDelegationToken (API key 39): versions 0-2, deprecated 0.
+ * RenewDelegationToken (API key 39): versions 1-2.
  */
 export const RenewDelegationToken: ApiDefinition<RenewDelegationTokenRequest, RenewDelegationTokenResponse> = {
   apiKey: 39,
   name: 'RenewDelegationToken',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 2,
   flexibleMinVersion: 2,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
@@ -54,23 +54,23 @@ export const RenewDelegationToken: ApiDefinition<RenewDelegationTokenRequest, Re
 }
 
 /**
- * Writes RenewDelegationTokenRequest at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes RenewDelegationTokenRequest at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeRenewDelegationTokenRequest(w: Writer, version: number, msg: RenewDelegationTokenRequest): void {
-  checkVersion('RenewDelegationTokenRequest', version, 0, 2)
+  checkVersion('RenewDelegationTokenRequest', version, 1, 2)
   writeRenewDelegationTokenRequest(w, version, msg)
 }
 
 /**
- * Reads RenewDelegationTokenRequest at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads RenewDelegationTokenRequest at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in RenewDelegationTokenRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeRenewDelegationTokenRequest(r: Reader, version: number): RenewDelegationTokenRequest {
-  checkVersion('RenewDelegationTokenRequest', version, 0, 2)
+  checkVersion('RenewDelegationTokenRequest', version, 1, 2)
   try {
     return readRenewDelegationTokenRequest(r, version)
   } catch (err) {
@@ -79,23 +79,23 @@ export function decodeRenewDelegationTokenRequest(r: Reader, version: number): R
 }
 
 /**
- * Writes RenewDelegationTokenResponse at `version` (0-2).
- * @throws UnsupportedVersionError for a version outside 0-2, or a non-default value in a
+ * Writes RenewDelegationTokenResponse at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeRenewDelegationTokenResponse(w: Writer, version: number, msg: RenewDelegationTokenResponse): void {
-  checkVersion('RenewDelegationTokenResponse', version, 0, 2)
+  checkVersion('RenewDelegationTokenResponse', version, 1, 2)
   writeRenewDelegationTokenResponse(w, version, msg)
 }
 
 /**
- * Reads RenewDelegationTokenResponse at `version` (0-2). Fields the version does not carry, and tagged fields
+ * Reads RenewDelegationTokenResponse at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in RenewDelegationTokenResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-2.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeRenewDelegationTokenResponse(r: Reader, version: number): RenewDelegationTokenResponse {
-  checkVersion('RenewDelegationTokenResponse', version, 0, 2)
+  checkVersion('RenewDelegationTokenResponse', version, 1, 2)
   try {
     return readRenewDelegationTokenResponse(r, version)
   } catch (err) {

@@ -20,7 +20,7 @@ export interface SaslHandshakeResponse {
 }
 
 /**
- * SaslHandshake (API key 17): versions 0-1, deprecated 0.
+ * SaslHandshake (API key 17): versions 0-1.
  */
 export const SaslHandshake: ApiDefinition<SaslHandshakeRequest, SaslHandshakeResponse> = {
   apiKey: 17,
@@ -28,7 +28,7 @@ export const SaslHandshake: ApiDefinition<SaslHandshakeRequest, SaslHandshakeRes
   minVersion: 0,
   maxVersion: 1,
   flexibleMinVersion: -1,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (): number => 1,

@@ -10,12 +10,13 @@ import {
   notNull,
   readInt8Array,
   readUnknownTaggedFields,
+  unsupportedField,
   writeArrayLength,
   writeInt8Array,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ShareAcknowledgeRequest (API key 79): versions 0, flexible 0. Generated from ShareAcknowledgeRequest.json. */
+/** ShareAcknowledgeRequest (API key 79): versions 1-2, flexible 1-2. Generated from ShareAcknowledgeRequest.json. */
 export interface ShareAcknowledgeRequest {
   /** The group identifier. Versions: 0+; nullable: 0+; default: null */
   groupId: string | null
@@ -23,13 +24,15 @@ export interface ShareAcknowledgeRequest {
   memberId: string | null
   /** The current share session epoch: 0 to open a share session; -1 to close it; otherwise increments for consecutive requests. Versions: 0+ */
   shareSessionEpoch: number
+  /** Whether Renew type acknowledgements present in AcknowledgementBatches. Versions: 2+; default: false */
+  isRenewAck?: boolean
   /** The topics containing records to acknowledge. Versions: 0+ */
   topics: AcknowledgeTopic[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AcknowledgeTopic of ShareAcknowledgeRequest: versions 0. */
+/** A AcknowledgeTopic of ShareAcknowledgeRequest: versions 1-2. */
 export interface AcknowledgeTopic {
   /** The unique topic ID. Versions: 0+ */
   topicId: string
@@ -39,7 +42,7 @@ export interface AcknowledgeTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AcknowledgePartition of ShareAcknowledgeRequest: versions 0. */
+/** A AcknowledgePartition of ShareAcknowledgeRequest: versions 1-2. */
 export interface AcknowledgePartition {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -49,26 +52,28 @@ export interface AcknowledgePartition {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AcknowledgementBatch of ShareAcknowledgeRequest: versions 0. */
+/** A AcknowledgementBatch of ShareAcknowledgeRequest: versions 1-2. */
 export interface ShareAcknowledgeRequestAcknowledgementBatch {
   /** First offset of batch of records to acknowledge. Versions: 0+ */
   firstOffset: bigint
   /** Last offset (inclusive) of batch of records to acknowledge. Versions: 0+ */
   lastOffset: bigint
-  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject. Versions: 0+ */
+  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew. Versions: 0+ */
   acknowledgeTypes: number[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ShareAcknowledgeResponse (API key 79): versions 0, flexible 0. Generated from ShareAcknowledgeResponse.json. */
+/** ShareAcknowledgeResponse (API key 79): versions 1-2, flexible 1-2. Generated from ShareAcknowledgeResponse.json. */
 export interface ShareAcknowledgeResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+; ignorable */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
-  /** The top level response error code. Versions: 0+; ignorable */
+  /** The top level response error code. Versions: 0+ */
   errorCode: number
   /** The top-level error message, or null if there was no error. Versions: 0+; nullable: 0+; default: null */
   errorMessage: string | null
+  /** The time in milliseconds for which the acquired records are locked. Versions: 2+; ignorable */
+  acquisitionLockTimeoutMs?: number
   /** The response topics. Versions: 0+ */
   responses: ShareAcknowledgeTopicResponse[]
   /** Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER. Versions: 0+ */
@@ -77,9 +82,9 @@ export interface ShareAcknowledgeResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ShareAcknowledgeTopicResponse of ShareAcknowledgeResponse: versions 0. */
+/** A ShareAcknowledgeTopicResponse of ShareAcknowledgeResponse: versions 1-2. */
 export interface ShareAcknowledgeTopicResponse {
-  /** The unique topic ID. Versions: 0+; ignorable */
+  /** The unique topic ID. Versions: 0+ */
   topicId: string
   /** The topic partitions. Versions: 0+ */
   partitions: ShareAcknowledgeResponsePartitionData[]
@@ -87,7 +92,7 @@ export interface ShareAcknowledgeTopicResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A PartitionData of ShareAcknowledgeResponse: versions 0. */
+/** A PartitionData of ShareAcknowledgeResponse: versions 1-2. */
 export interface ShareAcknowledgeResponsePartitionData {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -95,13 +100,13 @@ export interface ShareAcknowledgeResponsePartitionData {
   errorCode: number
   /** The error message, or null if there was no error. Versions: 0+; nullable: 0+; default: null */
   errorMessage: string | null
-  /** Versions: 0+ */
+  /** The current leader of the partition. Versions: 0+ */
   currentLeader: ShareAcknowledgeResponseLeaderIdAndEpoch
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A LeaderIdAndEpoch of ShareAcknowledgeResponse: versions 0. */
+/** A LeaderIdAndEpoch of ShareAcknowledgeResponse: versions 1-2. */
 export interface ShareAcknowledgeResponseLeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. Versions: 0+ */
   leaderId: number
@@ -111,7 +116,7 @@ export interface ShareAcknowledgeResponseLeaderIdAndEpoch {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A NodeEndpoint of ShareAcknowledgeResponse: versions 0. */
+/** A NodeEndpoint of ShareAcknowledgeResponse: versions 1-2. */
 export interface ShareAcknowledgeResponseNodeEndpoint {
   /** The ID of the associated node. Versions: 0+ */
   nodeId: number
@@ -126,19 +131,19 @@ export interface ShareAcknowledgeResponseNodeEndpoint {
 }
 
 /**
- * ShareAcknowledge (API key 79): versions 0-0, latest version unstable.
+ * ShareAcknowledge (API key 79): versions 1-2.
  */
 export const ShareAcknowledge: ApiDefinition<ShareAcknowledgeRequest, ShareAcknowledgeResponse> = {
   apiKey: 79,
   name: 'ShareAcknowledge',
-  minVersion: 0,
-  maxVersion: 0,
-  flexibleMinVersion: 0,
+  minVersion: 1,
+  maxVersion: 2,
+  flexibleMinVersion: 1,
   listeners: ['broker'],
-  latestVersionUnstable: true,
+  latestVersionUnstable: false,
   routing: 'leader',
-  requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
-  responseHeaderVersion: (version: number): number => (version >= 0 ? 1 : 0),
+  requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
+  responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeShareAcknowledgeRequest,
   decodeRequest: decodeShareAcknowledgeRequest,
   encodeResponse: encodeShareAcknowledgeResponse,
@@ -146,23 +151,23 @@ export const ShareAcknowledge: ApiDefinition<ShareAcknowledgeRequest, ShareAckno
 }
 
 /**
- * Writes ShareAcknowledgeRequest at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ShareAcknowledgeRequest at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeShareAcknowledgeRequest(w: Writer, version: number, msg: ShareAcknowledgeRequest): void {
-  checkVersion('ShareAcknowledgeRequest', version, 0, 0)
+  checkVersion('ShareAcknowledgeRequest', version, 1, 2)
   writeShareAcknowledgeRequest(w, version, msg)
 }
 
 /**
- * Reads ShareAcknowledgeRequest at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ShareAcknowledgeRequest at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ShareAcknowledgeRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowledgeRequest {
-  checkVersion('ShareAcknowledgeRequest', version, 0, 0)
+  checkVersion('ShareAcknowledgeRequest', version, 1, 2)
   try {
     return readShareAcknowledgeRequest(r, version)
   } catch (err) {
@@ -171,23 +176,23 @@ export function decodeShareAcknowledgeRequest(r: Reader, version: number): Share
 }
 
 /**
- * Writes ShareAcknowledgeResponse at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ShareAcknowledgeResponse at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeShareAcknowledgeResponse(w: Writer, version: number, msg: ShareAcknowledgeResponse): void {
-  checkVersion('ShareAcknowledgeResponse', version, 0, 0)
+  checkVersion('ShareAcknowledgeResponse', version, 1, 2)
   writeShareAcknowledgeResponse(w, version, msg)
 }
 
 /**
- * Reads ShareAcknowledgeResponse at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ShareAcknowledgeResponse at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ShareAcknowledgeResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeShareAcknowledgeResponse(r: Reader, version: number): ShareAcknowledgeResponse {
-  checkVersion('ShareAcknowledgeResponse', version, 0, 0)
+  checkVersion('ShareAcknowledgeResponse', version, 1, 2)
   try {
     return readShareAcknowledgeResponse(r, version)
   } catch (err) {
@@ -201,6 +206,10 @@ function writeShareAcknowledgeRequest(w: Writer, version: number, s: ShareAcknow
   const memberId = s.memberId === undefined ? '' : s.memberId
   w.compactString(memberId)
   w.int32(s.shareSessionEpoch ?? 0)
+  if (version === 2) w.bool(s.isRenewAck ?? false)
+  if (version !== 2 && s.isRenewAck !== undefined && s.isRenewAck !== false) {
+    throw unsupportedField('ShareAcknowledgeRequest.isRenewAck', version, '2+')
+  }
   const topics = s.topics ?? []
   writeAcknowledgeTopicArray(w, version, topics, true)
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
@@ -210,6 +219,8 @@ function readShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowled
   const groupId = r.compactNullableString()
   const memberId = r.compactNullableString()
   const shareSessionEpoch = r.int32()
+  let isRenewAck: boolean | undefined = undefined
+  if (version === 2) isRenewAck = r.bool()
   let topics: AcknowledgeTopic[]
   try {
     topics = notNull(readAcknowledgeTopicArray(r, version, true), r)
@@ -218,7 +229,7 @@ function readShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowled
   }
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: ShareAcknowledgeRequest = { groupId, memberId, shareSessionEpoch, topics }
+  const result: ShareAcknowledgeRequest = { groupId, memberId, shareSessionEpoch, isRenewAck, topics }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }
@@ -350,6 +361,7 @@ function writeShareAcknowledgeResponse(w: Writer, version: number, s: ShareAckno
   w.int16(s.errorCode ?? 0)
   const errorMessage = s.errorMessage === undefined ? null : s.errorMessage
   w.compactString(errorMessage)
+  if (version === 2) w.int32(s.acquisitionLockTimeoutMs ?? 0)
   const responses = s.responses ?? []
   writeShareAcknowledgeTopicResponseArray(w, version, responses, true)
   const nodeEndpoints = s.nodeEndpoints ?? []
@@ -361,6 +373,8 @@ function readShareAcknowledgeResponse(r: Reader, version: number): ShareAcknowle
   const throttleTimeMs = r.int32()
   const errorCode = r.int16()
   const errorMessage = r.compactNullableString()
+  let acquisitionLockTimeoutMs: number | undefined = undefined
+  if (version === 2) acquisitionLockTimeoutMs = r.int32()
   let responses: ShareAcknowledgeTopicResponse[]
   try {
     responses = notNull(readShareAcknowledgeTopicResponseArray(r, version, true), r)
@@ -375,7 +389,14 @@ function readShareAcknowledgeResponse(r: Reader, version: number): ShareAcknowle
   }
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: ShareAcknowledgeResponse = { throttleTimeMs, errorCode, errorMessage, responses, nodeEndpoints }
+  const result: ShareAcknowledgeResponse = {
+    throttleTimeMs,
+    errorCode,
+    errorMessage,
+    acquisitionLockTimeoutMs,
+    responses,
+    nodeEndpoints,
+  }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

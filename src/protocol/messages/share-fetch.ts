@@ -11,13 +11,14 @@ import {
   readInt32Array,
   readInt8Array,
   readUnknownTaggedFields,
+  unsupportedField,
   writeArrayLength,
   writeInt32Array,
   writeInt8Array,
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ShareFetchRequest (API key 78): versions 0, flexible 0. Generated from ShareFetchRequest.json. */
+/** ShareFetchRequest (API key 78): versions 1-2, flexible 1-2. Generated from ShareFetchRequest.json. */
 export interface ShareFetchRequest {
   /** The group identifier. Versions: 0+; nullable: 0+; default: null */
   groupId: string | null
@@ -29,8 +30,16 @@ export interface ShareFetchRequest {
   maxWaitMs: number
   /** The minimum bytes to accumulate in the response. Versions: 0+ */
   minBytes: number
-  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. Versions: 0+; default: 0x7fffffff */
+  /** The maximum bytes to fetch. See KIP-74 for cases where this limit may not be honored. Versions: 0+; default: 0x7fffffff */
   maxBytes: number
+  /** The maximum number of records to fetch. This limit can be exceeded for alignment of batch boundaries. Versions: 1+ */
+  maxRecords: number
+  /** The optimal number of records for batches of acquired records and acknowledgements. Versions: 1+ */
+  batchSize: number
+  /** The acquire mode to control the fetch behavior - 0:batch-optimized,1:record-limit. Versions: 2+; default: 0; ignorable */
+  shareAcquireMode?: number
+  /** Whether Renew type acknowledgements present in AcknowledgementBatches. Versions: 2+; default: false */
+  isRenewAck?: boolean
   /** The topics to fetch. Versions: 0+ */
   topics: ShareFetchRequestFetchTopic[]
   /** The partitions to remove from this share session. Versions: 0+ */
@@ -39,7 +48,7 @@ export interface ShareFetchRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A FetchTopic of ShareFetchRequest: versions 0. */
+/** A FetchTopic of ShareFetchRequest: versions 1-2. */
 export interface ShareFetchRequestFetchTopic {
   /** The unique topic ID. Versions: 0+ */
   topicId: string
@@ -49,31 +58,31 @@ export interface ShareFetchRequestFetchTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A FetchPartition of ShareFetchRequest: versions 0. */
+/** A FetchPartition of ShareFetchRequest: versions 1-2. */
 export interface ShareFetchRequestFetchPartition {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
-  /** The maximum bytes to fetch from this partition. 0 when only acknowledgement with no fetching is required. See KIP-74 for cases where this limit may not be honored. Versions: 0+ */
-  partitionMaxBytes: number
+  /** The maximum bytes to fetch from this partition. 0 when only acknowledgement with no fetching is required. See KIP-74 for cases where this limit may not be honored. Versions: 0 */
+  partitionMaxBytes?: number
   /** Record batches to acknowledge. Versions: 0+ */
   acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AcknowledgementBatch of ShareFetchRequest: versions 0. */
+/** A AcknowledgementBatch of ShareFetchRequest: versions 1-2. */
 export interface ShareFetchRequestAcknowledgementBatch {
   /** First offset of batch of records to acknowledge. Versions: 0+ */
   firstOffset: bigint
   /** Last offset (inclusive) of batch of records to acknowledge. Versions: 0+ */
   lastOffset: bigint
-  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject. Versions: 0+ */
+  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew. Versions: 0+ */
   acknowledgeTypes: number[]
   /** Tagged fields this code does not know, as read (views on the input), written back on encode. */
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ForgottenTopic of ShareFetchRequest: versions 0. */
+/** A ForgottenTopic of ShareFetchRequest: versions 1-2. */
 export interface ShareFetchRequestForgottenTopic {
   /** The unique topic ID. Versions: 0+ */
   topicId: string
@@ -83,7 +92,7 @@ export interface ShareFetchRequestForgottenTopic {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ShareFetchResponse (API key 78): versions 0, flexible 0. Generated from ShareFetchResponse.json. */
+/** ShareFetchResponse (API key 78): versions 1-2, flexible 1-2. Generated from ShareFetchResponse.json. */
 export interface ShareFetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -91,6 +100,8 @@ export interface ShareFetchResponse {
   errorCode: number
   /** The top-level error message, or null if there was no error. Versions: 0+; nullable: 0+; default: null */
   errorMessage: string | null
+  /** The time in milliseconds for which the acquired records are locked. Versions: 1+ */
+  acquisitionLockTimeoutMs: number
   /** The response topics. Versions: 0+ */
   responses: ShareFetchableTopicResponse[]
   /** Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER. Versions: 0+ */
@@ -99,7 +110,7 @@ export interface ShareFetchResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A ShareFetchableTopicResponse of ShareFetchResponse: versions 0. */
+/** A ShareFetchableTopicResponse of ShareFetchResponse: versions 1-2. */
 export interface ShareFetchableTopicResponse {
   /** The unique topic ID. Versions: 0+ */
   topicId: string
@@ -109,7 +120,7 @@ export interface ShareFetchableTopicResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A PartitionData of ShareFetchResponse: versions 0. */
+/** A PartitionData of ShareFetchResponse: versions 1-2. */
 export interface ShareFetchResponsePartitionData {
   /** The partition index. Versions: 0+ */
   partitionIndex: number
@@ -121,9 +132,9 @@ export interface ShareFetchResponsePartitionData {
   acknowledgeErrorCode: number
   /** The acknowledge error message, or null if there was no acknowledge error. Versions: 0+; nullable: 0+; default: null */
   acknowledgeErrorMessage: string | null
-  /** Versions: 0+ */
+  /** The current leader of the partition. Versions: 0+ */
   currentLeader: ShareFetchResponseLeaderIdAndEpoch
-  /** The record data. Versions: 0+; nullable: 0+ */
+  /** The record data. Versions: 0+; nullable: 0 */
   records: Buffer | null
   /** The acquired records. Versions: 0+ */
   acquiredRecords: AcquiredRecords[]
@@ -131,7 +142,7 @@ export interface ShareFetchResponsePartitionData {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A LeaderIdAndEpoch of ShareFetchResponse: versions 0. */
+/** A LeaderIdAndEpoch of ShareFetchResponse: versions 1-2. */
 export interface ShareFetchResponseLeaderIdAndEpoch {
   /** The ID of the current leader or -1 if the leader is unknown. Versions: 0+ */
   leaderId: number
@@ -141,7 +152,7 @@ export interface ShareFetchResponseLeaderIdAndEpoch {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A AcquiredRecords of ShareFetchResponse: versions 0. */
+/** A AcquiredRecords of ShareFetchResponse: versions 1-2. */
 export interface AcquiredRecords {
   /** The earliest offset in this batch of acquired records. Versions: 0+ */
   firstOffset: bigint
@@ -153,7 +164,7 @@ export interface AcquiredRecords {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A NodeEndpoint of ShareFetchResponse: versions 0. */
+/** A NodeEndpoint of ShareFetchResponse: versions 1-2. */
 export interface ShareFetchResponseNodeEndpoint {
   /** The ID of the associated node. Versions: 0+ */
   nodeId: number
@@ -168,19 +179,19 @@ export interface ShareFetchResponseNodeEndpoint {
 }
 
 /**
- * ShareFetch (API key 78): versions 0-0, latest version unstable.
+ * ShareFetch (API key 78): versions 1-2.
  */
 export const ShareFetch: ApiDefinition<ShareFetchRequest, ShareFetchResponse> = {
   apiKey: 78,
   name: 'ShareFetch',
-  minVersion: 0,
-  maxVersion: 0,
-  flexibleMinVersion: 0,
+  minVersion: 1,
+  maxVersion: 2,
+  flexibleMinVersion: 1,
   listeners: ['broker'],
-  latestVersionUnstable: true,
+  latestVersionUnstable: false,
   routing: 'leader',
-  requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
-  responseHeaderVersion: (version: number): number => (version >= 0 ? 1 : 0),
+  requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
+  responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeShareFetchRequest,
   decodeRequest: decodeShareFetchRequest,
   encodeResponse: encodeShareFetchResponse,
@@ -188,23 +199,23 @@ export const ShareFetch: ApiDefinition<ShareFetchRequest, ShareFetchResponse> = 
 }
 
 /**
- * Writes ShareFetchRequest at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ShareFetchRequest at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeShareFetchRequest(w: Writer, version: number, msg: ShareFetchRequest): void {
-  checkVersion('ShareFetchRequest', version, 0, 0)
+  checkVersion('ShareFetchRequest', version, 1, 2)
   writeShareFetchRequest(w, version, msg)
 }
 
 /**
- * Reads ShareFetchRequest at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ShareFetchRequest at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ShareFetchRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
-  checkVersion('ShareFetchRequest', version, 0, 0)
+  checkVersion('ShareFetchRequest', version, 1, 2)
   try {
     return readShareFetchRequest(r, version)
   } catch (err) {
@@ -213,23 +224,23 @@ export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchR
 }
 
 /**
- * Writes ShareFetchResponse at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ShareFetchResponse at `version` (1-2).
+ * @throws UnsupportedVersionError for a version outside 1-2, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeShareFetchResponse(w: Writer, version: number, msg: ShareFetchResponse): void {
-  checkVersion('ShareFetchResponse', version, 0, 0)
+  checkVersion('ShareFetchResponse', version, 1, 2)
   writeShareFetchResponse(w, version, msg)
 }
 
 /**
- * Reads ShareFetchResponse at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ShareFetchResponse at `version` (1-2). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ShareFetchResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 1-2.
  */
 export function decodeShareFetchResponse(r: Reader, version: number): ShareFetchResponse {
-  checkVersion('ShareFetchResponse', version, 0, 0)
+  checkVersion('ShareFetchResponse', version, 1, 2)
   try {
     return readShareFetchResponse(r, version)
   } catch (err) {
@@ -246,6 +257,13 @@ function writeShareFetchRequest(w: Writer, version: number, s: ShareFetchRequest
   w.int32(s.maxWaitMs ?? 0)
   w.int32(s.minBytes ?? 0)
   w.int32(s.maxBytes ?? 2147483647)
+  w.int32(s.maxRecords ?? 0)
+  w.int32(s.batchSize ?? 0)
+  if (version === 2) w.int8(s.shareAcquireMode ?? 0)
+  if (version === 2) w.bool(s.isRenewAck ?? false)
+  if (version !== 2 && s.isRenewAck !== undefined && s.isRenewAck !== false) {
+    throw unsupportedField('ShareFetchRequest.isRenewAck', version, '2+')
+  }
   const topics = s.topics ?? []
   writeShareFetchRequestFetchTopicArray(w, version, topics, true)
   const forgottenTopicsData = s.forgottenTopicsData ?? []
@@ -260,6 +278,12 @@ function readShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
   const maxWaitMs = r.int32()
   const minBytes = r.int32()
   const maxBytes = r.int32()
+  const maxRecords = r.int32()
+  const batchSize = r.int32()
+  let shareAcquireMode: number | undefined = undefined
+  if (version === 2) shareAcquireMode = r.int8()
+  let isRenewAck: boolean | undefined = undefined
+  if (version === 2) isRenewAck = r.bool()
   let topics: ShareFetchRequestFetchTopic[]
   try {
     topics = notNull(readShareFetchRequestFetchTopicArray(r, version, true), r)
@@ -281,6 +305,10 @@ function readShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
     maxWaitMs,
     minBytes,
     maxBytes,
+    maxRecords,
+    batchSize,
+    shareAcquireMode,
+    isRenewAck,
     topics,
     forgottenTopicsData,
   }
@@ -312,7 +340,9 @@ function readShareFetchRequestFetchTopic(r: Reader, version: number): ShareFetch
 
 function writeShareFetchRequestFetchPartition(w: Writer, version: number, s: ShareFetchRequestFetchPartition): void {
   w.int32(s.partitionIndex ?? 0)
-  w.int32(s.partitionMaxBytes ?? 0)
+  if (true && s.partitionMaxBytes !== undefined && s.partitionMaxBytes !== 0) {
+    throw unsupportedField('ShareFetchRequestFetchPartition.partitionMaxBytes', version, '0')
+  }
   const acknowledgementBatches = s.acknowledgementBatches ?? []
   writeShareFetchRequestAcknowledgementBatchArray(w, version, acknowledgementBatches, true)
   writeUnknownTaggedFields(w, s.unknownTaggedFields)
@@ -320,7 +350,7 @@ function writeShareFetchRequestFetchPartition(w: Writer, version: number, s: Sha
 
 function readShareFetchRequestFetchPartition(r: Reader, version: number): ShareFetchRequestFetchPartition {
   const partitionIndex = r.int32()
-  const partitionMaxBytes = r.int32()
+  let partitionMaxBytes: number | undefined = undefined
   let acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[]
   try {
     acknowledgementBatches = notNull(readShareFetchRequestAcknowledgementBatchArray(r, version, true), r)
@@ -457,6 +487,7 @@ function writeShareFetchResponse(w: Writer, version: number, s: ShareFetchRespon
   w.int16(s.errorCode ?? 0)
   const errorMessage = s.errorMessage === undefined ? null : s.errorMessage
   w.compactString(errorMessage)
+  w.int32(s.acquisitionLockTimeoutMs ?? 0)
   const responses = s.responses ?? []
   writeShareFetchableTopicResponseArray(w, version, responses, true)
   const nodeEndpoints = s.nodeEndpoints ?? []
@@ -468,6 +499,7 @@ function readShareFetchResponse(r: Reader, version: number): ShareFetchResponse 
   const throttleTimeMs = r.int32()
   const errorCode = r.int16()
   const errorMessage = r.compactNullableString()
+  const acquisitionLockTimeoutMs = r.int32()
   let responses: ShareFetchableTopicResponse[]
   try {
     responses = notNull(readShareFetchableTopicResponseArray(r, version, true), r)
@@ -482,7 +514,14 @@ function readShareFetchResponse(r: Reader, version: number): ShareFetchResponse 
   }
   let unknownTaggedFields: TaggedField[] | undefined = undefined
   unknownTaggedFields = readUnknownTaggedFields(r)
-  const result: ShareFetchResponse = { throttleTimeMs, errorCode, errorMessage, responses, nodeEndpoints }
+  const result: ShareFetchResponse = {
+    throttleTimeMs,
+    errorCode,
+    errorMessage,
+    acquisitionLockTimeoutMs,
+    responses,
+    nodeEndpoints,
+  }
   if (unknownTaggedFields !== undefined) result.unknownTaggedFields = unknownTaggedFields
   return result
 }

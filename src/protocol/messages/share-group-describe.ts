@@ -17,7 +17,7 @@ import {
   writeUnknownTaggedFields,
 } from './runtime.js'
 
-/** ShareGroupDescribeRequest (API key 77): versions 0, flexible 0. Generated from ShareGroupDescribeRequest.json. */
+/** ShareGroupDescribeRequest (API key 77): versions 1, flexible 1. Generated from ShareGroupDescribeRequest.json. */
 export interface ShareGroupDescribeRequest {
   /** The ids of the groups to describe. Versions: 0+ */
   groupIds: string[]
@@ -27,7 +27,7 @@ export interface ShareGroupDescribeRequest {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** ShareGroupDescribeResponse (API key 77): versions 0, flexible 0. Generated from ShareGroupDescribeResponse.json. */
+/** ShareGroupDescribeResponse (API key 77): versions 1, flexible 1. Generated from ShareGroupDescribeResponse.json. */
 export interface ShareGroupDescribeResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions: 0+ */
   throttleTimeMs: number
@@ -37,7 +37,7 @@ export interface ShareGroupDescribeResponse {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A DescribedGroup of ShareGroupDescribeResponse: versions 0. */
+/** A DescribedGroup of ShareGroupDescribeResponse: versions 1. */
 export interface ShareGroupDescribeResponseDescribedGroup {
   /** The describe error, or 0 if there was no error. Versions: 0+ */
   errorCode: number
@@ -61,7 +61,7 @@ export interface ShareGroupDescribeResponseDescribedGroup {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A Member of ShareGroupDescribeResponse: versions 0. */
+/** A Member of ShareGroupDescribeResponse: versions 1. */
 export interface ShareGroupDescribeResponseMember {
   /** The member ID. Versions: 0+ */
   memberId: string
@@ -81,7 +81,7 @@ export interface ShareGroupDescribeResponseMember {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A TopicPartitions of ShareGroupDescribeResponse: versions 0. */
+/** A TopicPartitions of ShareGroupDescribeResponse: versions 1. */
 export interface ShareGroupDescribeResponseTopicPartitions {
   /** The topic ID. Versions: 0+ */
   topicId: string
@@ -93,7 +93,7 @@ export interface ShareGroupDescribeResponseTopicPartitions {
   unknownTaggedFields?: TaggedField[]
 }
 
-/** A Assignment of ShareGroupDescribeResponse: versions 0. */
+/** A Assignment of ShareGroupDescribeResponse: versions 1. */
 export interface ShareGroupDescribeResponseAssignment {
   /** The assigned topic-partitions to the member. Versions: 0+ */
   topicPartitions: ShareGroupDescribeResponseTopicPartitions[]
@@ -102,19 +102,19 @@ export interface ShareGroupDescribeResponseAssignment {
 }
 
 /**
- * ShareGroupDescribe (API key 77): versions 0-0, latest version unstable.
+ * ShareGroupDescribe (API key 77): versions 1-1.
  */
 export const ShareGroupDescribe: ApiDefinition<ShareGroupDescribeRequest, ShareGroupDescribeResponse> = {
   apiKey: 77,
   name: 'ShareGroupDescribe',
-  minVersion: 0,
-  maxVersion: 0,
-  flexibleMinVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  flexibleMinVersion: 1,
   listeners: ['broker'],
-  latestVersionUnstable: true,
+  latestVersionUnstable: false,
   routing: 'groupCoordinator',
-  requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
-  responseHeaderVersion: (version: number): number => (version >= 0 ? 1 : 0),
+  requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
+  responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeShareGroupDescribeRequest,
   decodeRequest: decodeShareGroupDescribeRequest,
   encodeResponse: encodeShareGroupDescribeResponse,
@@ -122,23 +122,23 @@ export const ShareGroupDescribe: ApiDefinition<ShareGroupDescribeRequest, ShareG
 }
 
 /**
- * Writes ShareGroupDescribeRequest at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ShareGroupDescribeRequest at `version` (1-1).
+ * @throws UnsupportedVersionError for a version outside 1-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeShareGroupDescribeRequest(w: Writer, version: number, msg: ShareGroupDescribeRequest): void {
-  checkVersion('ShareGroupDescribeRequest', version, 0, 0)
+  checkVersion('ShareGroupDescribeRequest', version, 1, 1)
   writeShareGroupDescribeRequest(w, version, msg)
 }
 
 /**
- * Reads ShareGroupDescribeRequest at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ShareGroupDescribeRequest at `version` (1-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ShareGroupDescribeRequest.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 1-1.
  */
 export function decodeShareGroupDescribeRequest(r: Reader, version: number): ShareGroupDescribeRequest {
-  checkVersion('ShareGroupDescribeRequest', version, 0, 0)
+  checkVersion('ShareGroupDescribeRequest', version, 1, 1)
   try {
     return readShareGroupDescribeRequest(r, version)
   } catch (err) {
@@ -147,23 +147,23 @@ export function decodeShareGroupDescribeRequest(r: Reader, version: number): Sha
 }
 
 /**
- * Writes ShareGroupDescribeResponse at `version` (0-0).
- * @throws UnsupportedVersionError for a version outside 0-0, or a non-default value in a
+ * Writes ShareGroupDescribeResponse at `version` (1-1).
+ * @throws UnsupportedVersionError for a version outside 1-1, or a non-default value in a
  *   field that version cannot carry (fields marked ignorable are dropped instead).
  */
 export function encodeShareGroupDescribeResponse(w: Writer, version: number, msg: ShareGroupDescribeResponse): void {
-  checkVersion('ShareGroupDescribeResponse', version, 0, 0)
+  checkVersion('ShareGroupDescribeResponse', version, 1, 1)
   writeShareGroupDescribeResponse(w, version, msg)
 }
 
 /**
- * Reads ShareGroupDescribeResponse at `version` (0-0). Fields the version does not carry, and tagged fields
+ * Reads ShareGroupDescribeResponse at `version` (1-1). Fields the version does not carry, and tagged fields
  * that were not sent, are `undefined`; bytes and records are views on the reader's buffer.
  * @throws KafkaProtocolError naming the field path (e.g. `in ShareGroupDescribeResponse.<field> at byte N`) on malformed input.
- * @throws UnsupportedVersionError for a version outside 0-0.
+ * @throws UnsupportedVersionError for a version outside 1-1.
  */
 export function decodeShareGroupDescribeResponse(r: Reader, version: number): ShareGroupDescribeResponse {
-  checkVersion('ShareGroupDescribeResponse', version, 0, 0)
+  checkVersion('ShareGroupDescribeResponse', version, 1, 1)
   try {
     return readShareGroupDescribeResponse(r, version)
   } catch (err) {

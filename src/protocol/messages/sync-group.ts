@@ -69,7 +69,7 @@ export const SyncGroup: ApiDefinition<SyncGroupRequest, SyncGroupResponse> = {
   minVersion: 0,
   maxVersion: 5,
   flexibleMinVersion: 4,
-  listeners: ['zkBroker', 'broker'],
+  listeners: ['broker'],
   latestVersionUnstable: false,
   routing: 'groupCoordinator',
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),

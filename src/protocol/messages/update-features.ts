@@ -74,7 +74,7 @@ export const UpdateFeatures: ApiDefinition<UpdateFeaturesRequest, UpdateFeatures
   minVersion: 0,
   maxVersion: 2,
   flexibleMinVersion: 0,
-  listeners: ['zkBroker', 'broker', 'controller'],
+  listeners: ['broker', 'controller'],
   latestVersionUnstable: false,
   routing: 'any',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),

@@ -15,7 +15,7 @@ async function produce(k: Kafka, topic: string, partition: number, values: strin
     const leader = await k.cluster.leaderFor(topic, partition)
     const res = await leader.send(
       Produce,
-      (v) => ({ ...(v >= 3 ? { transactionalId: null } : {}), acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] }),
+      () => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] }),
       { lane: 'produce' },
     )
     const p = res.responses[0].partitionResponses[0]
