@@ -228,6 +228,9 @@ export class Cluster {
   }
 
   private apply(res: MetadataResponse, all: boolean): void {
+    // Metadata v13+: a top-level error (REBOOTSTRAP_REQUIRED, KIP-1102) means the response holds
+    // no usable view of the cluster; surface it as a typed error, apply nothing.
+    if (res.errorCode !== undefined && res.errorCode !== 0) throw responseError(res.errorCode, null, 'Metadata')
     const now = Date.now()
     this.clusterId = res.clusterId ?? null
     this.controllerId = res.controllerId ?? -1

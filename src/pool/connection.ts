@@ -20,9 +20,9 @@ import {
 import type { ApiDefinition } from '../protocol/api.js'
 import { responseError } from '../protocol/error-codes.js'
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/messages/api-versions.js'
-import { API_BY_KEY } from '../protocol/messages/index.js'
 import { SaslAuthenticate } from '../protocol/messages/sasl-authenticate.js'
 import { SaslHandshake } from '../protocol/messages/sasl-handshake.js'
+import { API_KEY_LIMIT, negotiateVersion } from '../protocol/negotiation.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
 import { Log } from '../logger.js'
@@ -116,7 +116,7 @@ export class Connection {
   private closeWaiters: Array<() => void> = []
   private failure: KafkaError | null = null
   /** Highest usable version per API key, -1 where none; filled by ApiVersions. */
-  private readonly versions = new Int16Array(API_BY_KEY.length).fill(-1)
+  private readonly versions = new Int16Array(API_KEY_LIMIT).fill(-1)
   private readonly splitter: FrameSplitter
 
   constructor(options: ConnectionOptions) {
@@ -229,11 +229,7 @@ export class Connection {
       }
       if (res.errorCode !== 0) throw responseError(res.errorCode, null, `ApiVersions from ${this}`)
       for (const k of res.apiKeys) {
-        const api = API_BY_KEY[k.apiKey]
-        if (!api) continue
-        const max = Math.min(api.maxVersion, k.maxVersion)
-        const min = Math.max(api.minVersion, k.minVersion)
-        this.versions[k.apiKey] = max >= min ? max : -1
+        if (k.apiKey >= 0 && k.apiKey < API_KEY_LIMIT) this.versions[k.apiKey] = negotiateVersion(k.apiKey, k.minVersion, k.maxVersion)
       }
       return
     }

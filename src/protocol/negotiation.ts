@@ -1,0 +1,41 @@
+/**
+ * Which version of an API a client uses with a broker: the newest both sides support, within the
+ * versions the generated code carries (src/protocol/messages/versions.ts, without versions Kafka
+ * marks unstable) and below the caps of VERSION_CAPS.
+ */
+import { API_VERSION_RANGES } from './messages/versions.js'
+
+/**
+ * The highest version the client code may use per API key, where the generated code carries
+ * newer versions that the code sending the API does not fill in yet. The one place to lift.
+ *
+ * These versions name topics by id instead of by name, and their name fields are `ignorable`,
+ * so a request filled with names only would silently lose them. Topic-id support (a topic-id
+ * cache from Metadata, UNKNOWN_TOPIC_ID handling) comes next; lift each cap with it.
+ */
+export const VERSION_CAPS: ReadonlyMap<number, { readonly max: number; readonly why: string }> = new Map([
+  [0, { max: 12, why: 'Produce v13 names topics by id' }],
+  [8, { max: 9, why: 'OffsetCommit v10 names topics by id' }],
+  [9, { max: 9, why: 'OffsetFetch v10 names topics by id' }],
+  [28, { max: 5, why: 'TxnOffsetCommit v6 names topics by id' }],
+])
+
+/** One past the highest API key the client package carries. */
+export const API_KEY_LIMIT = API_VERSION_RANGES.length
+
+/** The lowest and highest version the client may use for `apiKey`, or undefined when it carries none. */
+export function clientVersionRange(apiKey: number): readonly [number, number] | undefined {
+  const range = API_VERSION_RANGES[apiKey]
+  if (range === undefined) return undefined
+  const cap = VERSION_CAPS.get(apiKey)
+  const max = cap === undefined ? range[1] : Math.min(range[1], cap.max)
+  return max >= range[0] ? [range[0], max] : undefined
+}
+
+/** The newest version of `apiKey` both the client and a broker offering `brokerMin`-`brokerMax` support, or -1. */
+export function negotiateVersion(apiKey: number, brokerMin: number, brokerMax: number): number {
+  const ours = clientVersionRange(apiKey)
+  if (ours === undefined) return -1
+  const max = Math.min(ours[1], brokerMax)
+  return max >= Math.max(ours[0], brokerMin) ? max : -1
+}
