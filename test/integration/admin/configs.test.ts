@@ -33,7 +33,14 @@ t.test('topic configs: set, append, delete, read back', async (t) => {
   t.equal(altered.errorCode, 0, altered.errorMessage ?? '')
   t.equal(missing.errorName, 'UNKNOWN_TOPIC_OR_PARTITION')
 
-  let after = (await admin.describeConfigs([{ type: 'topic', name, keys: ['retention.ms', 'cleanup.policy'] }], { includeSynonyms: true }))[0]
+  // A describe may reach the broker's metadata before the change does (KRaft): wait for it, as a
+  // user would have to (docs/admin.md, incrementalAlterConfigs).
+  const describeAltered = async () => (await admin.describeConfigs([{ type: 'topic', name, keys: ['retention.ms', 'cleanup.policy'] }], { includeSynonyms: true }))[0]
+  let after = await describeAltered()
+  await waitFor('the altered topic configs', async () => {
+    after = await describeAltered()
+    return after.configs.find((c) => c.name === 'retention.ms')?.value === '123456' && after.configs.find((c) => c.name === 'cleanup.policy')?.value?.includes('compact') === true
+  })
   t.same(after.configs.map((c) => c.name).sort(), ['cleanup.policy', 'retention.ms'], 'only the asked keys')
   const r = after.configs.find((c) => c.name === 'retention.ms')
   t.equal(r?.value, '123456')
@@ -44,7 +51,10 @@ t.test('topic configs: set, append, delete, read back', async (t) => {
   t.same(after.configs.find((c) => c.name === 'cleanup.policy')?.value?.split(',').sort(), ['compact', 'delete'])
 
   await admin.incrementalAlterConfigs([{ type: 'topic', name, configs: [{ name: 'retention.ms', op: 'delete' }, { name: 'cleanup.policy', value: 'delete', op: 'subtract' }] }])
-  after = (await admin.describeConfigs([{ type: 'topic', name }]))[0]
+  await waitFor('the deleted and subtracted topic configs', async () => {
+    after = (await admin.describeConfigs([{ type: 'topic', name }]))[0]
+    return after.configs.find((c) => c.name === 'retention.ms')?.isDefault === true && after.configs.find((c) => c.name === 'cleanup.policy')?.value === 'compact'
+  })
   t.equal(after.configs.find((c) => c.name === 'retention.ms')?.isDefault, true)
   t.equal(after.configs.find((c) => c.name === 'cleanup.policy')?.value, 'compact')
 })
