@@ -30,7 +30,7 @@ const brokerEntry = z.object({
 const clusterFileSchema = z.object({
   /** Apache Kafka release, e.g. "4.3.1"; "external" for a cluster given by KAFKA_BOOTSTRAP. */
   version: z.string(),
-  /** Number of nodes (each a combined broker and controller). */
+  /** Number of nodes (each a combined broker and controller in KRaft mode, a broker in ZooKeeper mode). */
   nodes: z.number().int(),
   /** True when the cluster was not started by this harness: no pids, no startCommand. */
   external: z.boolean(),
@@ -58,6 +58,9 @@ const clusterFileSchema = z.object({
   }),
   /** The process that started the cluster (a CLI start exits at once; a test file's lives on). */
   ownerPid: z.number().int().nullable().default(null),
+  /** ZooKeeper mode (Kafka 2.x): its host:port and process id; null for KRaft clusters. */
+  zookeeper: z.string().nullish(),
+  zookeeperPid: z.number().int().nullish(),
   /** Process id of node i+1 (null once killed). */
   pids: z.array(z.number().int().nullable()),
   /** log.dirs of node i+1 */

@@ -1,6 +1,7 @@
 // Starts, stops, kills and restarts local Apache Kafka clusters (KRaft, combined
 // broker+controller nodes) as detached java processes. See docs/local-kafka.md.
 import { spawn } from 'node:child_process'
+import { connect } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -10,12 +11,12 @@ import {
 } from './cluster-file.js'
 import { ensureKafkaLibs } from './jars.js'
 import {
-  clusterUsers, defaultClusterDir, heapOptions, host, kafkaVersion, nodePorts, repoRoot, scramUsers,
+  brokerMode, clusterUsers, defaultClusterDir, heapOptions, host, kafkaVersion, loggingOf, nodePorts, repoRoot, scramUsers,
   startTimeoutMs, stopGraceMs, testClusterDir
 } from './layout.js'
 import { nodeAnswers } from './probe.js'
-import { findBrokers, isAlive, isBroker, signal, waitForExit } from './processes.js'
-import { serverProperties } from './server-properties.js'
+import { findBrokers, findZooKeepers, isAlive, isBroker, isZooKeeper, signal, waitForExit } from './processes.js'
+import { serverProperties, zookeeperProperties } from './server-properties.js'
 import { ensureTls, tlsFiles } from './tls.js'
 import { withClusterLock } from './lock.js'
 
@@ -40,6 +41,8 @@ export interface StartClusterOptions {
   keepData?: boolean
   /** Return a cluster that already runs in `dir` with the same shape and answers. Default true. */
   reuse?: boolean
+  /** Apache Kafka release: 4.x and 3.x run as KRaft, 2.x with ZooKeeper. Default: layout's kafkaVersion. */
+  version?: string
   log?: Log
 }
 
@@ -59,6 +62,29 @@ function nodeDir (dir: string, nodeId: number): string {
 
 function propertiesFile (dir: string, nodeId: number): string {
   return join(nodeDir(dir, nodeId), 'server.properties')
+}
+
+function zookeeperDir (dir: string): string {
+  return join(dir, 'zookeeper')
+}
+
+function zookeeperPropertiesFile (dir: string): string {
+  return join(zookeeperDir(dir), 'zookeeper.properties')
+}
+
+/** The JVM flag pointing a release's logging at its config file. */
+function loggingFlag (version: string, configFile: string): string {
+  return loggingOf(version) === 'log4j2' ? `-Dlog4j2.configurationFile=${configFile}` : `-Dlog4j.configuration=file:${configFile}`
+}
+
+function portAnswers (port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = connect({ host, port })
+    socket.setTimeout(1000)
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', () => resolve(false))
+    socket.once('timeout', () => { socket.destroy(); resolve(false) })
+  })
 }
 
 /** Kafka's Uuid text form: 16 random bytes, base64url, never starting with '-'. */
@@ -216,7 +242,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
   const previous = tryReadClusterFile(clusterFilePath(dir))
   if (previous !== undefined && !previous.external) {
     const sameShape = previous.nodes === nodes && previous.brokers[0]?.plaintext === `${host}:${nodePorts(1, nodes, basePort).plaintext}`
-    if ((options.reuse ?? true) && sameShape && await clusterAnswers(previous)) {
+    if ((options.reuse ?? true) && sameShape && previous.version === (options.version ?? kafkaVersion) && await clusterAnswers(previous)) {
       log(`kafka: the ${nodes}-node cluster in ${dir} already runs and answers; leaving it as it is`)
       return previous
     }
@@ -230,24 +256,29 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
       'there (`npm run kafka:stop` for the repo\'s own cluster) or choose other ports with --base-port')
   }
 
-  const libs = await ensureKafkaLibs(kafkaVersion, log)
+  const version = options.version ?? kafkaVersion
+  const zookeeper = brokerMode(version) === 'zookeeper'
+  const libs = await ensureKafkaLibs(version, log)
   mkdirSync(dir, { recursive: true })
   const tls = ensureTls(join(dir, 'tls'))
-  const log4jConfig = join(dir, 'log4j2.properties')
-  copyFileSync(join(repoRoot, 'scripts', 'kafka', 'log4j2.properties'), log4jConfig)
+  const logConfigName = loggingOf(version) === 'log4j2' ? 'log4j2.properties' : 'log4j.properties'
+  const log4jConfig = join(dir, logConfigName)
+  copyFileSync(join(repoRoot, 'scripts', 'kafka', logConfigName), log4jConfig)
 
   const keep = options.keepData === true && Array.from({ length: nodes }, (_, i) => i + 1).every(nodeId =>
     existsSync(join(nodeDir(dir, nodeId), 'data', 'meta.properties')) && sameVoters(dir, nodeId, nodes, basePort))
   if (options.keepData === true && !keep) log('kafka: no data of a cluster of this shape to keep; formatting afresh')
-  const clusterId = keep ? readClusterId(join(nodeDir(dir, 1), 'data')) : randomClusterId()
+  // ZooKeeper mode: the broker makes the cluster id; read back from meta.properties once it runs.
+  const clusterId = keep || zookeeper ? (keep ? readClusterId(join(nodeDir(dir, 1), 'data')) : '') : randomClusterId()
   const classpath = join(libs, '*')
 
   if (!keep) {
     // Node folders of an earlier, bigger cluster would only mislead.
     for (const entry of readdirSync(dir)) if (/^node-\d+$/.test(entry)) rmSync(join(dir, entry), { recursive: true, force: true })
+    rmSync(zookeeperDir(dir), { recursive: true, force: true })
   }
   const cluster: ClusterFile = {
-    version: kafkaVersion,
+    version,
     nodes,
     external: false,
     clusterId,
@@ -260,6 +291,8 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     clientCertFile: tls.clientCertFile,
     clientKeyFile: tls.clientKeyFile,
     users: clusterUsers,
+    zookeeper: zookeeper ? `${host}:${nodePorts(1, nodes, basePort).controller}` : null,
+    zookeeperPid: null,
     ownerPid: process.pid,
     pids: [],
     dataDirs: [],
@@ -272,7 +305,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     if (!keep) rmSync(ndir, { recursive: true, force: true })
     mkdirSync(join(ndir, 'logs'), { recursive: true })
     mkdirSync(dataDir, { recursive: true })
-    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls }))
+    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls, version }))
     const p = nodePorts(nodeId, nodes, basePort)
     cluster.brokers.push({
       nodeId,
@@ -290,7 +323,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
         ...heapOptions,
         '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError',
         '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${log4jConfig}`,
+        loggingFlag(version, log4jConfig),
         `-Dkafka.logs.dir=${join(ndir, 'logs')}`,
         '-cp', classpath,
         'kafka.Kafka', propertiesFile(dir, nodeId)
@@ -306,19 +339,21 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
   cluster.ssl = list('ssl')
   cluster.saslSsl = list('saslSsl')
 
-  if (!keep) {
+  if (zookeeper) {
+    await startZooKeeper(cluster, libs, log4jConfig, keep, log)
+  } else if (!keep) {
     log(`kafka: formatting ${nodes} node(s), cluster id ${clusterId}`)
     const scram = scramUsers.flatMap(u => ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap(mechanism =>
       ['--add-scram', `${mechanism}=[name=${u.username},password=${u.password}]`]))
     await Promise.all(Array.from({ length: nodes }, (_, i) => run('java', [
-      '-Xmx256m', `-Dlog4j2.configurationFile=${log4jConfig}`, `-Dkafka.logs.dir=${join(nodeDir(dir, i + 1), 'logs')}`,
+      '-Xmx256m', loggingFlag(version, log4jConfig), `-Dkafka.logs.dir=${join(nodeDir(dir, i + 1), 'logs')}`,
       '-cp', classpath, 'kafka.tools.StorageTool', 'format',
       '-t', clusterId, '-c', propertiesFile(dir, i + 1), ...scram
     ], nodeDir(dir, i + 1))))
   }
 
   // All nodes at once: a node's broker waits for a controller quorum (a majority of voters).
-  log(`kafka: starting ${nodes} node(s) of Apache Kafka ${kafkaVersion} in ${dir}`)
+  log(`kafka: starting ${nodes} node(s) of Apache Kafka ${version}${zookeeper ? ' (ZooKeeper mode)' : ''} in ${dir}`)
   for (let nodeId = 1; nodeId <= nodes; nodeId++) cluster.pids.push(spawnNode(cluster.startCommand[nodeId - 1]))
   saveCluster(cluster)
   try {
@@ -327,9 +362,57 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     await stopLocked(dir, { log, quiet: true, graceMs: 0 })
     throw err
   }
+  if (zookeeper && cluster.clusterId === '') {
+    cluster.clusterId = readClusterId(cluster.dataDirs[0])
+    saveCluster(cluster)
+  }
   log(`kafka: ready: PLAINTEXT ${cluster.plaintext}, SASL_PLAINTEXT ${cluster.saslPlaintext}, ` +
     `SSL ${cluster.ssl}, SASL_SSL ${cluster.saslSsl}`)
   return cluster
+}
+
+/**
+ * ZooKeeper mode: starts one ZooKeeper (a plain java process, recorded in the cluster file) on
+ * node 1's CONTROLLER port, waits for it, and adds the SCRAM users (ConfigCommand --zookeeper)
+ * on a fresh start.
+ */
+async function startZooKeeper (cluster: ClusterFile, libs: string, logConfig: string, keep: boolean, log: Log): Promise<void> {
+  const zdir = zookeeperDir(cluster.dir)
+  const port = Number(String(cluster.zookeeper).split(':')[1])
+  mkdirSync(join(zdir, 'data'), { recursive: true })
+  mkdirSync(join(zdir, 'logs'), { recursive: true })
+  writeFileSync(zookeeperPropertiesFile(cluster.dir), zookeeperProperties(join(zdir, 'data'), port))
+  const classpath = join(libs, '*')
+  const logFlag = loggingFlag(cluster.version, logConfig)
+  log(`kafka: starting ZooKeeper on ${cluster.zookeeper}`)
+  cluster.zookeeperPid = spawnNode({
+    command: 'java',
+    args: ['-Xmx128m', logFlag, `-Dkafka.logs.dir=${join(zdir, 'logs')}`, '-cp', classpath,
+      'org.apache.zookeeper.server.quorum.QuorumPeerMain', zookeeperPropertiesFile(cluster.dir)],
+    cwd: zdir,
+    logFile: join(zdir, 'logs', 'stdout.log')
+  })
+  saveCluster(cluster)
+  const deadline = Date.now() + startTimeoutMs
+  while (!await portAnswers(port)) {
+    if (!isAlive(cluster.zookeeperPid) || Date.now() > deadline) {
+      await stopLocked(cluster.dir, { log, quiet: true, graceMs: 0 })
+      throw new Error(`ZooKeeper did not start on ${cluster.zookeeper}\n${tail(join(zdir, 'logs', 'stdout.log'))}`)
+    }
+    await sleep(300)
+  }
+  if (keep) return
+  log('kafka: adding the SCRAM users in ZooKeeper')
+  try {
+    await Promise.all(scramUsers.map(u => run('java', [
+      '-Xmx256m', logFlag, `-Dkafka.logs.dir=${join(zdir, 'logs')}`, '-cp', classpath, 'kafka.admin.ConfigCommand',
+      '--zookeeper', String(cluster.zookeeper), '--alter', '--entity-type', 'users', '--entity-name', u.username,
+      '--add-config', `SCRAM-SHA-256=[password=${u.password}],SCRAM-SHA-512=[password=${u.password}]`
+    ], zdir)))
+  } catch (err) {
+    await stopLocked(cluster.dir, { log, quiet: true, graceMs: 0 })
+    throw err
+  }
 }
 
 /** True when node `nodeId`'s existing server.properties names the voters a new cluster of this shape would. */
@@ -395,6 +478,18 @@ async function stopLocked (dir: string, options: StopClusterOptions): Promise<bo
     }
   } else if (!options.quiet) {
     log(`kafka: no cluster runs in ${dir}`)
+  }
+  // ZooKeeper (2.x clusters) goes last: brokers deregister from it while they shut down.
+  const zookeepers = new Set(findZooKeepers(zookeeperDir(dir)))
+  if (typeof cluster?.zookeeperPid === 'number' && isZooKeeper(cluster.zookeeperPid, zookeeperPropertiesFile(dir))) zookeepers.add(cluster.zookeeperPid)
+  if (zookeepers.size > 0) {
+    const zk = [...zookeepers]
+    log(`kafka: stopping ZooKeeper in ${dir} (pid ${zk.join(', ')})`)
+    for (const pid of zk) signal(pid, 'SIGTERM')
+    if (!await waitForExit(zk, 10_000)) {
+      for (const pid of zk) if (isAlive(pid)) signal(pid, 'SIGKILL')
+      await waitForExit(zk, 10_000)
+    }
   }
   rmSync(clusterPidsFile(dir), { force: true })
   rmSync(clusterFilePath(dir), { force: true })

@@ -2,9 +2,12 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { kafkaVersion, libsDir, log4jVersion, repoRoot } from './layout.js'
+import { kafkaVersion, libsDir, log4jVersion, loggingOf, repoRoot } from './layout.js'
 
-const pomFile = join(repoRoot, 'scripts', 'kafka', 'pom.xml')
+/** 4.x: log4j2 (pom.xml); 3.x and 2.x: reload4j, and for 2.x ZooKeeper (pom-reload4j.xml). */
+function pomFileFor (version: string): string {
+  return join(repoRoot, 'scripts', 'kafka', loggingOf(version) === 'log4j2' ? 'pom.xml' : 'pom-reload4j.xml')
+}
 const markerName = '.complete'
 
 /** True when `dir` holds every jar a finished download listed in its marker file. */
@@ -45,6 +48,7 @@ export async function ensureKafkaLibs (
   rmSync(partial, { recursive: true, force: true })
   mkdirSync(dirname(dir), { recursive: true })
   log(`kafka: fetching Apache Kafka ${version} jars with mvn into ${dir} (first time only)`)
+  const pomFile = pomFileFor(version)
   await run('mvn', [
     '-q', '-B', '-f', pomFile,
     'dependency:copy-dependencies',

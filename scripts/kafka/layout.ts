@@ -7,8 +7,31 @@ import { fileURLToPath } from 'node:url'
 /** The repository root (two levels above scripts/kafka). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-/** Apache Kafka release the harness runs; override with KAFKATS_KAFKA_VERSION. */
-export const kafkaVersion = process.env.KAFKATS_KAFKA_VERSION ?? '4.3.1'
+/** Apache Kafka release the harness runs by default; override with KAFKATS_KAFKA_VERSION or `--version`. */
+export const kafkaVersion = process.env.KAFKATS_KAFKA_VERSION ?? '4.4.0'
+
+/** The older releases `npm run test:compat` runs against (besides the default). */
+export const compatVersions = ['3.9.2', '2.8.2']
+
+function majorOf (version: string): number {
+  const major = Number(version.split('.')[0])
+  if (!Number.isInteger(major)) throw new Error(`not a Kafka version: ${version}`)
+  return major
+}
+
+/**
+ * How a release runs here: 3.x and later as KRaft combined nodes (3.5+: SCRAM users are added
+ * at format time), 2.x as brokers with one ZooKeeper (org.apache.zookeeper from Maven, a plain
+ * java process too).
+ */
+export function brokerMode (version: string): 'kraft' | 'zookeeper' {
+  return majorOf(version) >= 3 ? 'kraft' : 'zookeeper'
+}
+
+/** 4.x logs through log4j2 (scripts/kafka/pom.xml), older releases through reload4j (pom-reload4j.xml). */
+export function loggingOf (version: string): 'log4j2' | 'reload4j' {
+  return majorOf(version) >= 4 ? 'log4j2' : 'reload4j'
+}
 
 /** log4j2 version matching the release (the one kafka-server declares). */
 export const log4jVersion = process.env.KAFKATS_LOG4J_VERSION ?? '2.25.4'
@@ -42,7 +65,8 @@ export interface NodePorts {
 /**
  * Ports of node `nodeId` (1-based). One node: base, base+1… (9092 PLAINTEXT, 9093
  * CONTROLLER, 9094 SASL_PLAINTEXT, 9095 SSL, 9096 SASL_SSL). Several nodes: the same
- * offsets from nodeId * 10000 + base (19092…, 29092…, 39092…).
+ * offsets from nodeId * 10000 + base (19092…, 29092…, 39092…). In ZooKeeper mode node 1's
+ * CONTROLLER port is ZooKeeper's client port (the others stay unused).
  */
 export function nodePorts (nodeId: number, nodes: number, basePort = 9092): NodePorts {
   const p = nodes === 1 ? basePort : nodeId * 10000 + basePort

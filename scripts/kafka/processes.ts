@@ -53,6 +53,27 @@ export function findBrokers (dirPrefix: string): number[] {
   return pids
 }
 
+/** True when `pid` runs and is the ZooKeeper started with `propertiesFile`. */
+export function isZooKeeper (pid: number, propertiesFile: string): boolean {
+  if (!isAlive(pid)) return false
+  const cmd = commandLine(pid)
+  return cmd === undefined || (cmd.includes('org.apache.zookeeper.') && cmd.includes(propertiesFile))
+}
+
+/** Pids of live ZooKeeper processes whose command line mentions `dirPrefix` (Linux only). */
+export function findZooKeepers (dirPrefix: string): number[] {
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return []
+  }
+  return entries.filter(e => /^\d+$/.test(e)).map(Number).filter(pid => {
+    const cmd = commandLine(pid)
+    return cmd?.includes('org.apache.zookeeper.') === true && cmd.includes(dirPrefix) && isAlive(pid)
+  })
+}
+
 /** Sends `signal`, ignoring processes that are already gone. */
 export function signal (pid: number, sig: NodeJS.Signals): void {
   try {

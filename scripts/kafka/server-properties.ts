@@ -1,6 +1,7 @@
-// server.properties of one combined broker+controller node (KRaft).
-import { host, nodePorts, plainUsers } from './layout.js'
-import type { TlsFiles } from './tls.js'
+// server.properties of one node: a combined broker+controller (KRaft, Kafka 3.x and later) or a
+// broker with ZooKeeper (Kafka 2.x).
+import { brokerMode, host, kafkaVersion, nodePorts, plainUsers } from './layout.js'
+import { keystoreKeyPassword, type TlsFiles } from './tls.js'
 
 export interface NodeConfigInput {
   nodeId: number
@@ -8,6 +9,20 @@ export interface NodeConfigInput {
   basePort: number
   dataDir: string
   tls: TlsFiles
+  /** Apache Kafka release (default: the harness default). */
+  version?: string
+}
+
+/** ZooKeeper's properties (Kafka 2.x clusters): a standalone server on node 1's CONTROLLER port. */
+export function zookeeperProperties (dataDir: string, port: number): string {
+  return [
+    `dataDir=${dataDir}`,
+    `clientPortAddress=${host}`,
+    `clientPort=${port}`,
+    'maxClientCnxns=0',
+    'admin.enableServer=false',
+    'tickTime=2000'
+  ].join('\n') + '\n'
 }
 
 function jaasPlain (): string {
@@ -22,19 +37,28 @@ const jaasScram = 'org.apache.kafka.common.security.scram.ScramLoginModule requi
 /** Renders the properties of node `nodeId` of an `nodes`-node cluster. */
 export function serverProperties (input: NodeConfigInput): string {
   const { nodeId, nodes, basePort, dataDir, tls } = input
+  const version = input.version ?? kafkaVersion
+  const zookeeper = brokerMode(version) === 'zookeeper'
   const p = nodePorts(nodeId, nodes, basePort)
   const voters = Array.from({ length: nodes }, (_, i) =>
     `${i + 1}@${host}:${nodePorts(i + 1, nodes, basePort).controller}`).join(',')
   // Internal topics replicate to every node, up to 3.
   const internalRf = Math.min(nodes, 3)
-  const lines: Array<[string, string | number | boolean]> = [
-    ['process.roles', 'broker,controller'],
-    ['node.id', nodeId],
-    ['controller.quorum.voters', voters],
-    ['controller.listener.names', 'CONTROLLER'],
+  const lines: Array<[string, string | number | boolean]> = zookeeper
+    ? [
+        ['broker.id', nodeId],
+        ['zookeeper.connect', `${host}:${nodePorts(1, nodes, basePort).controller}`]
+      ]
+    : [
+        ['process.roles', 'broker,controller'],
+        ['node.id', nodeId],
+        ['controller.quorum.voters', voters],
+        ['controller.listener.names', 'CONTROLLER']
+      ]
+  lines.push(
     ['listeners', [
       `PLAINTEXT://${host}:${p.plaintext}`,
-      `CONTROLLER://${host}:${p.controller}`,
+      ...(zookeeper ? [] : [`CONTROLLER://${host}:${p.controller}`]),
       `SASL_PLAINTEXT://${host}:${p.saslPlaintext}`,
       `SSL://${host}:${p.ssl}`,
       `SASL_SSL://${host}:${p.saslSsl}`
@@ -49,7 +73,7 @@ export function serverProperties (input: NodeConfigInput): string {
       'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL'],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['log.dirs', dataDir]
-  ]
+  )
   for (const listener of ['sasl_plaintext', 'sasl_ssl']) {
     lines.push(
       [`listener.name.${listener}.sasl.enabled.mechanisms`, 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER'],
@@ -64,7 +88,9 @@ export function serverProperties (input: NodeConfigInput): string {
   }
   lines.push(
     ['ssl.keystore.type', 'PEM'],
-    ['ssl.keystore.location', tls.brokerKeystoreFile],
+    // Kafka 2.x wants the PEM key encrypted (ssl.key.password); later releases take it either way.
+    ['ssl.keystore.location', zookeeper ? tls.brokerEncryptedKeystoreFile : tls.brokerKeystoreFile],
+    ...(zookeeper ? [['ssl.key.password', keystoreKeyPassword]] satisfies Array<[string, string]> : []),
     ['ssl.truststore.type', 'PEM'],
     ['ssl.truststore.location', tls.caFile],
     // Client certificates are asked for, not required, on the SSL listener (mTLS tests).
@@ -72,7 +98,7 @@ export function serverProperties (input: NodeConfigInput): string {
     ['listener.name.ssl.ssl.client.auth', 'requested'],
     // ANONYMOUS is the principal of PLAINTEXT, SSL without a client certificate, the
     // controller listener and inter-broker traffic: they keep full rights.
-    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ['authorizer.class.name', zookeeper ? 'kafka.security.authorizer.AclAuthorizer' : 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
     ['super.users', 'User:admin;User:ANONYMOUS'],
     ['allow.everyone.if.no.acl.found', true],
     ['auto.create.topics.enable', true],
@@ -85,9 +111,13 @@ export function serverProperties (input: NodeConfigInput): string {
     ['transaction.state.log.replication.factor', internalRf],
     ['transaction.state.log.min.isr', 1],
     ['transaction.state.log.num.partitions', 1],
-    ['share.coordinator.state.topic.replication.factor', internalRf],
-    ['share.coordinator.state.topic.min.isr', 1],
-    ['share.coordinator.state.topic.num.partitions', 1],
+    ...(Number(version.split('.')[0]) >= 4
+      ? [
+          ['share.coordinator.state.topic.replication.factor', internalRf],
+          ['share.coordinator.state.topic.min.isr', 1],
+          ['share.coordinator.state.topic.num.partitions', 1]
+        ] satisfies Array<[string, number]>
+      : []),
     ['group.initial.rebalance.delay.ms', 0],
     // Lets group tests use short session timeouts.
     ['group.min.session.timeout.ms', 1000],

@@ -1,12 +1,13 @@
-// npm run kafka:start -- [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh]
+// npm run kafka:start -- [--version V] [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh]
 // Starts a local Apache Kafka cluster in the background (see docs/local-kafka.md).
 import { parseArgs } from 'node:util'
 import { clusterFilePath } from './cluster-file.js'
 import { startCluster } from './control.js'
-import { defaultClusterDir } from './layout.js'
+import { defaultClusterDir, kafkaVersion } from './layout.js'
 
 const { values } = parseArgs({
   options: {
+    version: { type: 'string', default: kafkaVersion },
     nodes: { type: 'string', default: '1' },
     'keep-data': { type: 'boolean', default: false },
     'base-port': { type: 'string', default: '9092' },
@@ -18,7 +19,9 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`usage: node --import tsx scripts/kafka/start.ts [options]
-  --nodes N        combined broker+controller nodes (default 1)
+  --version V      Apache Kafka release (default ${kafkaVersion}): 4.x and 3.x (3.5+) run as
+                   KRaft, 2.x as brokers with one ZooKeeper
+  --nodes N        nodes (default 1): combined broker+controller, or brokers in ZooKeeper mode
   --keep-data      keep the data of the previous run instead of formatting afresh
   --base-port P    PLAINTEXT port of node 1 of a 1-node cluster (default 9092);
                    node N of a bigger cluster gets N*10000+P
@@ -29,6 +32,7 @@ if (values.help) {
 
 try {
   const cluster = await startCluster({
+    version: values.version,
     nodes: Number(values.nodes),
     basePort: Number(values['base-port']),
     dir: values.dir,

@@ -9,16 +9,25 @@ export interface TlsFiles {
   caFile: string
   /** PKCS#8 key, certificate and CA in one PEM: the broker's keystore. */
   brokerKeystoreFile: string
+  /**
+   * The same with the key encrypted (PBE-SHA1-3DES, password {@link keystoreKeyPassword}):
+   * Kafka 2.x refuses a PEM keystore without ssl.key.password.
+   */
+  brokerEncryptedKeystoreFile: string
   /** A client certificate signed by the CA (CN=kafkats-client), for mTLS. */
   clientCertFile: string
   /** The client certificate's key, PKCS#8 PEM, unencrypted. */
   clientKeyFile: string
 }
 
+/** ssl.key.password of {@link TlsFiles.brokerEncryptedKeystoreFile}. */
+export const keystoreKeyPassword = 'kafkats-key-secret'
+
 export function tlsFiles (dir: string): TlsFiles {
   return {
     caFile: join(dir, 'ca.pem'),
     brokerKeystoreFile: join(dir, 'broker.keystore.pem'),
+    brokerEncryptedKeystoreFile: join(dir, 'broker.keystore.encrypted.pem'),
     clientCertFile: join(dir, 'client.pem'),
     clientKeyFile: join(dir, 'client.key')
   }
@@ -65,6 +74,11 @@ export function ensureTls (dir: string): TlsFiles {
   issue(dir, 'client', 'kafkats-client', 'extendedKeyUsage=clientAuth\n')
   const read = (name: string): string => readFileSync(join(dir, name), 'utf8')
   writeFileSync(files.brokerKeystoreFile, read('broker.pk8') + read('broker.crt') + read('ca.pem'))
+  // A cipher Java's EncryptedPrivateKeyInfo reads on every JDK (PBES2 is not).
+  openssl(dir, ['pkcs8', '-topk8', '-v1', 'PBE-SHA1-3DES', '-passout', `pass:${keystoreKeyPassword}`,
+    '-in', 'broker.pk8', '-out', 'broker.enc.pk8'])
+  writeFileSync(files.brokerEncryptedKeystoreFile, read('broker.enc.pk8') + read('broker.crt') + read('ca.pem'))
+  rmSync(join(dir, 'broker.enc.pk8'))
   writeFileSync(files.clientCertFile, read('client.crt'))
   writeFileSync(files.clientKeyFile, read('client.pk8'))
   for (const leftover of ['broker.pk8', 'broker.crt', 'client.pk8', 'client.crt']) rmSync(join(dir, leftover))
