@@ -16,6 +16,22 @@ export function clusterFile(): ClusterFile {
   return cached
 }
 
+/**
+ * Whether the broker under test is Apache Kafka `version` (e.g. '3.0') or newer, from the cluster
+ * file; an external cluster (KAFKA_BOOTSTRAP) counts as current. For tests that also run against
+ * older releases (`npm run test:compat`).
+ */
+export function brokerAtLeast(version: string): boolean {
+  const cf = clusterFile()
+  if (cf.external || process.env.KAFKA_BOOTSTRAP) return true
+  const have = cf.version.split('.').map(Number)
+  const want = version.split('.').map(Number)
+  for (let i = 0; i < want.length; i++) {
+    if ((have[i] ?? 0) !== want[i]) return (have[i] ?? 0) > want[i]
+  }
+  return true
+}
+
 /** The PLAINTEXT bootstrap list (`host:port,…`). */
 export function bootstrap(): string {
   return process.env.KAFKA_BOOTSTRAP ?? clusterFile().plaintext

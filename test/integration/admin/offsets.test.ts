@@ -1,8 +1,9 @@
 import t from 'tap'
 import type { Kafka } from '../../../src/client.js'
+import { UnsupportedVersionError } from '../../../src/errors.js'
 import { Produce } from '../../../src/protocol/messages/produce.js'
 import { encodeRecordBatchSync } from '../../../src/protocol/records/index.js'
-import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { brokerAtLeast, newKafka, uniqueTopic } from '../../helpers/cluster.js'
 
 const kafka = newKafka()
 const admin = kafka.admin()
@@ -40,27 +41,34 @@ t.test('listOffsets matches what was produced', async (t) => {
     { topic, partition: 0, at: 'earliest' },
     { topic, partition: 0, at: 'latest' },
     { topic, partition: 1, at: 'latest' },
-    { topic, partition: 0, at: 'maxTimestamp' },
     { topic, partition: 0, at: t0 + 1500 },
     { topic, partition: 0, at: t0 + 3_600_000 },
     { topic, partition: 9, at: 'latest' },
     { topic: 'missing-' + topic, partition: 0, at: 'latest' },
   ])
-  t.same(rs.map((r) => [r.topic, r.partition]), [[topic, 0], [topic, 0], [topic, 1], [topic, 0], [topic, 0], [topic, 0], [topic, 9], ['missing-' + topic, 0]])
+  t.same(rs.map((r) => [r.topic, r.partition]), [[topic, 0], [topic, 0], [topic, 1], [topic, 0], [topic, 0], [topic, 9], ['missing-' + topic, 0]])
   t.equal(rs[0].offset, 0n)
   t.equal(rs[0].errorCode, 0)
   t.equal(rs[1].offset, 5n)
   t.equal(rs[2].offset, 3n)
-  t.equal(rs[3].offset, 4n, 'max timestamp record')
-  t.equal(rs[3].timestamp, t0 + 4000)
-  t.equal(rs[4].offset, 2n, 'first offset at or after the timestamp')
-  t.equal(rs[4].timestamp, t0 + 2000)
-  t.ok(rs[4].leaderEpoch >= 0)
-  t.equal(rs[5].offset, -1n, 'no record that late')
+  t.equal(rs[3].offset, 2n, 'first offset at or after the timestamp')
+  t.equal(rs[3].timestamp, t0 + 2000)
+  t.ok(rs[3].leaderEpoch >= 0)
+  t.equal(rs[4].offset, -1n, 'no record that late')
+  t.equal(rs[5].errorName, 'UNKNOWN_TOPIC_OR_PARTITION')
   t.equal(rs[6].errorName, 'UNKNOWN_TOPIC_OR_PARTITION')
-  t.equal(rs[7].errorName, 'UNKNOWN_TOPIC_OR_PARTITION')
   const [committed] = await admin.listOffsets([{ topic, partition: 0, at: 'latest' }], { isolationLevel: 'read_committed' })
   t.equal(committed.offset, 5n, 'no open transactions: last stable offset = high watermark')
+})
+
+t.test('listOffsets maxTimestamp: ListOffsets v7 (Kafka 3.0+), a typed error before', async (t) => {
+  if (!brokerAtLeast('3.0')) {
+    await t.rejects(admin.listOffsets([{ topic, partition: 0, at: 'maxTimestamp' }]), UnsupportedVersionError)
+    return
+  }
+  const [r] = await admin.listOffsets([{ topic, partition: 0, at: 'maxTimestamp' }])
+  t.equal(r.offset, 4n, 'max timestamp record')
+  t.equal(r.timestamp, t0 + 4000)
 })
 
 t.test('deleteRecords moves the log start offset', async (t) => {
