@@ -1,5 +1,6 @@
 // Where a local Kafka cluster lives and which ports, users and versions it uses.
 // Everything here is plain data so start/stop/test scripts and tests agree on it.
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,8 +8,12 @@ import { fileURLToPath } from 'node:url'
 /** The repository root (two levels above scripts/kafka). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-/** Apache Kafka release the harness runs by default; override with KAFKATS_KAFKA_VERSION or `--version`. */
-export const kafkaVersion = process.env.KAFKATS_KAFKA_VERSION ?? '4.4.0'
+/**
+ * Apache Kafka release the harness runs by default: the one the protocol definitions come from
+ * (src/protocol/definitions/KAFKA_VERSION, 4.4.0). Override with KAFKATS_KAFKA_VERSION or `--version`.
+ */
+export const kafkaVersion = process.env.KAFKATS_KAFKA_VERSION ??
+  readFileSync(join(repoRoot, 'src', 'protocol', 'definitions', 'KAFKA_VERSION'), 'utf8').trim()
 
 /** The older releases `npm run test:compat` runs against (besides the default). */
 export const compatVersions = ['3.9.2', '2.8.2']
