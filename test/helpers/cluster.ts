@@ -18,12 +18,12 @@ export function clusterFile(): ClusterFile {
 
 /**
  * Whether the broker under test is Apache Kafka `version` (e.g. '3.0') or newer, from the cluster
- * file; an external cluster (KAFKA_BOOTSTRAP) counts as current. For tests that also run against
+ * file; an external cluster (`version: 'external'`) counts as current. For tests that also run against
  * older releases (`npm run test:compat`).
  */
 export function brokerAtLeast(version: string): boolean {
   const cf = clusterFile()
-  if (cf.external || process.env.KAFKA_BOOTSTRAP) return true
+  if (cf.external) return true
   const have = cf.version.split('.').map(Number)
   const want = version.split('.').map(Number)
   for (let i = 0; i < want.length; i++) {
