@@ -7,7 +7,6 @@ import { ConfigError } from './errors.js'
 import { DEBUG_CATEGORIES, type DebugCategory, type Logger } from './logger.js'
 import type { SaslOptions } from './pool/sasl/index.js'
 import type { ProxyOptions, TlsOptions } from './pool/socket.js'
-import type { RetryOptions } from './pool/retry.js'
 
 /** Options of `new Kafka(options)` (docs/connecting.md). */
 export interface KafkaOptions {
@@ -25,8 +24,19 @@ export interface KafkaOptions {
   requestTimeoutMs?: number
   /** Connect (and TLS/SASL handshake) timeout in ms. Default 10000. */
   connectionTimeoutMs?: number
-  /** Retries of retriable failures with exponential backoff. */
-  retry?: RetryOptions
+  /**
+   * First backoff before a retriable failure is retried, in ms (Java's retry.backoff.ms); it
+   * doubles on each retry up to `retryBackoffMaxMs`, with ±20% jitter. Default 100.
+   */
+  retryBackoffMs?: number
+  /** Largest backoff between retries, in ms (Java's retry.backoff.max.ms). Default 1000. */
+  retryBackoffMaxMs?: number
+  /**
+   * How long an admin or consumer call (metadata, coordinator lookups, offsets, admin requests)
+   * keeps retrying retriable failures before it rejects with the last one, in ms (Java's
+   * default.api.timeout.ms). Default 60000. The producer is bounded by `deliveryTimeoutMs`.
+   */
+  defaultApiTimeoutMs?: number
   /** Metadata older than this is refreshed, in ms (Java's metadata.max.age.ms). Default 300000. */
   metadataMaxAgeMs?: number
   /** Requests in flight per connection (Java's max.in.flight.requests.per.connection). Default 5. */
@@ -74,13 +84,9 @@ const optionsSchema = z.object({
     .optional(),
   requestTimeoutMs: positiveInt.default(30_000),
   connectionTimeoutMs: positiveInt.default(10_000),
-  retry: z
-    .object({
-      retries: z.number().int().min(0).optional(),
-      initialRetryTimeMs: positiveInt.optional(),
-      maxRetryTimeMs: positiveInt.optional(),
-    })
-    .default({}),
+  retryBackoffMs: positiveInt.default(100),
+  retryBackoffMaxMs: positiveInt.default(1000),
+  defaultApiTimeoutMs: positiveInt.default(60_000),
   metadataMaxAgeMs: positiveInt.default(300_000),
   maxInFlightRequestsPerConnection: positiveInt.default(5),
   connectionsPerBroker: positiveInt.default(1),
@@ -89,7 +95,7 @@ const optionsSchema = z.object({
     .custom<Logger>((v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must have debug/info/warn/error methods')
     .optional(),
   debug: z.union([z.string(), z.array(z.enum(DEBUG_CATEGORIES as [DebugCategory, ...DebugCategory[]]))]).optional(),
-})
+}).strict()
 
 export interface ResolvedKafkaOptions {
   clientId: string
@@ -99,7 +105,9 @@ export interface ResolvedKafkaOptions {
   proxy: ProxyOptions | null
   requestTimeoutMs: number
   connectionTimeoutMs: number
-  retry: RetryOptions
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
+  defaultApiTimeoutMs: number
   metadataMaxAgeMs: number
   maxInFlightRequestsPerConnection: number
   connectionsPerBroker: number
@@ -119,6 +127,7 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
   const parsed = optionsSchema.safeParse(options)
   if (!parsed.success) throw configErrorFrom('Kafka options', parsed.error)
   const o = parsed.data
+  if (o.retryBackoffMaxMs < o.retryBackoffMs) throw new ConfigError('invalid Kafka options: retryBackoffMaxMs: must be at least retryBackoffMs')
   const servers = (Array.isArray(o.bootstrapServers) ? o.bootstrapServers : o.bootstrapServers.split(','))
     .map((s) => s.trim())
     .filter((s) => s !== '')
@@ -142,7 +151,9 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
     proxy: o.proxy ?? null,
     requestTimeoutMs: o.requestTimeoutMs,
     connectionTimeoutMs: o.connectionTimeoutMs,
-    retry: o.retry,
+    retryBackoffMs: o.retryBackoffMs,
+    retryBackoffMaxMs: o.retryBackoffMaxMs,
+    defaultApiTimeoutMs: o.defaultApiTimeoutMs,
     metadataMaxAgeMs: o.metadataMaxAgeMs,
     maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
     connectionsPerBroker: o.connectionsPerBroker,

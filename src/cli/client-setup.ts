@@ -59,7 +59,7 @@ export async function awaitReachable(kafka: Kafka, timeoutMs: number): Promise<v
     while (Date.now() < deadline) {
       const attempt = kafka.cluster
         .anyBroker()
-        .connection('default')
+        .connection()
         .then(
           () => 'ok' as const,
           (err: unknown) => err,

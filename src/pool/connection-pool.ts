@@ -6,22 +6,18 @@
  */
 import { ConnectionError, KafkaError } from '../errors.js'
 import { Connection, type ConnectionOptions } from './connection.js'
-import { backoffMs, DEFAULT_RETRY, sleep, type RetryOptions } from './retry.js'
+import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js'
 
 export class ConnectionPool {
   private readonly connections: Connection[] = []
   private failures = 0
   private nextAttemptAt = 0
   private closed = false
-  private readonly retry: Required<RetryOptions>
-
   constructor(
     private readonly options: ConnectionOptions,
     readonly maxConnections = 1,
-    retry: RetryOptions = {},
-  ) {
-    this.retry = { ...DEFAULT_RETRY, ...retry }
-  }
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {}
 
   /** The open (or opening) connections. */
   get size(): number {

@@ -1,6 +1,6 @@
 /**
  * The sender: drains ready batches from the {@link Accumulator} into one Produce request per
- * leader (lane 'produce'), at most `maxInFlight` requests per broker, and settles every record
+ * leader (the shared produce connections, connection-routing.ts), at most `maxInFlight` requests per broker, and settles every record
  * from the answer. Retriable failures (a moved leader, a timeout, a lost connection) put the
  * batch back with its sequence numbers unchanged so the broker drops duplicates; the idempotent
  * producer's id and epoch come from {@link ProducerIdManager}.
@@ -222,7 +222,6 @@ export class Sender {
     const started = performance.now()
     this.cluster
       .send(nodeId, Produce, () => ({ transactionalId: null, acks, timeoutMs, topicData }), {
-        lane: 'produce',
         timeoutMs: timeoutMs + 1000,
         noResponse: acks === 0,
       })

@@ -18,7 +18,9 @@ function fakeCluster(version: number, answer: (s: Sent) => unknown, extra: Recor
   const sent: Sent[] = []
   const calls: string[] = []
   const cluster = {
-    retryOptions: { retries: 3, initialRetryTimeMs: 1, maxRetryTimeMs: 2 },
+    retryPolicy: { retryBackoffMs: 1, retryBackoffMaxMs: 2 },
+    defaultApiTimeoutMs: 1000,
+    isClosed: false,
     withRetry: <T>(fn: (attempt: number) => Promise<T>) => fn(0),
     invalidate: (topic?: string) => calls.push(`invalidate ${topic ?? '*'}`),
     invalidateCoordinator: (_type: string, key: string) => calls.push(`invalidateCoordinator ${key}`),
