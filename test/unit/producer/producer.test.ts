@@ -219,6 +219,38 @@ t.test('backpressure: buffered bytes stay within bufferMemory, sends wait, then 
   await p.close()
 })
 
+t.test('records keep their send order per partition through the metadata wait and the memory wait', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('known', 2)
+  const p = makeProducer(c, { bufferMemory: 2048, lingerMs: 0, batchSize: 512, retryBackoffMs: 5, retryBackoffMaxMs: 10 })
+  c.hold = true
+  const sends: Array<Promise<unknown>> = []
+  // 'fresh' has no metadata yet; 'known' fills the memory; both interleave.
+  for (let i = 0; i < 120; i++) {
+    sends.push(p.send({ topic: 'fresh', partition: i % 2, value: `f${i}` }))
+    sends.push(p.send({ topic: 'known', key: String(i % 2), value: `k${i}`.padEnd(40, '.') }))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.ok(p.stats().queueLength === 240, 'everything is pending')
+  c.addTopic('fresh', 2)
+  await until('all 240 records written', () => {
+    c.release()
+    return [...c.logs.values()].reduce((n, l) => n + l.length, 0) >= 240
+  })
+  c.hold = false
+  await Promise.all(sends)
+  for (const part of [0, 1]) {
+    t.same(c.logs.get(`fresh-${part}`), Array.from({ length: 60 }, (_, j) => `f${2 * j + part}`), `fresh-${part} in send order`)
+  }
+  const known = [...(c.logs.get('known-0') ?? []), ...(c.logs.get('known-1') ?? [])]
+  t.equal(known.length, 120)
+  for (const key of ['known-0', 'known-1']) {
+    const nums = (c.logs.get(key) ?? []).map((v) => Number(v.replace(/\.+$/, '').slice(1)))
+    t.ok(nums.every((n, i) => i === 0 || n > nums[i - 1]), `${key} in send order`)
+  }
+  await p.close()
+})
+
 t.test('a record over bufferMemory or maxRequestSize is rejected up front; others go', async (t) => {
   const c = new FakeCluster()
   c.addTopic('big', 1)
