@@ -7,7 +7,7 @@
 import { ClosedError, ConfigError, KafkaError } from '../errors.js'
 import type { ApiDefinition } from '../protocol/api.js'
 import { ZERO_UUID } from '../protocol/api.js'
-import { responseError } from '../protocol/error-codes.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { FindCoordinator } from '../protocol/messages/find-coordinator.js'
 import { Metadata, type MetadataResponse } from '../protocol/messages/metadata.js'
 import { Log } from '../logger.js'
@@ -303,9 +303,9 @@ export class Cluster {
       meta = (await this.metadata([topic], { force: true })).get(topic)
       p = meta?.partitions[partition]
     }
-    if (!meta || meta.errorCode !== 0) throw responseError(meta?.errorCode ?? 3, null, `topic ${topic}`)
-    if (!p) throw responseError(3, null, `${topic}-${partition}`)
-    if (p.leader < 0) throw responseError(5, null, `${topic}-${partition}`)
+    if (!meta || meta.errorCode !== 0) throw responseError(meta?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `topic ${topic}`)
+    if (!p) throw responseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `${topic}-${partition}`)
+    if (p.leader < 0) throw responseError(ErrorCode.LEADER_NOT_AVAILABLE, null, `${topic}-${partition}`)
     return this.broker(p.leader)
   }
 
