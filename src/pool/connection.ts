@@ -96,7 +96,11 @@ function skipTaggedFields(r: Reader): void {
   }
 }
 
+let nextConnectionId = 1
+
 export class Connection {
+  /** Unique within the process: tells connections apart in the diagnostics channels. */
+  readonly id = nextConnectionId++
   readonly host: string
   readonly port: number
   readonly nodeId: number
@@ -378,7 +382,7 @@ export class Connection {
     const frame = w.view()
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs
     if (requestChannel.hasSubscribers) {
-      requestChannel.publish({ nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
+      requestChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
     }
     if (this.log.on('protocol')) this.log.debug('protocol', { broker: this.toString(), api: api.name, version, correlationId, bytes: frame.length }, 'request')
     if (options.noResponse) {
@@ -474,7 +478,7 @@ export class Connection {
       error = err instanceof KafkaError ? err : new KafkaProtocolError(`decoding ${p.apiName} v${p.version} from ${this}: ${(err as Error).message}`, -1, '', err)
     }
     if (responseChannel.hasSubscribers) {
-      responseChannel.publish({ nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
     }
     if (error) p.reject(error)
     else p.resolve(result)
