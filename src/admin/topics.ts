@@ -80,7 +80,7 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
             timeoutMs,
             ...(v >= 1 ? { validateOnly: options.validateOnly ?? false } : {}),
           }),
-          { timeoutMs: requestTimeout(ctx, timeoutMs) },
+          { timeoutMs: requestTimeout(ctx, timeoutMs), owner: ctx.owner },
         ),
       )
       const byName = new Map(res.topics.map((t) => [t.name, t]))
@@ -130,7 +130,7 @@ export async function deleteTopics(ctx: AdminContext, names: readonly string[], 
           'any',
           DeleteTopics,
           (v) => (v >= 6 ? { topics: pending.map((name) => ({ name, topicId: ZERO_UUID })), timeoutMs } : { topicNames: [...pending], timeoutMs }),
-          { timeoutMs: requestTimeout(ctx, timeoutMs) },
+          { timeoutMs: requestTimeout(ctx, timeoutMs), owner: ctx.owner },
         ),
       )
       const byName = new Map(res.responses.map((r) => [r.name, r]))
@@ -186,7 +186,7 @@ export async function createPartitions(
             timeoutMs,
             validateOnly: options.validateOnly ?? false,
           }),
-          { timeoutMs: requestTimeout(ctx, timeoutMs) },
+          { timeoutMs: requestTimeout(ctx, timeoutMs), owner: ctx.owner },
         ),
       )
       const byName = new Map(res.results.map((r) => [r.name, r]))
