@@ -141,7 +141,7 @@ export class ConfigError extends KafkaError {
 
 /** An operation on a producer, consumer or admin client that was already closed. */
 export class ClosedError extends KafkaError {
-  constructor(message: string) {
-    super(message, { code: ClientErrorCode.CLIENT_CLOSED, retriable: false })
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: ClientErrorCode.CLIENT_CLOSED, retriable: false, cause })
   }
 }

@@ -356,7 +356,8 @@ export class Cluster {
    * Runs `fn` under the one retry policy (src/pool/retry.ts): retriable KafkaErrors are retried
    * with backoff until `deadline` (default: now + `defaultApiTimeoutMs`), refreshing metadata
    * first when the error says so (unless `refreshMetadata: false`); anything else, and the last
-   * error at the deadline or after `close()`, is thrown as it is.
+   * error at the deadline, is thrown as it is. A retriable error that ends the call because the
+   * client was closed meanwhile becomes a {@link ClosedError} (with that error as its cause).
    */
   async withRetry<T>(fn: (attempt: number) => Promise<T>, options: { deadline?: number; signal?: AbortSignal; refreshMetadata?: boolean; beforeRetry?: (err: KafkaError, attempt: number) => void } = {}): Promise<T> {
     const refresh = options.refreshMetadata ?? true
@@ -369,6 +370,9 @@ export class Cluster {
         if (refresh && err.refreshMetadata) this.invalidate()
         options.beforeRetry?.(err, attempt)
       },
+    }).catch((err: unknown) => {
+      if (this.closed && err instanceof KafkaError && err.retriable) throw new ClosedError(`the client is closed: ${err.message}`, err)
+      throw err
     })
   }
 

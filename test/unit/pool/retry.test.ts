@@ -1,6 +1,8 @@
 // The one retry policy (src/pool/retry.ts): no broker, fake failures.
 import t from 'tap'
-import { ConfigError, ConnectionError, KafkaError } from '../../../src/errors.js'
+import { ClientErrorCode } from '../../../src/client-error-codes.js'
+import { ClosedError, ConfigError, ConnectionError, KafkaError } from '../../../src/errors.js'
+import { Cluster } from '../../../src/pool/cluster.js'
 import { backoffMs, DEFAULT_RETRY_POLICY, retry, RETRY_JITTER } from '../../../src/pool/retry.js'
 
 const fast = { retryBackoffMs: 5, retryBackoffMaxMs: 20 }
@@ -121,4 +123,36 @@ t.test('an aborted signal ends the wait with its reason', async (t) => {
   setTimeout(() => ac.abort(reason), 20)
   t.equal(await p, reason)
   t.equal(calls, 1)
+})
+
+t.test('Cluster.withRetry: a retriable error after close() ends as ClosedError', async (t) => {
+  const cluster = new Cluster({ bootstrapServers: ['127.0.0.1:1'], connection: {}, retry: fast })
+  let calls = 0
+  const lost = retriable()
+  const err = await cluster.withRetry(async () => {
+    calls++
+    await cluster.close()
+    throw lost
+  }).then(() => null, (e: unknown) => e)
+  t.equal(calls, 1, 'not retried once closed')
+  t.type(err, ClosedError)
+  t.equal((err as ClosedError).retriable, false)
+  t.equal((err as ClosedError).code, ClientErrorCode.CLIENT_CLOSED)
+  t.equal((err as ClosedError).cause, lost, 'the last error is the cause')
+  const after = await cluster.withRetry(async () => cluster.anyBroker()).then(() => null, (e: unknown) => e)
+  t.type(after, ClosedError, 'a call after close fails at once with ClosedError')
+})
+
+t.test('Cluster.withRetry: the default deadline is defaultApiTimeoutMs', async (t) => {
+  const cluster = new Cluster({ bootstrapServers: ['127.0.0.1:1'], connection: {}, retry: fast, defaultApiTimeoutMs: 150 })
+  t.teardown(() => cluster.close())
+  const started = Date.now()
+  const starts: number[] = []
+  const err = await cluster.withRetry(async () => {
+    starts.push(Date.now())
+    throw retriable()
+  }, { refreshMetadata: false }).then(() => null, (e: unknown) => e)
+  t.type(err, ConnectionError)
+  t.ok(starts.length > 1, `retried (${starts.length} attempts)`)
+  t.ok(starts.every((s) => s <= started + 150 + 5), 'no attempt after the default deadline')
 })
