@@ -7,7 +7,6 @@ import type { AdminOptions } from '../admin/admin.js'
 import type { ConsumerOptions } from '../consumer/consumer-options.js'
 import type { KafkaOptions } from '../options.js'
 import type { ProducerOptions } from '../producer/producer-options.js'
-import type { RetryOptions } from '../pool/retry.js'
 import type { TlsOptions } from '../pool/socket.js'
 import { UsageError } from './usage-error.js'
 
@@ -26,7 +25,7 @@ export interface SecuritySettings {
 
 /** Client options set through `-X`, split by the part of the client that takes them. */
 export interface MappedConfig {
-  client: Omit<KafkaOptions, 'bootstrapServers' | 'retry'> & { bootstrapServers?: string; retry?: RetryOptions }
+  client: Omit<KafkaOptions, 'bootstrapServers'> & { bootstrapServers?: string }
   producer: ProducerOptions
   consumer: Omit<ConsumerOptions, 'topics' | 'assignments'>
   admin: AdminOptions

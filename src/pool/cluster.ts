@@ -7,7 +7,7 @@
 import { ClosedError, ConfigError, KafkaError } from '../errors.js'
 import type { ApiDefinition } from '../protocol/api.js'
 import { ZERO_UUID } from '../protocol/api.js'
-import { responseError } from '../protocol/error-codes.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { FindCoordinator } from '../protocol/messages/find-coordinator.js'
 import { Metadata, type MetadataResponse } from '../protocol/messages/metadata.js'
 import { Log } from '../logger.js'
@@ -303,9 +303,9 @@ export class Cluster {
       meta = (await this.metadata([topic], { force: true })).get(topic)
       p = meta?.partitions[partition]
     }
-    if (!meta || meta.errorCode !== 0) throw responseError(meta?.errorCode ?? 3, null, `topic ${topic}`)
-    if (!p) throw responseError(3, null, `${topic}-${partition}`)
-    if (p.leader < 0) throw responseError(5, null, `${topic}-${partition}`)
+    if (!meta || meta.errorCode !== 0) throw responseError(meta?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `topic ${topic}`)
+    if (!p) throw responseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `${topic}-${partition}`)
+    if (p.leader < 0) throw responseError(ErrorCode.LEADER_NOT_AVAILABLE, null, `${topic}-${partition}`)
     return this.broker(p.leader)
   }
 
@@ -356,7 +356,8 @@ export class Cluster {
    * Runs `fn` under the one retry policy (src/pool/retry.ts): retriable KafkaErrors are retried
    * with backoff until `deadline` (default: now + `defaultApiTimeoutMs`), refreshing metadata
    * first when the error says so (unless `refreshMetadata: false`); anything else, and the last
-   * error at the deadline or after `close()`, is thrown as it is.
+   * error at the deadline, is thrown as it is. A retriable error that ends the call because the
+   * client was closed meanwhile becomes a {@link ClosedError} (with that error as its cause).
    */
   async withRetry<T>(fn: (attempt: number) => Promise<T>, options: { deadline?: number; signal?: AbortSignal; refreshMetadata?: boolean; beforeRetry?: (err: KafkaError, attempt: number) => void } = {}): Promise<T> {
     const refresh = options.refreshMetadata ?? true
@@ -369,6 +370,9 @@ export class Cluster {
         if (refresh && err.refreshMetadata) this.invalidate()
         options.beforeRetry?.(err, attempt)
       },
+    }).catch((err: unknown) => {
+      if (this.closed && err instanceof KafkaError && err.retriable) throw new ClosedError(`the client is closed: ${err.message}`, err)
+      throw err
     })
   }
 

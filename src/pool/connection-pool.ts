@@ -5,6 +5,7 @@
  * The pool never resends a request: failures reach the caller, who decides.
  */
 import { ConnectionError, KafkaError } from '../errors.js'
+import { ClientErrorCode } from '../client-error-codes.js'
 import { Connection, type ConnectionOptions } from './connection.js'
 import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js'
 
@@ -42,7 +43,7 @@ export class ConnectionPool {
    * every connection has failed and the reconnect backoff has not passed.
    */
   tryLease(): Connection | null {
-    if (this.closed) throw new ConnectionError(`pool for ${this.options.host}:${this.options.port} is closed`, 'CONNECTION_CLOSED')
+    if (this.closed) throw new ConnectionError(`pool for ${this.options.host}:${this.options.port} is closed`, ClientErrorCode.CONNECTION_CLOSED)
     this.prune()
     let best: Connection | null = null
     for (const c of this.connections) {

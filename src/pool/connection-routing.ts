@@ -17,7 +17,9 @@
  *   another member's.
  * - Slow admin requests (CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords,
  *   ElectLeaders, AlterPartitionReassignments, which a broker may hold up to their timeout): the
- *   shared `admin-slow` lane, several connections per broker.
+ *   admin's own `admin-slow:<id>` lane (the shared `admin-slow` lane when sent without an owner),
+ *   several connections per broker.
+ * - Every other request of an admin goes over the shared `default` lane: it is answered at once.
  * - Everything else (Metadata, FindCoordinator, ListOffsets, describes, ...): the shared
  *   `default` lane.
  *
@@ -64,7 +66,7 @@ export function newConnectionOwner(kind: OwnerKind): ConnectionOwner {
 }
 
 /** A lane: the name of a set of connections to one broker. Owned lanes end in `:<owner id>`. */
-export type LaneKey = 'default' | 'produce' | 'fetch' | 'admin-slow' | `fetch:${number}` | `join:${number}` | `coordinator:${number}`
+export type LaneKey = 'default' | 'produce' | 'fetch' | 'admin-slow' | `admin-slow:${number}` | `fetch:${number}` | `join:${number}` | `coordinator:${number}`
 
 /** Requests a broker may hold up to a server-side timeout: kept off the default lane. */
 const SLOW_ADMIN = new Set<number>([
@@ -94,14 +96,17 @@ export function laneFor(apiKey: number, owner?: ConnectionOwner): LaneKey {
     if (MEMBER_COORDINATOR.has(apiKey)) return `coordinator:${owner.id}`
   }
   if (apiKey === ApiKey.Fetch) return 'fetch'
-  if (SLOW_ADMIN.has(apiKey)) return 'admin-slow'
+  if (SLOW_ADMIN.has(apiKey)) return owner?.kind === 'admin' ? `admin-slow:${owner.id}` : 'admin-slow'
   return 'default'
 }
 
-/** Connections a lane may open to one broker: `shared` for the default and produce lanes. */
+/**
+ * Connections a lane may open to one broker: `shared` for the default and produce lanes, a few
+ * for slow admin requests (each may be held up to its timeout), one for each owned consumer lane.
+ */
 export function laneMaxConnections(lane: LaneKey, shared: number): number {
   if (lane === 'default' || lane === 'produce') return shared
-  if (lane === 'admin-slow') return Math.max(shared, 4)
+  if (lane === 'admin-slow' || lane.startsWith('admin-slow:')) return Math.max(shared, 4)
   return 1
 }
 

@@ -4,6 +4,7 @@
  */
 import net from 'node:net'
 import tls from 'node:tls'
+import { ClientErrorCode } from '../client-error-codes.js'
 import { AuthenticationError, ConnectionError } from '../errors.js'
 
 /** TLS options (connecting guide, "TLS"). Verification is on unless `rejectUnauthorized` is false. */
@@ -48,7 +49,7 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
     let done = false
     let current: net.Socket | null = null
     const timer = setTimeout(() => {
-      fail(new ConnectionError(`connect to ${describe(target)} timed out after ${target.connectTimeoutMs} ms`, 'CONNECT_TIMEOUT'))
+      fail(new ConnectionError(`connect to ${describe(target)} timed out after ${target.connectTimeoutMs} ms`, ClientErrorCode.CONNECT_TIMEOUT))
     }, target.connectTimeoutMs)
     function fail(err: Error): void {
       if (done) return
@@ -95,7 +96,7 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
         fail(
           tlsFailure
             ? new AuthenticationError(`TLS handshake with ${describe(target)} failed: ${err.message}`, err)
-            : new ConnectionError(`TLS connection to ${describe(target)} failed: ${err.message}`, 'CONNECTION_ERROR', err),
+            : new ConnectionError(`TLS connection to ${describe(target)} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err),
         )
       })
     }
@@ -104,7 +105,7 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
       const socket = net.connect({ host: proxy.host, port: proxy.port })
       current = socket
       socket.setNoDelay(true)
-      socket.once('error', (err) => fail(new ConnectionError(`proxy ${proxy.host}:${proxy.port}: ${err.message}`, 'PROXY_ERROR', err)))
+      socket.once('error', (err) => fail(new ConnectionError(`proxy ${proxy.host}:${proxy.port}: ${err.message}`, ClientErrorCode.PROXY_ERROR, err)))
       socket.once('connect', () => {
         const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`
         let req = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`
@@ -117,13 +118,13 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
           head = Buffer.concat([head, chunk])
           const end = head.indexOf('\r\n\r\n')
           if (end < 0) {
-            if (head.length > 16384) fail(new ConnectionError('proxy response header too large', 'PROXY_ERROR'))
+            if (head.length > 16384) fail(new ConnectionError('proxy response header too large', ClientErrorCode.PROXY_ERROR))
             return
           }
           socket.off('data', onData)
           const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))
           if (!status || status[1] !== '200') {
-            fail(new ConnectionError(`proxy refused CONNECT ${authority}: ${head.subarray(0, head.indexOf('\r\n')).toString('latin1')}`, 'PROXY_ERROR'))
+            fail(new ConnectionError(`proxy refused CONNECT ${authority}: ${head.subarray(0, head.indexOf('\r\n')).toString('latin1')}`, ClientErrorCode.PROXY_ERROR))
             return
           }
           const rest = head.subarray(end + 4)
@@ -142,7 +143,7 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
     const socket = net.connect({ host: target.host, port: target.port })
     current = socket
     socket.setNoDelay(true)
-    socket.once('error', (err) => fail(new ConnectionError(`connect to ${describe(target)} failed: ${err.message}`, 'CONNECTION_ERROR', err)))
+    socket.once('error', (err) => fail(new ConnectionError(`connect to ${describe(target)} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err)))
     socket.once('connect', () => succeed(socket))
   })
 }
