@@ -35,6 +35,7 @@ export class Kafka {
         clientId: o.clientId,
         tls: o.ssl,
         proxy: o.proxy,
+        socketFactory: o.socketFactory,
         sasl: o.sasl,
         connectTimeoutMs: o.connectionTimeoutMs,
         requestTimeoutMs: o.requestTimeoutMs,

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { ConfigError } from './errors.js'
 import { DEBUG_CATEGORIES, type DebugCategory, type Logger } from './logger.js'
 import type { SaslOptions } from './pool/sasl/index.js'
-import type { ProxyOptions, TlsOptions } from './pool/socket.js'
+import type { ProxyOptions, SocketFactory, TlsOptions } from './pool/socket.js'
 
 /** Options of `new Kafka(options)` (docs/connecting.md). */
 export interface KafkaOptions {
@@ -20,6 +20,13 @@ export interface KafkaOptions {
   ssl?: true | TlsOptions
   /** Tunnel every broker connection through this HTTP CONNECT proxy. */
   proxy?: ProxyOptions
+  /**
+   * Makes the byte stream to each broker yourself (an SSH tunnel, a port-forward, custom DNS, a
+   * fault proxy): called with the broker's advertised `host`, `port` and `nodeId`, returns a
+   * `net.Socket` or any Duplex stream (or a promise of one). TLS and SASL still run over it.
+   * Not together with `proxy`. See docs/connecting.md, "Redirecting connections".
+   */
+  socketFactory?: SocketFactory
   /** Request timeout in ms (Java's request.timeout.ms). Default 30000. */
   requestTimeoutMs?: number
   /** Connect (and TLS/SASL handshake) timeout in ms. Default 10000. */
@@ -82,6 +89,7 @@ const optionsSchema = z.object({
       auth: z.object({ username: z.string(), password: z.string() }).optional(),
     })
     .optional(),
+  socketFactory: z.custom<SocketFactory>((v) => typeof v === 'function', 'must be a function').optional(),
   requestTimeoutMs: positiveInt.default(30_000),
   connectionTimeoutMs: positiveInt.default(10_000),
   retryBackoffMs: positiveInt.default(100),
@@ -103,6 +111,7 @@ export interface ResolvedKafkaOptions {
   sasl: SaslOptions | null
   ssl: TlsOptions | null
   proxy: ProxyOptions | null
+  socketFactory: SocketFactory | null
   requestTimeoutMs: number
   connectionTimeoutMs: number
   retryBackoffMs: number
@@ -127,6 +136,7 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
   const parsed = optionsSchema.safeParse(options)
   if (!parsed.success) throw configErrorFrom('Kafka options', parsed.error)
   const o = parsed.data
+  if (o.proxy !== undefined && o.socketFactory !== undefined) throw new ConfigError('invalid Kafka options: socketFactory: not together with proxy (the factory makes the whole connection)')
   if (o.retryBackoffMaxMs < o.retryBackoffMs) throw new ConfigError('invalid Kafka options: retryBackoffMaxMs: must be at least retryBackoffMs')
   const servers = (Array.isArray(o.bootstrapServers) ? o.bootstrapServers : o.bootstrapServers.split(','))
     .map((s) => s.trim())
@@ -149,6 +159,7 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
     sasl: (o.sasl as SaslOptions | undefined) ?? null,
     ssl: o.ssl === true ? {} : (o.ssl ?? null),
     proxy: o.proxy ?? null,
+    socketFactory: o.socketFactory ?? null,
     requestTimeoutMs: o.requestTimeoutMs,
     connectionTimeoutMs: o.connectionTimeoutMs,
     retryBackoffMs: o.retryBackoffMs,

@@ -29,7 +29,8 @@ import { Writer } from '../protocol/writer.js'
 import { Log } from '../logger.js'
 import { FrameSplitter } from './framing.js'
 import { createSaslMechanism, type SaslOptions } from './sasl/index.js'
-import { openSocket, type ProxyOptions, type TlsOptions } from './socket.js'
+import type { Duplex } from 'node:stream'
+import { openSocket, type ProxyOptions, type SocketFactory, type TlsOptions } from './socket.js'
 
 /** Diagnostics channels carrying every request and response (node:diagnostics_channel). */
 export const requestChannel = diagnostics.channel('kafkats:request')
@@ -43,6 +44,8 @@ export interface ConnectionOptions {
   clientId?: string | null
   tls?: TlsOptions | null
   proxy?: ProxyOptions | null
+  /** Makes the byte stream to the broker instead of a TCP connect. */
+  socketFactory?: SocketFactory | null
   sasl?: SaslOptions | null
   /** Default 10000 ms. */
   connectTimeoutMs?: number
@@ -108,7 +111,7 @@ export class Connection {
   private readonly log: Log
   private readonly requestTimeoutMs: number
   private readonly maxInFlight: number
-  private socket: net.Socket | null = null
+  private socket: Duplex | null = null
   private state: State = 'new'
   private connecting: Promise<void> | null = null
   private correlationId = 0
@@ -197,6 +200,8 @@ export class Connection {
       port: this.port,
       tls: o.tls ?? null,
       proxy: o.proxy ?? null,
+      socketFactory: o.socketFactory ?? null,
+      nodeId: this.nodeId,
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
     })
     if (this.state !== 'connecting') {
@@ -204,7 +209,6 @@ export class Connection {
       throw this.failure ?? new ConnectionError(`connection to ${this} closed while connecting`, ClientErrorCode.CONNECTION_CLOSED)
     }
     this.socket = socket
-    socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     socket.on('error', (err) => this.destroy(new ConnectionError(`connection to ${this} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err)))
     socket.on('close', () => this.destroy(new ConnectionError(`connection to ${this} closed by the broker`, ClientErrorCode.CONNECTION_CLOSED)))
