@@ -27,13 +27,15 @@ export class Kafka {
     this.cluster = new Cluster({
       bootstrapServers: o.bootstrapServers,
       metadataMaxAgeMs: o.metadataMaxAgeMs,
-      retry: o.retry,
-      maxConnections: { default: o.connectionsPerBroker, produce: o.connectionsPerBroker },
+      retry: { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs },
+      defaultApiTimeoutMs: o.defaultApiTimeoutMs,
+      connectionsPerBroker: o.connectionsPerBroker,
       log: this.log,
       connection: {
         clientId: o.clientId,
         tls: o.ssl,
         proxy: o.proxy,
+        socketFactory: o.socketFactory,
         sasl: o.sasl,
         connectTimeoutMs: o.connectionTimeoutMs,
         requestTimeoutMs: o.requestTimeoutMs,

@@ -3,6 +3,7 @@
  * {@link KafkaError}: it carries a stable symbolic `code`, and `retriable`, which
  * says whether repeating the same operation may succeed.
  */
+import { ClientErrorCode } from './client-error-codes.js'
 
 /** Options common to every {@link KafkaError}. */
 export interface KafkaErrorOptions {
@@ -47,7 +48,7 @@ export class KafkaProtocolError extends KafkaError {
   constructor(message: string, offset = -1, path = '', cause?: unknown) {
     super(
       path === '' ? message + (offset >= 0 ? ` at byte ${offset}` : '') : `${message} in ${path}` + (offset >= 0 ? ` at byte ${offset}` : ''),
-      { code: 'PROTOCOL_DECODE', retriable: false, cause },
+      { code: ClientErrorCode.PROTOCOL_DECODE, retriable: false, cause },
     )
     this.offset = offset
     this.path = path
@@ -105,7 +106,7 @@ export class ResponseError extends KafkaError {
 
 /** The connection to a broker failed, closed or was destroyed. Always retriable. */
 export class ConnectionError extends KafkaError {
-  constructor(message: string, code = 'CONNECTION_ERROR', cause?: unknown) {
+  constructor(message: string, code: string = ClientErrorCode.CONNECTION_ERROR, cause?: unknown) {
     super(message, { code, retriable: true, refreshMetadata: true, cause })
   }
 }
@@ -140,7 +141,7 @@ export class ConfigError extends KafkaError {
 
 /** An operation on a producer, consumer or admin client that was already closed. */
 export class ClosedError extends KafkaError {
-  constructor(message: string) {
-    super(message, { code: 'CLIENT_CLOSED', retriable: false })
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: ClientErrorCode.CLIENT_CLOSED, retriable: false, cause })
   }
 }

@@ -3,8 +3,7 @@ export { Kafka } from './client.js'
 export type { KafkaOptions } from './options.js'
 export type { Logger, DebugCategory } from './logger.js'
 export type { SaslOptions, OAuthBearerToken } from './pool/sasl/index.js'
-export type { TlsOptions, ProxyOptions } from './pool/socket.js'
-export type { RetryOptions } from './pool/retry.js'
+export type { TlsOptions, ProxyOptions, SocketFactory, SocketFactoryArgs } from './pool/socket.js'
 export type { TopicMetadata, PartitionMetadata } from './pool/cluster.js'
 export {
   KafkaError,
@@ -18,6 +17,7 @@ export {
   ConfigError,
   ClosedError,
 } from './errors.js'
+export { ClientErrorCode, type ClientErrorCodeName } from './client-error-codes.js'
 export {
   Producer,
   DeliveryTimeoutError,

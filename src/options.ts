@@ -6,8 +6,7 @@ import { z } from 'zod'
 import { ConfigError } from './errors.js'
 import { DEBUG_CATEGORIES, type DebugCategory, type Logger } from './logger.js'
 import type { SaslOptions } from './pool/sasl/index.js'
-import type { ProxyOptions, TlsOptions } from './pool/socket.js'
-import type { RetryOptions } from './pool/retry.js'
+import type { ProxyOptions, SocketFactory, TlsOptions } from './pool/socket.js'
 
 /** Options of `new Kafka(options)` (docs/connecting.md). */
 export interface KafkaOptions {
@@ -21,12 +20,30 @@ export interface KafkaOptions {
   ssl?: true | TlsOptions
   /** Tunnel every broker connection through this HTTP CONNECT proxy. */
   proxy?: ProxyOptions
+  /**
+   * Makes the byte stream to each broker yourself (an SSH tunnel, a port-forward, custom DNS, a
+   * fault proxy): called with the broker's advertised `host`, `port` and `nodeId`, returns a
+   * `net.Socket` or any Duplex stream (or a promise of one). TLS and SASL still run over it.
+   * Not together with `proxy`. See docs/connecting.md, "Redirecting connections".
+   */
+  socketFactory?: SocketFactory
   /** Request timeout in ms (Java's request.timeout.ms). Default 30000. */
   requestTimeoutMs?: number
   /** Connect (and TLS/SASL handshake) timeout in ms. Default 10000. */
   connectionTimeoutMs?: number
-  /** Retries of retriable failures with exponential backoff. */
-  retry?: RetryOptions
+  /**
+   * First backoff before a retriable failure is retried, in ms (Java's retry.backoff.ms); it
+   * doubles on each retry up to `retryBackoffMaxMs`, with ±20% jitter. Default 100.
+   */
+  retryBackoffMs?: number
+  /** Largest backoff between retries, in ms (Java's retry.backoff.max.ms). Default 1000. */
+  retryBackoffMaxMs?: number
+  /**
+   * How long an admin or consumer call (metadata, coordinator lookups, offsets, admin requests)
+   * keeps retrying retriable failures before it rejects with the last one, in ms (Java's
+   * default.api.timeout.ms). Default 60000. The producer is bounded by `deliveryTimeoutMs`.
+   */
+  defaultApiTimeoutMs?: number
   /** Metadata older than this is refreshed, in ms (Java's metadata.max.age.ms). Default 300000. */
   metadataMaxAgeMs?: number
   /** Requests in flight per connection (Java's max.in.flight.requests.per.connection). Default 5. */
@@ -72,15 +89,12 @@ const optionsSchema = z.object({
       auth: z.object({ username: z.string(), password: z.string() }).optional(),
     })
     .optional(),
+  socketFactory: z.custom<SocketFactory>((v) => typeof v === 'function', 'must be a function').optional(),
   requestTimeoutMs: positiveInt.default(30_000),
   connectionTimeoutMs: positiveInt.default(10_000),
-  retry: z
-    .object({
-      retries: z.number().int().min(0).optional(),
-      initialRetryTimeMs: positiveInt.optional(),
-      maxRetryTimeMs: positiveInt.optional(),
-    })
-    .default({}),
+  retryBackoffMs: positiveInt.default(100),
+  retryBackoffMaxMs: positiveInt.default(1000),
+  defaultApiTimeoutMs: positiveInt.default(60_000),
   metadataMaxAgeMs: positiveInt.default(300_000),
   maxInFlightRequestsPerConnection: positiveInt.default(5),
   connectionsPerBroker: positiveInt.default(1),
@@ -89,7 +103,7 @@ const optionsSchema = z.object({
     .custom<Logger>((v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must have debug/info/warn/error methods')
     .optional(),
   debug: z.union([z.string(), z.array(z.enum(DEBUG_CATEGORIES as [DebugCategory, ...DebugCategory[]]))]).optional(),
-})
+}).strict()
 
 export interface ResolvedKafkaOptions {
   clientId: string
@@ -97,9 +111,12 @@ export interface ResolvedKafkaOptions {
   sasl: SaslOptions | null
   ssl: TlsOptions | null
   proxy: ProxyOptions | null
+  socketFactory: SocketFactory | null
   requestTimeoutMs: number
   connectionTimeoutMs: number
-  retry: RetryOptions
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
+  defaultApiTimeoutMs: number
   metadataMaxAgeMs: number
   maxInFlightRequestsPerConnection: number
   connectionsPerBroker: number
@@ -119,6 +136,8 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
   const parsed = optionsSchema.safeParse(options)
   if (!parsed.success) throw configErrorFrom('Kafka options', parsed.error)
   const o = parsed.data
+  if (o.proxy !== undefined && o.socketFactory !== undefined) throw new ConfigError('invalid Kafka options: socketFactory: not together with proxy (the factory makes the whole connection)')
+  if (o.retryBackoffMaxMs < o.retryBackoffMs) throw new ConfigError('invalid Kafka options: retryBackoffMaxMs: must be at least retryBackoffMs')
   const servers = (Array.isArray(o.bootstrapServers) ? o.bootstrapServers : o.bootstrapServers.split(','))
     .map((s) => s.trim())
     .filter((s) => s !== '')
@@ -140,9 +159,12 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
     sasl: (o.sasl as SaslOptions | undefined) ?? null,
     ssl: o.ssl === true ? {} : (o.ssl ?? null),
     proxy: o.proxy ?? null,
+    socketFactory: o.socketFactory ?? null,
     requestTimeoutMs: o.requestTimeoutMs,
     connectionTimeoutMs: o.connectionTimeoutMs,
-    retry: o.retry,
+    retryBackoffMs: o.retryBackoffMs,
+    retryBackoffMaxMs: o.retryBackoffMaxMs,
+    defaultApiTimeoutMs: o.defaultApiTimeoutMs,
     metadataMaxAgeMs: o.metadataMaxAgeMs,
     maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
     connectionsPerBroker: o.connectionsPerBroker,

@@ -1,9 +1,12 @@
 /** What the admin operations share: the cluster view and the timeouts of one Admin. */
 import type { Broker } from '../pool/broker.js'
 import type { Cluster } from '../pool/cluster.js'
+import type { ConnectionOwner } from '../pool/connection-routing.js'
 
 export interface AdminContext {
   readonly cluster: Cluster
+  /** This admin: its slow requests go over its own connections (src/pool/connection-routing.ts), closed with it. */
+  readonly owner: ConnectionOwner
   /** Default server-side timeout of CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords, in ms. */
   readonly timeoutMs: number
   /** The client's request timeout, in ms (a request carrying a server timeout waits this much longer). */

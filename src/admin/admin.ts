@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { ClientContext } from '../client-context.js'
 import { ClosedError } from '../errors.js'
 import { configErrorFrom } from '../options.js'
+import { newConnectionOwner } from '../pool/connection-routing.js'
 import { type AclBinding, type AclFilter, createAcls, type CreateAclResult, deleteAcls, type DeleteAclsResult, describeAcls, type DescribedAcl } from './acls.js'
 import type { AdminContext } from './admin-context.js'
 import { type ClusterDescription, describeCluster, listTopics, metadata, type MetadataResult } from './cluster-info.js'
@@ -81,7 +82,7 @@ export class Admin {
     const parsed = adminOptionsSchema.safeParse(options)
     if (!parsed.success) throw configErrorFrom('admin options', parsed.error)
     this.context = context
-    this.ctx = { cluster: context.cluster, timeoutMs: parsed.data.timeoutMs, requestTimeoutMs: context.options.requestTimeoutMs }
+    this.ctx = { cluster: context.cluster, owner: newConnectionOwner('admin'), timeoutMs: parsed.data.timeoutMs, requestTimeoutMs: context.options.requestTimeoutMs }
     context.track(this)
   }
 
@@ -236,10 +237,14 @@ export class Admin {
     return deleteAcls(this.open(), filters)
   }
 
-  /** Closes the admin client. Connections are the Kafka instance's: `disconnectAll()` closes them. */
+  /**
+   * Closes the admin client and the connections it owns (those of its slow requests, after they
+   * settle). The shared connections are the Kafka instance's: `disconnectAll()` closes them.
+   */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.context.untrack(this)
+    await this.ctx.cluster.release(this.ctx.owner)
   }
 }

@@ -101,7 +101,7 @@ export async function describeCluster(ctx: AdminContext): Promise<ClusterDescrip
   // Asked of one broker: DescribeCluster where it speaks it, else the Metadata fallback below.
   const res = await cluster.withRetry(async () => {
     const broker = cluster.anyBroker()
-    const conn = await broker.connection()
+    const conn = await broker.connection(DescribeCluster.apiKey)
     if (!conn.supports(DescribeCluster)) return null
     const r = await cluster.send(broker, DescribeCluster, (v) => ({
       includeClusterAuthorizedOperations: false,

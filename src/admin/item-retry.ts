@@ -10,7 +10,8 @@ import type { ItemError } from './item-error.js'
 
 /**
  * Runs `round` on all items, then again on the items whose result `again` flags (after
- * `beforeRetry` and a backoff), at most `retries` more times. `round(pending)` returns one
+ * `beforeRetry` and a backoff of the one retry policy, src/pool/retry.ts), while a retry can start
+ * before `deadline` (default: now + the cluster's `defaultApiTimeoutMs`). `round(pending)` returns one
  * result per pending item, in the same order. The last result of each item is returned.
  */
 export async function settleItems<I, R>(
@@ -19,7 +20,7 @@ export async function settleItems<I, R>(
   round: (pending: I[]) => Promise<R[]>,
   again: (result: R) => boolean,
   beforeRetry?: (retried: R[]) => void,
-  retries = cluster.retryOptions.retries,
+  deadline = Date.now() + cluster.defaultApiTimeoutMs,
 ): Promise<R[]> {
   if (items.length === 0) return []
   const results: R[] = new Array<R>(items.length)
@@ -35,9 +36,10 @@ export async function settleItems<I, R>(
         retried.push(out[k])
       }
     }
-    if (next.length === 0 || attempt >= retries) return results
+    const delay = backoffMs(attempt, cluster.retryPolicy)
+    if (next.length === 0 || Date.now() + delay >= deadline || cluster.isClosed) return results
     beforeRetry?.(retried)
-    await sleep(backoffMs(attempt, cluster.retryOptions))
+    await sleep(delay)
     pending = next
   }
 }

@@ -3,7 +3,7 @@
  * ids), CreatePartitions (KIP-195). Sent to any broker: KRaft brokers forward them to the
  * active controller; items answered NOT_CONTROLLER are sent again after a metadata refresh.
  */
-import { ZERO_UUID } from '../protocol/api.js'
+import { type ApiDefinition, ZERO_UUID } from '../protocol/api.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { CreatePartitions } from '../protocol/messages/create-partitions.js'
 import { CreateTopics } from '../protocol/messages/create-topics.js'
@@ -57,32 +57,50 @@ export interface CreateTopicsOptions {
 
 const CONTROLLER_MOVED = new Set([ErrorCode.NOT_CONTROLLER])
 
+/**
+ * One topic request for `items` to any broker (forwarded to the controller), on the admin's own
+ * slow-request connections: retried whole under the one retry policy, and items answered
+ * NOT_CONTROLLER sent again after a metadata refresh ({@link settleItems}). The cached metadata
+ * of the named topics is forgotten afterwards, since they changed.
+ */
+async function settleOnController<I, Req, Res, R extends ItemError>(
+  ctx: AdminContext,
+  items: readonly I[],
+  topicOf: (item: I) => string,
+  api: ApiDefinition<Req, Res>,
+  serverTimeoutMs: number,
+  build: (pending: I[], version: number) => Req,
+  answer: (res: Res, pending: I[]) => R[],
+): Promise<R[]> {
+  const { cluster } = ctx
+  const send = (pending: I[]): Promise<Res> =>
+    cluster.withRetry(() => cluster.send('any', api, (v) => build(pending, v), { timeoutMs: requestTimeout(ctx, serverTimeoutMs), owner: ctx.owner }))
+  return settleItems(cluster, items, async (pending) => answer(await send(pending), pending), failedWith(CONTROLLER_MOVED), () => cluster.invalidate()).finally(() => {
+    for (const i of items) cluster.invalidate(topicOf(i))
+  })
+}
+
 /** Creates topics; see {@link Admin.createTopics}. */
 export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<CreateTopicResult[]> {
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs
-  const { cluster } = ctx
-  return settleItems(
-    cluster,
+  return settleOnController(
+    ctx,
     topics,
-    async (pending) => {
-      const res = await cluster.withRetry(() =>
-        cluster.send(
-          'any',
-          CreateTopics,
-          () => ({
-            topics: pending.map((t) => ({
-              name: t.name,
-              numPartitions: t.assignments ? -1 : (t.partitions ?? -1),
-              replicationFactor: t.assignments ? -1 : (t.replicationFactor ?? -1),
-              assignments: (t.assignments ?? []).map((a) => ({ partitionIndex: a.partition, brokerIds: [...a.replicas] })),
-              configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
-            })),
-            timeoutMs,
-            validateOnly: options.validateOnly ?? false,
-          }),
-          { timeoutMs: requestTimeout(ctx, timeoutMs) },
-        ),
-      )
+    (t) => t.name,
+    CreateTopics,
+    timeoutMs,
+    (pending) => ({
+      topics: pending.map((t) => ({
+        name: t.name,
+        numPartitions: t.assignments ? -1 : (t.partitions ?? -1),
+        replicationFactor: t.assignments ? -1 : (t.replicationFactor ?? -1),
+        assignments: (t.assignments ?? []).map((a) => ({ partitionIndex: a.partition, brokerIds: [...a.replicas] })),
+        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+      timeoutMs,
+      validateOnly: options.validateOnly ?? false,
+    }),
+    (res, pending) => {
       const byName = new Map(res.topics.map((t) => [t.name, t]))
       return pending.map((t): CreateTopicResult => {
         const r = byName.get(t.name)
@@ -103,11 +121,7 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
         }
       })
     },
-    failedWith(CONTROLLER_MOVED),
-    () => cluster.invalidate(),
-  ).finally(() => {
-    for (const t of topics) cluster.invalidate(t.name)
-  })
+  )
 }
 
 /** One topic of a {@link deleteTopics} result. */
@@ -120,19 +134,14 @@ export interface DeleteTopicResult extends ItemError {
 /** Deletes topics by name; see {@link Admin.deleteTopics}. */
 export async function deleteTopics(ctx: AdminContext, names: readonly string[], options: { timeoutMs?: number } = {}): Promise<DeleteTopicResult[]> {
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs
-  const { cluster } = ctx
-  return settleItems(
-    cluster,
+  return settleOnController(
+    ctx,
     names,
-    async (pending) => {
-      const res = await cluster.withRetry(() =>
-        cluster.send(
-          'any',
-          DeleteTopics,
-          (v) => (v >= 6 ? { topics: pending.map((name) => ({ name, topicId: ZERO_UUID })), timeoutMs } : { topicNames: [...pending], timeoutMs }),
-          { timeoutMs: requestTimeout(ctx, timeoutMs) },
-        ),
-      )
+    (name) => name,
+    DeleteTopics,
+    timeoutMs,
+    (pending, v) => (v >= 6 ? { topics: pending.map((name) => ({ name, topicId: ZERO_UUID })), timeoutMs } : { topicNames: [...pending], timeoutMs }),
+    (res, pending) => {
       const byName = new Map(res.responses.map((r) => [r.name, r]))
       return pending.map((name): DeleteTopicResult => {
         const r = byName.get(name)
@@ -140,11 +149,7 @@ export async function deleteTopics(ctx: AdminContext, names: readonly string[], 
         return { name, topicId: r.topicId ?? ZERO_UUID, ...itemError(r.errorCode, r.errorMessage ?? null) }
       })
     },
-    failedWith(CONTROLLER_MOVED),
-    () => cluster.invalidate(),
-  ).finally(() => {
-    for (const name of names) cluster.invalidate(name)
-  })
+  )
 }
 
 /** A topic to grow. */
@@ -168,36 +173,27 @@ export async function createPartitions(
   options: { validateOnly?: boolean; timeoutMs?: number } = {},
 ): Promise<CreatePartitionsResult[]> {
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs
-  const { cluster } = ctx
-  return settleItems(
-    cluster,
+  return settleOnController(
+    ctx,
     topics,
-    async (pending) => {
-      const res = await cluster.withRetry(() =>
-        cluster.send(
-          'any',
-          CreatePartitions,
-          () => ({
-            topics: pending.map((t) => ({
-              name: t.topic,
-              count: t.count,
-              assignments: t.assignments ? t.assignments.map((brokerIds) => ({ brokerIds: [...brokerIds] })) : null,
-            })),
-            timeoutMs,
-            validateOnly: options.validateOnly ?? false,
-          }),
-          { timeoutMs: requestTimeout(ctx, timeoutMs) },
-        ),
-      )
+    (t) => t.topic,
+    CreatePartitions,
+    timeoutMs,
+    (pending) => ({
+      topics: pending.map((t) => ({
+        name: t.topic,
+        count: t.count,
+        assignments: t.assignments ? t.assignments.map((brokerIds) => ({ brokerIds: [...brokerIds] })) : null,
+      })),
+      timeoutMs,
+      validateOnly: options.validateOnly ?? false,
+    }),
+    (res, pending) => {
       const byName = new Map(res.results.map((r) => [r.name, r]))
       return pending.map((t): CreatePartitionsResult => {
         const r = byName.get(t.topic)
         return r ? { topic: t.topic, ...itemError(r.errorCode, r.errorMessage ?? null) } : { topic: t.topic, ...missingItem(`topic ${t.topic}`) }
       })
     },
-    failedWith(CONTROLLER_MOVED),
-    () => cluster.invalidate(),
-  ).finally(() => {
-    for (const t of topics) cluster.invalidate(t.topic)
-  })
+  )
 }

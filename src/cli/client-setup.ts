@@ -4,8 +4,10 @@
  * clear line instead of a long series of retries.
  */
 import { Kafka } from '../client.js'
+import { ClientErrorCode } from '../client-error-codes.js'
 import { ConnectionError, KafkaError } from '../errors.js'
 import type { KafkaOptions } from '../options.js'
+import { retry } from '../pool/retry.js'
 import type { ParsedArgs } from './args.js'
 import type { CliIo } from './cli-io.js'
 import { mapProperties, resolveSecurity, type MappedConfig } from './config-map.js'
@@ -41,41 +43,48 @@ export function clientSetup(args: ParsedArgs, io: Pick<CliIo, 'env' | 'stderr'>)
   return { options, config }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
 /**
- * Resolves once some bootstrap broker accepted a connection (TCP, TLS, SASL, ApiVersions).
+ * Resolves once some bootstrap broker accepted a connection (TCP, TLS, SASL, ApiVersions),
+ * retrying under the client's one retry policy (src/pool/retry.ts).
  * @throws ConnectionError after `timeoutMs` without one; AuthenticationError and other
  *   non-retriable errors at once.
  */
 export async function awaitReachable(kafka: Kafka, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+  const cluster = kafka.cluster
+  const stop = new AbortController()
   let last: unknown = null
   let timer: NodeJS.Timeout | undefined
+  // A connect attempt itself may outlast the budget (connectionTimeoutMs): race it.
   const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+    timer = setTimeout(() => {
+      resolve('timeout')
+      stop.abort()
+    }, timeoutMs)
   })
+  const attempts = retry(() => cluster.anyBroker().connection(), {
+    deadline: Date.now() + timeoutMs,
+    signal: stop.signal,
+    policy: cluster.retryPolicy,
+    beforeRetry: (err) => {
+      last = err
+    },
+  }).then(
+    () => 'ok' as const,
+    (err: unknown) => err,
+  )
   try {
-    while (Date.now() < deadline) {
-      const attempt = kafka.cluster
-        .anyBroker()
-        .connection('default')
-        .then(
-          () => 'ok' as const,
-          (err: unknown) => err,
-        )
-      const outcome = await Promise.race([attempt, timeout])
-      if (outcome === 'ok') return
-      if (outcome === 'timeout') break
-      last = outcome
+    const outcome = await Promise.race([attempts, timeout])
+    if (outcome === 'ok') return
+    if (outcome !== 'timeout') {
       if (!(outcome instanceof KafkaError) || !outcome.retriable) throw outcome
-      await Promise.race([sleep(Math.min(500, Math.max(0, deadline - Date.now()))), timeout])
+      last = outcome
     }
   } finally {
     clearTimeout(timer)
+    stop.abort()
   }
   const why = last instanceof Error ? `: ${last.message}` : ''
-  throw new ConnectionError(`no broker of ${kafka.options.bootstrapServers.join(',')} answered within ${timeoutMs} ms${why}`, 'BROKERS_UNREACHABLE')
+  throw new ConnectionError(`no broker of ${kafka.options.bootstrapServers.join(',')} answered within ${timeoutMs} ms${why}`, ClientErrorCode.BROKERS_UNREACHABLE)
 }
 
 /**

@@ -7,7 +7,6 @@ import type { AdminOptions } from '../admin/admin.js'
 import type { ConsumerOptions } from '../consumer/consumer-options.js'
 import type { KafkaOptions } from '../options.js'
 import type { ProducerOptions } from '../producer/producer-options.js'
-import type { RetryOptions } from '../pool/retry.js'
 import type { TlsOptions } from '../pool/socket.js'
 import { UsageError } from './usage-error.js'
 
@@ -26,7 +25,7 @@ export interface SecuritySettings {
 
 /** Client options set through `-X`, split by the part of the client that takes them. */
 export interface MappedConfig {
-  client: Omit<KafkaOptions, 'bootstrapServers' | 'retry'> & { bootstrapServers?: string; retry?: RetryOptions }
+  client: Omit<KafkaOptions, 'bootstrapServers'> & { bootstrapServers?: string }
   producer: ProducerOptions
   consumer: Omit<ConsumerOptions, 'topics' | 'assignments'>
   admin: AdminOptions
@@ -103,15 +102,15 @@ export const CONFIG_PROPERTIES: readonly ConfigProperty[] = [
   intProperty('socket.connection.setup.timeout.ms', 'client', 'connectionTimeoutMs', (c, n) => void (c.client.connectionTimeoutMs = n), 'connect + TLS/SASL handshake timeout, ms; also how long the CLI tries to reach a broker', { aliases: ['socket.connection.setup.timeout.max.ms'], min: 1 }),
   intProperty('metadata.max.age.ms', 'client', 'metadataMaxAgeMs', (c, n) => void (c.client.metadataMaxAgeMs = n), 'metadata refresh age, ms', { aliases: ['topic.metadata.refresh.interval.ms'], min: 1 }),
   intProperty('max.in.flight.requests.per.connection', 'client', 'maxInFlightRequestsPerConnection', (c, n) => void (c.client.maxInFlightRequestsPerConnection = n), 'requests in flight per connection', { aliases: ['max.in.flight'], min: 1 }),
-  intProperty('retries', 'client', 'retry.retries', (c, n) => void (c.client.retry = { ...c.client.retry, retries: n }), 'retries of retriable failures (metadata, coordinator, admin)', { aliases: ['message.send.max.retries'] }),
-  intProperty('retry.backoff.ms', 'client', 'retry.initialRetryTimeMs, retryBackoffMs', (c, n) => {
-    c.client.retry = { ...c.client.retry, initialRetryTimeMs: n }
+  intProperty('retry.backoff.ms', 'client', 'retryBackoffMs', (c, n) => {
+    c.client.retryBackoffMs = n
     c.producer.retryBackoffMs = n
-  }, 'first retry backoff, ms', { min: 1 }),
-  intProperty('retry.backoff.max.ms', 'client', 'retry.maxRetryTimeMs, retryBackoffMaxMs', (c, n) => {
-    c.client.retry = { ...c.client.retry, maxRetryTimeMs: n }
+  }, 'first retry backoff, ms (doubles up to retry.backoff.max.ms, ±20% jitter)', { min: 1 }),
+  intProperty('retry.backoff.max.ms', 'client', 'retryBackoffMaxMs', (c, n) => {
+    c.client.retryBackoffMaxMs = n
     c.producer.retryBackoffMaxMs = n
   }, 'largest retry backoff, ms', { min: 1 }),
+  intProperty('default.api.timeout.ms', 'client', 'defaultApiTimeoutMs', (c, n) => void (c.client.defaultApiTimeoutMs = n), 'how long admin and consumer calls retry, ms', { min: 1 }),
   intProperty('receive.message.max.bytes', 'client', 'maxResponseBytes', (c, n) => void (c.client.maxResponseBytes = n), 'largest response accepted, bytes', { aliases: ['fetch.max.response.bytes'], min: 1 }),
   intProperty('connections.per.broker', 'client', 'connectionsPerBroker', (c, n) => void (c.client.connectionsPerBroker = n), 'connections per broker and lane (kafkats)', { min: 1 }),
   { name: 'debug', scope: 'client', option: 'debug', description: 'debug categories (same as -d)', apply: (v, c) => void (c.client.debug = v) },

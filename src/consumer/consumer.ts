@@ -14,6 +14,7 @@ import { ClosedError, ConfigError, KafkaError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import type { Cluster } from '../pool/cluster.js'
+import { newConnectionOwner } from '../pool/connection-routing.js'
 import { StaleCommitError } from './consumer-errors.js'
 import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js'
 import type {
@@ -56,6 +57,8 @@ const STALE_CODES = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNK
 export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly options: ResolvedConsumerOptions
   private readonly cluster: Cluster
+  /** This consumer's identity for its own fetch and coordinator connections (connection-routing.ts). */
+  private readonly owner = newConnectionOwner('consumer')
   private readonly log: Log
   private readonly context: ClientContext
   private readonly cursors = new Map<string, Cursor>()
@@ -96,7 +99,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       deliver: (items) => this.deliver(items),
       outOfRange: (c, err) => this.outOfRange(c, err),
       fail: (c, err) => this.failPartition(c, err),
-    }, this.log)
+    }, this.log, this.owner)
     this.group =
       o.topics !== null && o.groupId !== null
         ? new GroupMembership(
@@ -110,6 +113,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
               rebalanceTimeoutMs: o.rebalanceTimeoutMs,
               heartbeatIntervalMs: o.heartbeatIntervalMs,
               requestTimeoutMs: context.options.requestTimeoutMs,
+              owner: this.owner,
             },
             {
               rejoinNeeded: () => this.wakeup.notify(),
@@ -185,7 +189,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.positioning ??= (async () => {
       try {
         const failed = await positionCursors(
-          { cluster: this.cluster, groupId: this.options.groupId, resetStrategy: this.options.resetStrategy, readCommitted: this.options.isolationLevel === 'read_committed' },
+          { cluster: this.cluster, owner: this.owner, groupId: this.options.groupId, resetStrategy: this.options.resetStrategy, readCommitted: this.options.isolationLevel === 'read_committed' },
           [...this.cursors.values()],
         )
         for (const [, err] of failed) this.surface(err)
@@ -205,7 +209,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       if (!this.stopped) void this.resolvePositions()
-    }, this.cluster.retryOptions.maxRetryTimeMs)
+    }, this.cluster.retryPolicy.retryBackoffMaxMs)
   }
 
   /**
@@ -237,6 +241,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (this.group !== null) await this.group.stop()
     this.joining?.catch(() => {})
     this.queue.clear()
+    await this.cluster.release(this.owner)
     this.context.untrack(this)
   }
 
@@ -538,7 +543,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
     if (list.length > 0) {
       const identity = this.group !== null ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
-      const errors = await commitOffsets(this.cluster, groupId, identity, list)
+      const errors = await commitOffsets(this.cluster, groupId, identity, list, this.owner)
       if (errors.size > 0) {
         const [key, code] = errors.entries().next().value as [string, number]
         const failed = list.filter((o) => errors.has(partitionKey(o.topic, o.partition))).map((o) => ({ topic: o.topic, partition: o.partition }))

@@ -17,6 +17,7 @@ import { Fetch } from '../protocol/messages/fetch.js'
 import { decodeRecordBatches } from '../protocol/records/index.js'
 import type { Cluster } from '../pool/cluster.js'
 import { backoffMs } from '../pool/retry.js'
+import type { ConnectionOwner } from '../pool/connection-routing.js'
 import type { ResolvedConsumerOptions } from './consumer-options.js'
 import type { ConsumerRecord } from './consumer-record.js'
 import { type Cursor, partitionKey } from './cursor.js'
@@ -87,6 +88,8 @@ export class Fetcher {
     private readonly requestTimeoutMs: number,
     private readonly host: FetcherHost,
     private readonly log: Log,
+    /** The consumer whose own fetch connections carry the Fetch requests. */
+    private readonly owner: ConnectionOwner,
   ) {}
 
   /** Called when an item of `response` is handed out or dropped. */
@@ -158,7 +161,7 @@ export class Fetcher {
           this.wantedTopics.delete(next)
           this.refresh(next)
         } else {
-          this.wakeAt(Date.now() + this.cluster.retryOptions.initialRetryTimeMs)
+          this.wakeAt(Date.now() + this.cluster.retryPolicy.retryBackoffMs)
         }
       })
   }
@@ -166,7 +169,7 @@ export class Fetcher {
   private backoff(c: Cursor): void {
     const n = this.errorCounts.get(c.key) ?? 0
     this.errorCounts.set(c.key, n + 1)
-    c.backoffUntil = Date.now() + backoffMs(n, this.cluster.retryOptions)
+    c.backoffUntil = Date.now() + backoffMs(n, this.cluster.retryPolicy)
   }
 
   private async fetch(nodeId: number, cursors: Cursor[]): Promise<void> {
@@ -210,7 +213,7 @@ export class Fetcher {
           }),
           ...(v >= 11 ? { rackId: '' } : {}),
         }),
-        { lane: 'fetch', timeoutMs: this.requestTimeoutMs + o.maxWaitMs },
+        { owner: this.owner, timeoutMs: this.requestTimeoutMs + o.maxWaitMs },
       )
       if (this.stopped) return
       if ((res.errorCode ?? 0) !== 0) {

@@ -11,6 +11,7 @@ import { OffsetFetch } from '../protocol/messages/offset-fetch.js'
 import type { Broker } from '../pool/broker.js'
 import type { Cluster } from '../pool/cluster.js'
 import { backoffMs, sleep } from '../pool/retry.js'
+import type { ConnectionOwner } from '../pool/connection-routing.js'
 import { partitionKey } from './cursor.js'
 
 /** ListOffsets timestamps with a special meaning (protocol guide, ListOffsets). */
@@ -49,7 +50,7 @@ function isCoordinatorMoved(code: number): boolean {
 export async function listOffsets(cluster: Cluster, queries: readonly OffsetQuery[], isolationLevel: 0 | 1): Promise<Map<string, OffsetAndEpoch>> {
   const out = new Map<string, OffsetAndEpoch>()
   let remaining = [...queries]
-  const retries = cluster.retryOptions.retries + 5
+  const retries = 10
   for (let attempt = 0; remaining.length > 0; attempt++) {
     const byLeader = new Map<Broker, OffsetQuery[]>()
     const failed: OffsetQuery[] = []
@@ -86,7 +87,7 @@ export async function listOffsets(cluster: Cluster, queries: readonly OffsetQuer
     if (remaining.length === 0) break
     if (attempt >= retries) throw lastError ?? new KafkaError('ListOffsets failed', { code: 'LIST_OFFSETS_FAILED' })
     for (const q of remaining) cluster.invalidate(q.topic)
-    await sleep(backoffMs(attempt, cluster.retryOptions))
+    await sleep(backoffMs(attempt, cluster.retryPolicy))
   }
   return out
 }
@@ -147,6 +148,7 @@ export async function fetchCommittedOffsets(
   groupId: string,
   partitions: readonly { topic: string; partition: number }[],
   requireStable: boolean,
+  owner?: ConnectionOwner,
 ): Promise<Map<string, CommittedOffset>> {
   const byTopic = new Map<string, number[]>()
   for (const p of partitions) {
@@ -165,7 +167,7 @@ export async function fetchCommittedOffsets(
           v >= 8
             ? { groups: [{ groupId, topics, ...(v >= 9 ? { memberId: null, memberEpoch: -1 } : {}) }], requireStable }
             : { groupId, topics, ...(v >= 7 ? { requireStable } : {}) },
-        { lane: 'default' },
+        { owner },
       )
       const group = res.groups?.[0]
       code = group ? group.errorCode : (res.errorCode ?? 0)
@@ -190,12 +192,12 @@ export async function fetchCommittedOffsets(
       const err = responseError(code, null, `OffsetFetch group ${groupId}`)
       if (!COORDINATOR_RETRY.has(code) && code !== ErrorCode.UNSTABLE_OFFSET_COMMIT && !err.retriable) throw err
       if (isCoordinatorMoved(code)) cluster.invalidateCoordinator('group', groupId)
-      if (attempt >= cluster.retryOptions.retries + 5) throw err
+      if (attempt >= 10) throw err
     } catch (err) {
-      if (!(err instanceof KafkaError) || !err.retriable || attempt >= cluster.retryOptions.retries + 5) throw err
+      if (!(err instanceof KafkaError) || !err.retriable || attempt >= 10) throw err
       cluster.invalidateCoordinator('group', groupId)
     }
-    await sleep(backoffMs(attempt, cluster.retryOptions))
+    await sleep(backoffMs(attempt, cluster.retryPolicy))
   }
 }
 
@@ -224,6 +226,7 @@ export async function commitOffsets(
   groupId: string,
   identity: CommitIdentity,
   offsets: readonly OffsetToCommit[],
+  owner?: ConnectionOwner,
 ): Promise<Map<string, number>> {
   const byTopic = new Map<string, OffsetToCommit[]>()
   for (const o of offsets) {
@@ -253,8 +256,7 @@ export async function commitOffsets(
             })),
           })),
         }),
-        // Not the group lane: a pending JoinGroup there would hold the commit back.
-        { lane: 'default' },
+        { owner },
       )
       const errors = new Map<string, number>()
       let retry = 0
@@ -267,11 +269,11 @@ export async function commitOffsets(
       }
       if (retry === 0) return errors
       if (isCoordinatorMoved(retry)) cluster.invalidateCoordinator('group', groupId)
-      if (attempt >= cluster.retryOptions.retries + 5) return errors
+      if (attempt >= 10) return errors
     } catch (err) {
-      if (!(err instanceof KafkaError) || !err.retriable || attempt >= cluster.retryOptions.retries + 5) throw err
+      if (!(err instanceof KafkaError) || !err.retriable || attempt >= 10) throw err
       cluster.invalidateCoordinator('group', groupId)
     }
-    await sleep(backoffMs(attempt, cluster.retryOptions))
+    await sleep(backoffMs(attempt, cluster.retryPolicy))
   }
 }

@@ -5,12 +5,15 @@
  */
 import { KafkaError } from '../errors.js'
 import type { Cluster } from '../pool/cluster.js'
+import type { ConnectionOwner } from '../pool/connection-routing.js'
 import type { ResetStrategy } from './consumer-options.js'
 import type { Cursor } from './cursor.js'
 import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from './offsets.js'
 
 export interface StartOffsetsContext {
   cluster: Cluster
+  /** The consumer whose coordinator connection carries OffsetFetch. */
+  owner?: ConnectionOwner
   groupId: string | null
   resetStrategy: ResetStrategy
   readCommitted: boolean
@@ -34,7 +37,7 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
   const committed = todo.filter((t) => t.c.reset === 'committed')
   if (committed.length > 0) {
     if (ctx.groupId === null) throw new KafkaError('a committed start needs a groupId', { code: 'INVALID_CONFIG' })
-    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted)
+    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted, ctx.owner)
     for (const t of committed) {
       if (t.c.version !== t.version) continue
       const o = found.get(t.c.key)

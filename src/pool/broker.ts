@@ -1,15 +1,13 @@
 /**
- * One broker (a node id and its address) and its connection lanes: a long-poll Fetch on the
- * `fetch` lane never queues behind a Produce, nor a Heartbeat behind either.
+ * One broker (a node id and its address) and its connection lanes. Which lane a request uses
+ * is decided by connection-routing.ts from its API key and its owner, never here.
  */
 import type { KafkaError } from '../errors.js'
 import type { ApiDefinition } from '../protocol/api.js'
 import type { Connection, ConnectionOptions, SendOptions } from './connection.js'
 import { ConnectionPool } from './connection-pool.js'
-import type { RetryOptions } from './retry.js'
-
-/** Workloads that get their own connections. */
-export type Lane = 'default' | 'produce' | 'fetch' | 'group'
+import { type ConnectionOwner, type LaneKey, laneFor, laneMaxConnections, laneOwnedBy } from './connection-routing.js'
+import type { RetryPolicy } from './retry.js'
 
 export interface BrokerAddress {
   nodeId: number
@@ -19,18 +17,19 @@ export interface BrokerAddress {
 }
 
 export interface BrokerRequestOptions extends SendOptions {
-  /** Which connections to use. Default `default`. */
-  lane?: Lane
+  /** The client sending the request: picks its own connections where the routing rules say so. */
+  owner?: ConnectionOwner
 }
 
 export class Broker {
-  private readonly lanes = new Map<Lane, ConnectionPool>()
+  private readonly lanes = new Map<LaneKey, ConnectionPool>()
 
   constructor(
     readonly address: BrokerAddress,
     private readonly connectionOptions: Omit<ConnectionOptions, 'host' | 'port' | 'nodeId'>,
-    private readonly maxConnections: Partial<Record<Lane, number>> = {},
-    private readonly retry: RetryOptions = {},
+    /** Connections of each shared lane (default, produce). */
+    private readonly connectionsPerBroker = 1,
+    private readonly retry?: RetryPolicy,
   ) {}
 
   get nodeId(): number {
@@ -42,12 +41,12 @@ export class Broker {
   }
 
   /** The pool of one lane, created on first use. */
-  pool(lane: Lane = 'default'): ConnectionPool {
+  pool(lane: LaneKey = 'default'): ConnectionPool {
     let p = this.lanes.get(lane)
     if (!p) {
       p = new ConnectionPool(
         { ...this.connectionOptions, host: this.address.host, port: this.address.port, nodeId: this.address.nodeId },
-        this.maxConnections[lane] ?? 1,
+        laneMaxConnections(lane, this.connectionsPerBroker),
         this.retry,
       )
       this.lanes.set(lane, p)
@@ -62,9 +61,12 @@ export class Broker {
     return n
   }
 
-  /** A ready connection on `lane` (to read negotiated versions before building a request). */
-  async connection(lane: Lane = 'default'): Promise<Connection> {
-    const conn = await this.pool(lane).lease()
+  /**
+   * A ready connection of the lane that `apiKey` from `owner` uses (default: the default lane),
+   * to read negotiated versions before building a request.
+   */
+  async connection(apiKey?: number, owner?: ConnectionOwner): Promise<Connection> {
+    const conn = await this.pool(apiKey === undefined ? 'default' : laneFor(apiKey, owner)).lease()
     await conn.connect()
     return conn
   }
@@ -74,9 +76,20 @@ export class Broker {
    * Errors as {@link Connection.send}; broker error codes stay in the response.
    */
   async send<Req, Res>(api: ApiDefinition<Req, Res>, build: (version: number) => Req, options: BrokerRequestOptions = {}): Promise<Res> {
-    const pool = this.pool(options.lane)
+    const pool = this.pool(laneFor(api.apiKey, options.owner))
     const conn = pool.tryLease() ?? (await pool.lease())
     return conn.request(api, build, options)
+  }
+
+  /** Closes the connections `owner` owns here, after their in-flight requests settle. */
+  async release(owner: ConnectionOwner): Promise<void> {
+    const owned: ConnectionPool[] = []
+    for (const [lane, p] of this.lanes) {
+      if (!laneOwnedBy(lane, owner)) continue
+      this.lanes.delete(lane)
+      owned.push(p)
+    }
+    await Promise.all(owned.map((p) => p.close()))
   }
 
   async close(): Promise<void> {

@@ -4,16 +4,17 @@
  * older than `metadataMaxAgeMs`, and routing to a partition's leader, the controller, or a
  * group/transaction coordinator (FindCoordinator, KIP-699 batching).
  */
-import { ConfigError, ConnectionError, KafkaError } from '../errors.js'
+import { ClosedError, ConfigError, KafkaError } from '../errors.js'
 import type { ApiDefinition } from '../protocol/api.js'
 import { ZERO_UUID } from '../protocol/api.js'
-import { responseError } from '../protocol/error-codes.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { FindCoordinator } from '../protocol/messages/find-coordinator.js'
 import { Metadata, type MetadataResponse } from '../protocol/messages/metadata.js'
 import { Log } from '../logger.js'
-import { Broker, type BrokerAddress, type BrokerRequestOptions, type Lane } from './broker.js'
+import { Broker, type BrokerAddress, type BrokerRequestOptions } from './broker.js'
 import type { ConnectionOptions } from './connection.js'
-import { backoffMs, DEFAULT_RETRY, sleep, type RetryOptions } from './retry.js'
+import type { ConnectionOwner } from './connection-routing.js'
+import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from './retry.js'
 
 export interface PartitionMetadata {
   partition: number
@@ -41,9 +42,12 @@ export interface ClusterOptions {
   connection: Omit<ConnectionOptions, 'host' | 'port' | 'nodeId'>
   /** Refresh metadata older than this, in ms. Default 300000 (Java's metadata.max.age.ms). */
   metadataMaxAgeMs?: number
-  retry?: RetryOptions
-  /** Connections per broker and lane. Default 1 each. */
-  maxConnections?: Partial<Record<Lane, number>>
+  /** Backoff between retries. Default 100 ms doubling to 1000 ms, ±20% jitter. */
+  retry?: RetryPolicy
+  /** How long a call retries by default, in ms (Java's default.api.timeout.ms). Default 60000. */
+  defaultApiTimeoutMs?: number
+  /** Connections per broker of each shared lane (default, produce). Default 1. */
+  connectionsPerBroker?: number
   log?: Log
 }
 
@@ -63,7 +67,9 @@ export function parseHostPort(s: string): { host: string; port: number } {
 export class Cluster {
   readonly log: Log
   private readonly options: ClusterOptions
-  private readonly retry: Required<RetryOptions>
+  private readonly retry: RetryPolicy
+  /** Default bound of a retried call, in ms (Java's default.api.timeout.ms). */
+  readonly defaultApiTimeoutMs: number
   private readonly bootstrap: Broker[]
   private readonly brokers = new Map<number, Broker>()
   private readonly topics = new Map<string, TopicMetadata>()
@@ -82,7 +88,8 @@ export class Cluster {
     if (options.bootstrapServers.length === 0) throw new ConfigError('bootstrapServers is empty')
     this.options = options
     this.log = options.log ?? new Log()
-    this.retry = { ...DEFAULT_RETRY, ...options.retry }
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY
+    this.defaultApiTimeoutMs = options.defaultApiTimeoutMs ?? 60_000
     this.bootstrap = options.bootstrapServers.map((s, i) => {
       const { host, port } = parseHostPort(s)
       return this.newBroker({ nodeId: -1 - i, host, port })
@@ -90,11 +97,17 @@ export class Cluster {
   }
 
   private newBroker(address: BrokerAddress): Broker {
-    return new Broker(address, this.options.connection, this.options.maxConnections, this.retry)
+    return new Broker(address, this.options.connection, this.options.connectionsPerBroker ?? 1, this.retry)
   }
 
-  get retryOptions(): Required<RetryOptions> {
+  /** The backoff settings every retry of this cluster's clients uses. */
+  get retryPolicy(): RetryPolicy {
     return this.retry
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.closed
   }
 
   /** Known brokers from the last metadata response. */
@@ -119,7 +132,7 @@ export class Cluster {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ConnectionError('the client is closed', 'CLIENT_CLOSED')
+    if (this.closed) throw new ClosedError('the client is closed')
   }
 
   /** Cached metadata of a topic, if any. */
@@ -204,8 +217,9 @@ export class Cluster {
   }
 
   private async fetchMetadata(topics: string[] | null, allowAutoTopicCreation: boolean): Promise<void> {
-    let lastError: unknown = null
-    for (let attempt = 0; attempt <= this.retry.retries; attempt++) {
+    // Even attempts ask a known broker, odd ones a bootstrap address: when every known broker is
+    // gone the client finds the cluster again from the bootstrap list (KIP-1102 re-bootstrap).
+    await this.withRetry(async (attempt) => {
       this.assertOpen()
       const broker = this.brokers.size > 0 && attempt % 2 === 0 ? this.anyBroker() : this.bootstrap[(attempt + Math.floor(Math.random() * this.bootstrap.length)) % this.bootstrap.length]
       try {
@@ -216,15 +230,11 @@ export class Cluster {
           includeTopicAuthorizedOperations: false,
         }))
         this.apply(res, topics === null)
-        return
       } catch (err) {
-        lastError = err
-        if (!(err instanceof KafkaError) || !err.retriable) throw err
         this.log.debug('metadata', { broker: broker.toString(), error: (err as Error).message, attempt }, 'metadata request failed')
-        await sleep(backoffMs(attempt, this.retry))
+        throw err
       }
-    }
-    throw lastError
+    }, { refreshMetadata: false })
   }
 
   private apply(res: MetadataResponse, all: boolean): void {
@@ -296,9 +306,9 @@ export class Cluster {
       meta = (await this.metadata([topic], { force: true })).get(topic)
       p = meta?.partitions[partition]
     }
-    if (!meta || meta.errorCode !== 0) throw responseError(meta?.errorCode ?? 3, null, `topic ${topic}`)
-    if (!p) throw responseError(3, null, `${topic}-${partition}`)
-    if (p.leader < 0) throw responseError(5, null, `${topic}-${partition}`)
+    if (!meta || meta.errorCode !== 0) throw responseError(meta?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `topic ${topic}`)
+    if (!p) throw responseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `${topic}-${partition}`)
+    if (p.leader < 0) throw responseError(ErrorCode.LEADER_NOT_AVAILABLE, null, `${topic}-${partition}`)
     return this.broker(p.leader)
   }
 
@@ -309,36 +319,25 @@ export class Cluster {
   }
 
   /** The group or transaction coordinator of `key` (FindCoordinator), cached until invalidated. */
-  async coordinator(type: CoordinatorType, key: string, options: { force?: boolean } = {}): Promise<Broker> {
+  async coordinator(type: CoordinatorType, key: string, options: { force?: boolean; deadline?: number } = {}): Promise<Broker> {
     const cacheKey = `${type}:${key}`
     if (!options.force) {
       const id = this.coordinators.get(cacheKey)
       if (id !== undefined && this.brokers.has(id)) return this.broker(id)
     }
-    let lastError: unknown = null
-    for (let attempt = 0; attempt <= this.retry.retries + 5; attempt++) {
+    return this.withRetry(async () => {
       const broker = this.anyBroker()
-      try {
-        const res = await broker.send(FindCoordinator, (v) =>
-          v >= 4 ? { keyType: COORDINATOR_KEY_TYPE[type], coordinatorKeys: [key] } : { key, keyType: COORDINATOR_KEY_TYPE[type] },
-        )
-        const c = res.coordinators && res.coordinators.length > 0
-          ? res.coordinators[0]
-          : { errorCode: res.errorCode ?? 0, errorMessage: res.errorMessage ?? null, nodeId: res.nodeId ?? -1, host: res.host ?? '', port: res.port ?? -1 }
-        if (c.errorCode !== 0) throw responseError(c.errorCode, c.errorMessage, `FindCoordinator ${type} ${key}`)
-        if (!this.brokers.has(c.nodeId) || this.brokers.get(c.nodeId)?.address.host !== c.host) {
-          const old = this.brokers.get(c.nodeId)
-          if (!old) this.brokers.set(c.nodeId, this.newBroker({ nodeId: c.nodeId, host: c.host, port: c.port }))
-        }
-        this.coordinators.set(cacheKey, c.nodeId)
-        return this.broker(c.nodeId)
-      } catch (err) {
-        lastError = err
-        if (!(err instanceof KafkaError) || !err.retriable) throw err
-        await sleep(backoffMs(attempt, this.retry))
-      }
-    }
-    throw lastError
+      const res = await broker.send(FindCoordinator, (v) =>
+        v >= 4 ? { keyType: COORDINATOR_KEY_TYPE[type], coordinatorKeys: [key] } : { key, keyType: COORDINATOR_KEY_TYPE[type] },
+      )
+      const c = res.coordinators && res.coordinators.length > 0
+        ? res.coordinators[0]
+        : { errorCode: res.errorCode ?? 0, errorMessage: res.errorMessage ?? null, nodeId: res.nodeId ?? -1, host: res.host ?? '', port: res.port ?? -1 }
+      if (c.errorCode !== 0) throw responseError(c.errorCode, c.errorMessage, `FindCoordinator ${type} ${key}`)
+      if (!this.brokers.has(c.nodeId)) this.brokers.set(c.nodeId, this.newBroker({ nodeId: c.nodeId, host: c.host, port: c.port }))
+      this.coordinators.set(cacheKey, c.nodeId)
+      return this.broker(c.nodeId)
+    }, { deadline: options.deadline })
   }
 
   /** Forgets a cached coordinator (after NOT_COORDINATOR or a disconnect). */
@@ -357,20 +356,32 @@ export class Cluster {
   }
 
   /**
-   * Runs `fn` and retries it on retriable KafkaErrors with backoff, refreshing metadata
-   * when the error says so. Non-retriable errors and the last failure are thrown as they are.
+   * Runs `fn` under the one retry policy (src/pool/retry.ts): retriable KafkaErrors are retried
+   * with backoff until `deadline` (default: now + `defaultApiTimeoutMs`), refreshing metadata
+   * first when the error says so (unless `refreshMetadata: false`); anything else, and the last
+   * error at the deadline, is thrown as it is. A retriable error that ends the call because the
+   * client was closed meanwhile becomes a {@link ClosedError} (with that error as its cause).
    */
-  async withRetry<T>(fn: (attempt: number) => Promise<T>, options: { retries?: number; signal?: AbortSignal } = {}): Promise<T> {
-    const retries = options.retries ?? this.retry.retries
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn(attempt)
-      } catch (err) {
-        if (!(err instanceof KafkaError) || !err.retriable || attempt >= retries || this.closed) throw err
-        if (err.refreshMetadata) this.invalidate()
-        await sleep(backoffMs(attempt, this.retry), options.signal)
-      }
-    }
+  async withRetry<T>(fn: (attempt: number) => Promise<T>, options: { deadline?: number; signal?: AbortSignal; refreshMetadata?: boolean; beforeRetry?: (err: KafkaError, attempt: number) => void } = {}): Promise<T> {
+    const refresh = options.refreshMetadata ?? true
+    return retry(fn, {
+      deadline: options.deadline ?? Date.now() + this.defaultApiTimeoutMs,
+      signal: options.signal,
+      policy: this.retry,
+      stopped: () => this.closed,
+      beforeRetry: (err, attempt) => {
+        if (refresh && err.refreshMetadata) this.invalidate()
+        options.beforeRetry?.(err, attempt)
+      },
+    }).catch((err: unknown) => {
+      if (this.closed && err instanceof KafkaError && err.retriable) throw new ClosedError(`the client is closed: ${err.message}`, err)
+      throw err
+    })
+  }
+
+  /** Closes the connections `owner` owns on every broker (its fetch and group connections). */
+  async release(owner: ConnectionOwner): Promise<void> {
+    await Promise.all([...this.bootstrap, ...this.brokers.values()].map((b) => b.release(owner)))
   }
 
   /** Closes every connection after in-flight requests settle. */

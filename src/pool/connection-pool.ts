@@ -5,23 +5,20 @@
  * The pool never resends a request: failures reach the caller, who decides.
  */
 import { ConnectionError, KafkaError } from '../errors.js'
+import { ClientErrorCode } from '../client-error-codes.js'
 import { Connection, type ConnectionOptions } from './connection.js'
-import { backoffMs, DEFAULT_RETRY, sleep, type RetryOptions } from './retry.js'
+import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js'
 
 export class ConnectionPool {
   private readonly connections: Connection[] = []
   private failures = 0
   private nextAttemptAt = 0
   private closed = false
-  private readonly retry: Required<RetryOptions>
-
   constructor(
     private readonly options: ConnectionOptions,
     readonly maxConnections = 1,
-    retry: RetryOptions = {},
-  ) {
-    this.retry = { ...DEFAULT_RETRY, ...retry }
-  }
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {}
 
   /** The open (or opening) connections. */
   get size(): number {
@@ -46,7 +43,7 @@ export class ConnectionPool {
    * every connection has failed and the reconnect backoff has not passed.
    */
   tryLease(): Connection | null {
-    if (this.closed) throw new ConnectionError(`pool for ${this.options.host}:${this.options.port} is closed`, 'CONNECTION_CLOSED')
+    if (this.closed) throw new ConnectionError(`pool for ${this.options.host}:${this.options.port} is closed`, ClientErrorCode.CONNECTION_CLOSED)
     this.prune()
     let best: Connection | null = null
     for (const c of this.connections) {

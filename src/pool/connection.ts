@@ -18,7 +18,8 @@ import {
   UnsupportedVersionError,
 } from '../errors.js'
 import type { ApiDefinition } from '../protocol/api.js'
-import { responseError } from '../protocol/error-codes.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
+import { ClientErrorCode } from '../client-error-codes.js'
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/messages/api-versions.js'
 import { SaslAuthenticate } from '../protocol/messages/sasl-authenticate.js'
 import { SaslHandshake } from '../protocol/messages/sasl-handshake.js'
@@ -28,7 +29,8 @@ import { Writer } from '../protocol/writer.js'
 import { Log } from '../logger.js'
 import { FrameSplitter } from './framing.js'
 import { createSaslMechanism, type SaslOptions } from './sasl/index.js'
-import { openSocket, type ProxyOptions, type TlsOptions } from './socket.js'
+import type { Duplex } from 'node:stream'
+import { openSocket, type ProxyOptions, type SocketFactory, type TlsOptions } from './socket.js'
 
 /** Diagnostics channels carrying every request and response (node:diagnostics_channel). */
 export const requestChannel = diagnostics.channel('kafkats:request')
@@ -42,6 +44,8 @@ export interface ConnectionOptions {
   clientId?: string | null
   tls?: TlsOptions | null
   proxy?: ProxyOptions | null
+  /** Makes the byte stream to the broker instead of a TCP connect. */
+  socketFactory?: SocketFactory | null
   sasl?: SaslOptions | null
   /** Default 10000 ms. */
   connectTimeoutMs?: number
@@ -95,7 +99,11 @@ function skipTaggedFields(r: Reader): void {
   }
 }
 
+let nextConnectionId = 1
+
 export class Connection {
+  /** Unique within the process: tells connections apart in the diagnostics channels. */
+  readonly id = nextConnectionId++
   readonly host: string
   readonly port: number
   readonly nodeId: number
@@ -103,7 +111,7 @@ export class Connection {
   private readonly log: Log
   private readonly requestTimeoutMs: number
   private readonly maxInFlight: number
-  private socket: net.Socket | null = null
+  private socket: Duplex | null = null
   private state: State = 'new'
   private connecting: Promise<void> | null = null
   private correlationId = 0
@@ -165,7 +173,7 @@ export class Connection {
   connect(): Promise<void> {
     if (this.state === 'ready') return Promise.resolve()
     if (this.connecting) return this.connecting
-    if (this.state !== 'new') return Promise.reject(this.failure ?? new ConnectionError(`connection to ${this} is closed`, 'CONNECTION_CLOSED'))
+    if (this.state !== 'new') return Promise.reject(this.failure ?? new ConnectionError(`connection to ${this} is closed`, ClientErrorCode.CONNECTION_CLOSED))
     this.state = 'connecting'
     this.connecting = this.doConnect().then(
       () => {
@@ -174,7 +182,7 @@ export class Connection {
       },
       (err: unknown) => {
         this.connecting = null
-        const e = err instanceof KafkaError ? err : new ConnectionError(`connect to ${this} failed: ${(err as Error).message}`, 'CONNECTION_ERROR', err)
+        const e = err instanceof KafkaError ? err : new ConnectionError(`connect to ${this} failed: ${(err as Error).message}`, ClientErrorCode.CONNECTION_ERROR, err)
         this.destroy(e)
         throw e
       },
@@ -192,17 +200,18 @@ export class Connection {
       port: this.port,
       tls: o.tls ?? null,
       proxy: o.proxy ?? null,
+      socketFactory: o.socketFactory ?? null,
+      nodeId: this.nodeId,
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
     })
     if (this.state !== 'connecting') {
       socket.destroy()
-      throw this.failure ?? new ConnectionError(`connection to ${this} closed while connecting`, 'CONNECTION_CLOSED')
+      throw this.failure ?? new ConnectionError(`connection to ${this} closed while connecting`, ClientErrorCode.CONNECTION_CLOSED)
     }
     this.socket = socket
-    socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
-    socket.on('error', (err) => this.destroy(new ConnectionError(`connection to ${this} failed: ${err.message}`, 'CONNECTION_ERROR', err)))
-    socket.on('close', () => this.destroy(new ConnectionError(`connection to ${this} closed by the broker`, 'CONNECTION_CLOSED')))
+    socket.on('error', (err) => this.destroy(new ConnectionError(`connection to ${this} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err)))
+    socket.on('close', () => this.destroy(new ConnectionError(`connection to ${this} closed by the broker`, ClientErrorCode.CONNECTION_CLOSED)))
     socket.resume()
     await this.negotiateVersions()
     if (o.sasl) await this.authenticate()
@@ -219,9 +228,9 @@ export class Connection {
       }, (r) => {
         // A broker that doesn't know version v answers UNSUPPORTED_VERSION in the v0 format.
         const errorCode = r.buf.readInt16BE(r.offset)
-        return ApiVersions.decodeResponse(r, errorCode === 35 ? 0 : v)
+        return ApiVersions.decodeResponse(r, errorCode === ErrorCode.UNSUPPORTED_VERSION ? 0 : v)
       })
-      if (res.errorCode === 35) {
+      if (res.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
         const ours = res.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey)
         if (!ours || ours.maxVersion >= version) throw new UnsupportedVersionError(`${this}: broker rejected every ApiVersions version`)
         version = Math.min(ours.maxVersion, ApiVersions.maxVersion)
@@ -352,7 +361,7 @@ export class Connection {
     options: SendOptions = {},
   ): Promise<T> {
     if (this.state === 'closed' || this.state === 'closing' || !this.socket) {
-      return Promise.reject(this.failure ?? new ConnectionError(`connection to ${this} is closed`, 'CONNECTION_CLOSED'))
+      return Promise.reject(this.failure ?? new ConnectionError(`connection to ${this} is closed`, ClientErrorCode.CONNECTION_CLOSED))
     }
     const correlationId = this.correlationId
     this.correlationId = (this.correlationId + 1) & 0x7fffffff
@@ -373,7 +382,7 @@ export class Connection {
     const frame = w.view()
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs
     if (requestChannel.hasSubscribers) {
-      requestChannel.publish({ nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
+      requestChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
     }
     if (this.log.on('protocol')) this.log.debug('protocol', { broker: this.toString(), api: api.name, version, correlationId, bytes: frame.length }, 'request')
     if (options.noResponse) {
@@ -421,13 +430,23 @@ export class Connection {
 
   private onTimeout(p: Pending, timeoutMs: number): void {
     p.timer = null
+    const err = new RequestTimeoutError(`${p.apiName} v${p.version} to ${this} got no response within ${timeoutMs} ms`)
     const inQueue = this.queue.findIndex((q) => q.pending === p)
-    if (inQueue >= 0) this.queue.splice(inQueue, 1)
-    // Left out of `pending` so its response, if it comes, is read whole and dropped.
+    if (inQueue >= 0) {
+      // Never written: the connection is only busy, and the requests ahead of it time out first.
+      this.queue.splice(inQueue, 1)
+      p.reject(err)
+      this.notifyDrained()
+      this.drainQueue()
+      return
+    }
+    // Written and unanswered: the peer may be gone without a FIN or RST (a dead NAT entry, a hung
+    // broker), and the broker answers a connection in order, so nothing behind it would come back
+    // either. Drop the connection, as the Java client does; the pool opens a new one on the next
+    // lease, and the other requests on it fail retriable.
     this.pending.delete(p.correlationId)
-    p.reject(new RequestTimeoutError(`${p.apiName} v${p.version} to ${this} got no response within ${timeoutMs} ms`))
-    this.notifyDrained()
-    this.drainQueue()
+    p.reject(err)
+    this.destroy(new ConnectionError(`connection to ${this} dropped: ${p.apiName} v${p.version} got no response within ${timeoutMs} ms`, ClientErrorCode.CONNECTION_TIMED_OUT))
   }
 
   private onData(chunk: Buffer): void {
@@ -459,7 +478,7 @@ export class Connection {
       error = err instanceof KafkaError ? err : new KafkaProtocolError(`decoding ${p.apiName} v${p.version} from ${this}: ${(err as Error).message}`, -1, '', err)
     }
     if (responseChannel.hasSubscribers) {
-      responseChannel.publish({ nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
     }
     if (error) p.reject(error)
     else p.resolve(result)
@@ -500,14 +519,14 @@ export class Connection {
   /** Closes now: every queued and in-flight request rejects with a retriable ConnectionError (or `err`). */
   destroy(err?: KafkaError): void {
     if (this.state === 'closed') return
-    this.shutdown(err ?? new ConnectionError(`connection to ${this} was destroyed`, 'CONNECTION_DESTROYED'))
+    this.shutdown(err ?? new ConnectionError(`connection to ${this} was destroyed`, ClientErrorCode.CONNECTION_DESTROYED))
   }
 
   private shutdown(err: KafkaError | null): void {
     this.state = 'closed'
     if (err) {
       this.failure = err
-      if (!(err.code === 'CONNECTION_DESTROYED')) this.log.debug('broker', { broker: this.toString(), error: err.message }, 'connection closed')
+      if (!(err.code === ClientErrorCode.CONNECTION_DESTROYED)) this.log.debug('broker', { broker: this.toString(), error: err.message }, 'connection closed')
     }
     if (this.reauthTimer) clearTimeout(this.reauthTimer)
     this.reauthTimer = null
@@ -520,7 +539,7 @@ export class Connection {
       if (err) socket.destroy()
       else socket.end()
     }
-    const failure = err ?? new ConnectionError(`connection to ${this} closed`, 'CONNECTION_CLOSED')
+    const failure = err ?? new ConnectionError(`connection to ${this} closed`, ClientErrorCode.CONNECTION_CLOSED)
     const pending = [...this.pending.values()]
     this.pending.clear()
     const queued = this.queue.splice(0)

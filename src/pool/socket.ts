@@ -1,9 +1,11 @@
 /**
  * Opens the byte stream to a broker: plain TCP, TLS (node:tls) and either of them tunnelled
- * through an HTTP CONNECT proxy (RFC 9110 9.3.6).
+ * through an HTTP CONNECT proxy (RFC 9110 9.3.6) or a stream the user's `socketFactory` makes.
  */
 import net from 'node:net'
+import type { Duplex } from 'node:stream'
 import tls from 'node:tls'
+import { ClientErrorCode } from '../client-error-codes.js'
 import { AuthenticationError, ConnectionError } from '../errors.js'
 
 /** TLS options (connecting guide, "TLS"). Verification is on unless `rejectUnauthorized` is false. */
@@ -30,11 +32,32 @@ export interface ProxyOptions {
   auth?: { username: string; password: string }
 }
 
+/** What a {@link SocketFactory} is asked to connect to. */
+export interface SocketFactoryArgs {
+  /** The broker's host, as the bootstrap list or the cluster metadata names it. */
+  host: string
+  /** The broker's port, as the bootstrap list or the cluster metadata names it. */
+  port: number
+  /** The broker's node id; negative for a bootstrap address. */
+  nodeId: number
+}
+
+/**
+ * Makes the byte stream to one broker instead of a TCP connect (KafkaJS's socketFactory): for
+ * an SSH tunnel, a port-forward, custom DNS, a fault proxy in tests. It returns a `net.Socket`
+ * (connected or connecting) or any Duplex stream that is ready to carry bytes, or a promise of
+ * one. TLS (the `ssl` option) and SASL still run over it. A throw or rejection becomes a
+ * retriable ConnectionError.
+ */
+export type SocketFactory = (args: SocketFactoryArgs) => Duplex | Promise<Duplex>
+
 export interface SocketTarget {
   host: string
   port: number
+  nodeId?: number
   tls?: TlsOptions | null
   proxy?: ProxyOptions | null
+  socketFactory?: SocketFactory | null
   connectTimeoutMs: number
 }
 
@@ -43,12 +66,12 @@ function describe(target: SocketTarget): string {
 }
 
 /** Connects (and handshakes), or rejects with ConnectionError / AuthenticationError within the timeout. */
-export function openSocket(target: SocketTarget): Promise<net.Socket> {
+export function openSocket(target: SocketTarget): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     let done = false
-    let current: net.Socket | null = null
+    let current: Duplex | null = null
     const timer = setTimeout(() => {
-      fail(new ConnectionError(`connect to ${describe(target)} timed out after ${target.connectTimeoutMs} ms`, 'CONNECT_TIMEOUT'))
+      fail(new ConnectionError(`connect to ${describe(target)} timed out after ${target.connectTimeoutMs} ms`, ClientErrorCode.CONNECT_TIMEOUT))
     }, target.connectTimeoutMs)
     function fail(err: Error): void {
       if (done) return
@@ -57,7 +80,7 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
       current?.destroy()
       reject(err)
     }
-    function succeed(socket: net.Socket): void {
+    function succeed(socket: Duplex): void {
       if (done) {
         socket.destroy()
         return
@@ -68,9 +91,9 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
       socket.removeAllListeners('timeout')
       resolve(socket)
     }
-    function upgrade(raw: net.Socket | null): void {
+    function upgrade(raw: Duplex | null): void {
       if (!target.tls) {
-        succeed(raw as net.Socket)
+        succeed(raw as Duplex)
         return
       }
       const t = target.tls
@@ -95,16 +118,50 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
         fail(
           tlsFailure
             ? new AuthenticationError(`TLS handshake with ${describe(target)} failed: ${err.message}`, err)
-            : new ConnectionError(`TLS connection to ${describe(target)} failed: ${err.message}`, 'CONNECTION_ERROR', err),
+            : new ConnectionError(`TLS connection to ${describe(target)} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err),
         )
       })
+    }
+    if (target.socketFactory) {
+      const factory = target.socketFactory
+      const args: SocketFactoryArgs = { host: target.host, port: target.port, nodeId: target.nodeId ?? -1 }
+      const failed = (err: unknown): void =>
+        fail(new ConnectionError(`socketFactory for ${describe(target)} failed: ${err instanceof Error ? err.message : String(err)}`, ClientErrorCode.CONNECTION_ERROR, err))
+      let made: Duplex | Promise<Duplex>
+      try {
+        made = factory(args)
+      } catch (err) {
+        failed(err)
+        return
+      }
+      Promise.resolve(made).then((stream) => {
+        if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function' || typeof stream.on !== 'function') {
+          failed(new TypeError('it did not return a Duplex stream'))
+          return
+        }
+        current = stream
+        if (done) {
+          stream.destroy()
+          return
+        }
+        stream.once('error', (err) => failed(err))
+        if (stream instanceof net.Socket) {
+          stream.setNoDelay(true)
+          if (stream.connecting) {
+            stream.once('connect', () => upgrade(stream))
+            return
+          }
+        }
+        upgrade(stream)
+      }, failed)
+      return
     }
     if (target.proxy) {
       const proxy = target.proxy
       const socket = net.connect({ host: proxy.host, port: proxy.port })
       current = socket
       socket.setNoDelay(true)
-      socket.once('error', (err) => fail(new ConnectionError(`proxy ${proxy.host}:${proxy.port}: ${err.message}`, 'PROXY_ERROR', err)))
+      socket.once('error', (err) => fail(new ConnectionError(`proxy ${proxy.host}:${proxy.port}: ${err.message}`, ClientErrorCode.PROXY_ERROR, err)))
       socket.once('connect', () => {
         const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`
         let req = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`
@@ -117,13 +174,13 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
           head = Buffer.concat([head, chunk])
           const end = head.indexOf('\r\n\r\n')
           if (end < 0) {
-            if (head.length > 16384) fail(new ConnectionError('proxy response header too large', 'PROXY_ERROR'))
+            if (head.length > 16384) fail(new ConnectionError('proxy response header too large', ClientErrorCode.PROXY_ERROR))
             return
           }
           socket.off('data', onData)
           const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))
           if (!status || status[1] !== '200') {
-            fail(new ConnectionError(`proxy refused CONNECT ${authority}: ${head.subarray(0, head.indexOf('\r\n')).toString('latin1')}`, 'PROXY_ERROR'))
+            fail(new ConnectionError(`proxy refused CONNECT ${authority}: ${head.subarray(0, head.indexOf('\r\n')).toString('latin1')}`, ClientErrorCode.PROXY_ERROR))
             return
           }
           const rest = head.subarray(end + 4)
@@ -142,7 +199,7 @@ export function openSocket(target: SocketTarget): Promise<net.Socket> {
     const socket = net.connect({ host: target.host, port: target.port })
     current = socket
     socket.setNoDelay(true)
-    socket.once('error', (err) => fail(new ConnectionError(`connect to ${describe(target)} failed: ${err.message}`, 'CONNECTION_ERROR', err)))
+    socket.once('error', (err) => fail(new ConnectionError(`connect to ${describe(target)} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err)))
     socket.once('connect', () => succeed(socket))
   })
 }

@@ -91,6 +91,8 @@ export class Accumulator {
   bufferedBytes = 0
   /** Records appended and not yet settled. */
   bufferedRecords = 0
+  /** The batch the last {@link Accumulator.append} went into. */
+  lastAppended: ProducerBatch | null = null
 
   constructor(options: AccumulatorOptions) {
     this.options = options
@@ -132,9 +134,12 @@ export class Accumulator {
   /**
    * Appends one record (its `timestamp` set) to the partition's open batch, closing that batch
    * first when the record does not fit in `batchSize`. Returns true when a batch was closed
-   * (so it can be sent now) or the unsent totals passed `maxBatchBytes`/`maxBatchSize`.
+   * (so it can be sent now) or the unsent totals passed `maxBatchBytes`/`maxBatchSize`; the batch
+   * the record went into is {@link Accumulator.lastAppended}.
+   * @param deadline when the record expires if earlier than the batch's own deadline (a record
+   *   that waited for metadata or memory keeps its `deliveryTimeoutMs` from `send`)
    */
-  append(topic: string, partition: number, record: ProduceRecord, reserved: number, target: DeliveryTarget, index: number, original: ProducerRecord | null, now: number): boolean {
+  append(topic: string, partition: number, record: ProduceRecord, reserved: number, target: DeliveryTarget, index: number, original: ProducerRecord | null, now: number, deadline = Infinity): boolean {
     const q = this.queue(topic, partition)
     let batch = q.open
     let closedOne = false
@@ -153,8 +158,10 @@ export class Accumulator {
       q.batches.push(batch)
       size = batch.recordSize(record)
     }
+    if (deadline < batch.deadline) batch.deadline = deadline
     const before = batch.sizeInBytes
     batch.append(record, target, index, reserved, original)
+    this.lastAppended = batch
     this.unsentRecords++
     this.unsentBytes += batch.sizeInBytes - before
     this.bufferedBytes += reserved

@@ -1,9 +1,14 @@
 /**
  * Who waits for a record: the promise of one `send`, or the shared promise of a `sendBatch`.
  * A batch keeps one target and an index per record instead of a closure per record.
+ *
+ * `handled` (the producer has `onDeliveryError`): a failure nobody awaits is not an unhandled
+ * rejection, the hook handles it (fire and forget). A caller who awaits still gets the rejection.
  */
 import type { KafkaError } from '../errors.js'
 import type { RecordMetadata } from './producer-record.js'
+
+const ignore = (): void => {}
 
 export interface DeliveryTarget {
   delivered(index: number, meta: RecordMetadata): void
@@ -16,7 +21,7 @@ export class SingleDelivery implements DeliveryTarget {
   private resolve!: (meta: RecordMetadata) => void
   private reject!: (error: KafkaError) => void
 
-  constructor() {
+  constructor(private readonly handled = false) {
     this.promise = new Promise<RecordMetadata>((resolve, reject) => {
       this.resolve = resolve
       this.reject = reject
@@ -28,6 +33,8 @@ export class SingleDelivery implements DeliveryTarget {
   }
 
   failed(_index: number, error: KafkaError): void {
+    // Marked handled only on failure: the success path stays allocation-free.
+    if (this.handled) this.promise.catch(ignore)
     this.reject(error)
   }
 }
@@ -41,7 +48,10 @@ export class GroupDelivery implements DeliveryTarget {
   private resolve!: (metas: RecordMetadata[]) => void
   private reject!: (error: KafkaError) => void
 
-  constructor(count: number) {
+  constructor(
+    count: number,
+    private readonly handled = false,
+  ) {
     this.results = new Array<RecordMetadata>(count)
     this.remaining = count
     this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
@@ -66,6 +76,7 @@ export class GroupDelivery implements DeliveryTarget {
     this.remaining--
     if (!this.done) {
       this.done = true
+      if (this.handled) this.promise.catch(ignore)
       this.reject(error)
     }
   }

@@ -22,8 +22,8 @@ export class ProducerBatch {
   readonly partition: number
   /** When the first record was appended, ms. */
   readonly createdAt: number
-  /** When unacknowledged records expire (createdAt + deliveryTimeoutMs), ms. */
-  readonly deadline: number
+  /** When unacknowledged records expire, ms: createdAt + deliveryTimeoutMs, or earlier for a record that waited before it was appended. */
+  deadline: number
   private builder: RecordBatchBuilder | null
   /** The encoded batch once closed and finished. */
   encoded: Buffer | null = null

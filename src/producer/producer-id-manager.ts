@@ -2,12 +2,13 @@
  * The idempotent producer's id and epoch (KIP-98): InitProducerId to any broker without a
  * transactional id, and the epoch bump of KIP-360 (InitProducerId v3+ with the current id and
  * epoch) after the broker lost or rejected this producer's state. Older brokers get a new id.
+ * Retried under the one retry policy (src/pool/retry.ts), bounded by the caller's deadline.
  */
-import { KafkaError } from '../errors.js'
-import { responseError } from '../protocol/error-codes.js'
+import { ClosedError, type KafkaError } from '../errors.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { InitProducerId } from '../protocol/messages/init-producer-id.js'
 import type { Cluster } from '../pool/cluster.js'
-import { sleep } from '../pool/retry.js'
+import { retry, type RetryPolicy } from '../pool/retry.js'
 import type { ProducerIdAndEpoch } from './accumulator.js'
 
 const INT32_MAX = 2147483647
@@ -23,7 +24,7 @@ export class ProducerIdManager {
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly backoff: (attempt: number) => number,
+    private readonly policy: RetryPolicy,
     private readonly requestTimeoutMs: number,
     private readonly onRetry: (err: KafkaError, attempt: number) => void = () => {},
   ) {}
@@ -33,16 +34,17 @@ export class ProducerIdManager {
   }
 
   /**
-   * Gets a producer id (`bump` false) or bumps the epoch of the current one, retrying
-   * retriable errors (coordinator loading, disconnects) with backoff until it succeeds or the
-   * manager is stopped.
-   * @throws KafkaError for a non-retriable error (e.g. CLUSTER_AUTHORIZATION_FAILED)
+   * Gets a producer id (`bump` false) or bumps the epoch of the current one, retrying retriable
+   * errors (coordinator loading, disconnects) with backoff while a retry can start before
+   * `deadline` (ms since the epoch).
+   * @throws ClosedError when the producer or the client is closed; the error for a non-retriable
+   *   answer (e.g. CLUSTER_AUTHORIZATION_FAILED); the last retriable one at the deadline.
    */
-  async init(bump: boolean): Promise<void> {
+  async init(bump: boolean, deadline: number): Promise<void> {
     const previous = bump ? this.current : null
-    for (let attempt = 0; ; attempt++) {
-      if (this.stopped) throw new KafkaError('producer closed while getting a producer id', { code: 'CLIENT_CLOSED' })
-      try {
+    await retry(
+      async () => {
+        if (this.stopped) throw new ClosedError('the producer was closed while getting a producer id')
         const res = await this.cluster.send(
           'any',
           InitProducerId,
@@ -53,17 +55,20 @@ export class ProducerIdManager {
           }),
           { timeoutMs: this.requestTimeoutMs },
         )
-        if (res.errorCode !== 0) throw responseError(res.errorCode, null, 'InitProducerId')
+        if (res.errorCode !== ErrorCode.NONE) throw responseError(res.errorCode, null, 'InitProducerId')
         this.current = { producerId: res.producerId, epoch: res.producerEpoch }
         this.bumpNeeded = false
         this.lastError = null
-        return
-      } catch (err) {
-        if (!(err instanceof KafkaError) || !err.retriable) throw err
-        this.lastError = err
-        this.onRetry(err, attempt)
-        await sleep(this.backoff(attempt + 1))
-      }
-    }
+      },
+      {
+        deadline,
+        policy: this.policy,
+        stopped: () => this.stopped,
+        beforeRetry: (err, attempt) => {
+          this.lastError = err
+          this.onRetry(err, attempt)
+        },
+      },
+    )
   }
 }

@@ -48,9 +48,13 @@ export interface ProducerOptions {
   requestTimeoutMs?: number
   /** Produce requests in flight per broker (Java max.in.flight.requests.per.connection). Default the client's (5); at most 5 when idempotent. */
   maxInFlightRequestsPerConnection?: number
-  /** Backoff before a batch is retried, in ms, doubling up to `retryBackoffMaxMs` (Java retry.backoff.ms). Default 100. */
+  /**
+   * Backoff before a batch, InitProducerId or a metadata lookup is retried, in ms, doubling up to
+   * `retryBackoffMaxMs` with ±20% jitter (Java retry.backoff.ms, KIP-580). Default the client's
+   * `retryBackoffMs` (100).
+   */
   retryBackoffMs?: number
-  /** Largest retry backoff in ms (Java retry.backoff.max.ms). Default 1000. */
+  /** Largest retry backoff in ms (Java retry.backoff.max.ms). Default the client's `retryBackoffMaxMs` (1000), or `retryBackoffMs` when that is larger. */
   retryBackoffMaxMs?: number
   /** Which partition records without an explicit one go to. Default 'default' (Java's: murmur2 of the key, sticky without key). */
   partitioner?: PartitionerName | PartitionerFunction
@@ -104,8 +108,8 @@ const schema = z.strictObject({
   deliveryTimeoutMs: positiveInt.optional(),
   requestTimeoutMs: positiveInt.optional(),
   maxInFlightRequestsPerConnection: positiveInt.optional(),
-  retryBackoffMs: positiveInt.default(100),
-  retryBackoffMaxMs: positiveInt.default(1000),
+  retryBackoffMs: positiveInt.optional(),
+  retryBackoffMaxMs: positiveInt.optional(),
   partitioner: z
     .union([z.enum(['default', 'murmur2', 'consistent', 'random', 'roundRobin']), z.custom<PartitionerFunction>((v) => typeof v === 'function', 'must be a partitioner name or a function')])
     .default('default'),
@@ -115,13 +119,21 @@ const schema = z.strictObject({
   statisticsIntervalMs: nonNegativeInt.default(0),
 })
 
+/** What producer options default to from the `Kafka` instance's options. */
+export interface ProducerOptionDefaults {
+  requestTimeoutMs: number
+  maxInFlightRequestsPerConnection: number
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
+}
+
 /**
  * Validates producer options against the client's defaults.
  * @throws ConfigError naming the bad field, or for a combination Java rejects too
  *   (idempotence with acks 0/1 or more than 5 requests in flight; deliveryTimeoutMs below
- *   lingerMs + requestTimeoutMs).
+ *   lingerMs + requestTimeoutMs; a given retryBackoffMaxMs below retryBackoffMs).
  */
-export function resolveProducerOptions(options: ProducerOptions, client: { requestTimeoutMs: number; maxInFlightRequestsPerConnection: number }): ResolvedProducerOptions {
+export function resolveProducerOptions(options: ProducerOptions, client: ProducerOptionDefaults): ResolvedProducerOptions {
   const parsed = schema.safeParse(options ?? {})
   if (!parsed.success) throw configErrorFrom('producer options', parsed.error)
   const o = parsed.data
@@ -139,8 +151,11 @@ export function resolveProducerOptions(options: ProducerOptions, client: { reque
   if (deliveryTimeoutMs < o.lingerMs + requestTimeoutMs) {
     throw new ConfigError(`invalid producer options: deliveryTimeoutMs: must be at least lingerMs + requestTimeoutMs (${o.lingerMs + requestTimeoutMs}), got ${deliveryTimeoutMs}`)
   }
-  if (o.retryBackoffMaxMs < o.retryBackoffMs) {
-    throw new ConfigError('invalid producer options: retryBackoffMaxMs: must be at least retryBackoffMs')
+  const retryBackoffMs = o.retryBackoffMs ?? client.retryBackoffMs
+  // A larger retryBackoffMs than the inherited maximum means a constant backoff (as Java's ExponentialBackoff).
+  const retryBackoffMaxMs = o.retryBackoffMaxMs ?? Math.max(client.retryBackoffMaxMs, retryBackoffMs)
+  if (retryBackoffMaxMs < retryBackoffMs) {
+    throw new ConfigError(`invalid producer options: retryBackoffMaxMs: must be at least retryBackoffMs (${retryBackoffMs}), got ${retryBackoffMaxMs}`)
   }
   return {
     acks,
@@ -156,8 +171,8 @@ export function resolveProducerOptions(options: ProducerOptions, client: { reque
     deliveryTimeoutMs,
     requestTimeoutMs,
     maxInFlight,
-    retryBackoffMs: o.retryBackoffMs,
-    retryBackoffMaxMs: o.retryBackoffMaxMs,
+    retryBackoffMs,
+    retryBackoffMaxMs,
     partitioner: o.partitioner,
     allowAutoTopicCreation: o.allowAutoTopicCreation,
     onDeliveryError: o.onDeliveryError ?? null,

@@ -3,19 +3,25 @@
  * partition's record batch; the {@link Sender} ships batches per leader when linger passes,
  * a batch fills, the buffered totals pass their limits, or on `flush`. Idempotent by default
  * (KIP-98). Memory is bounded by `bufferMemory` (`send` waits), time by `deliveryTimeoutMs`.
+ *
+ * Every record takes one admission path ({@link Producer.pass}): it waits for its topic's
+ * metadata (per topic, in send order; {@link ProducerMetadata} is the one place metadata is
+ * refreshed), then for buffer memory (one FIFO), then is appended. A record that can go at once
+ * allocates nothing on the way.
  */
 import { EventEmitter } from 'node:events'
 import type { ClientContext } from '../client-context.js'
 import { ClosedError, ConfigError, KafkaError } from '../errors.js'
-import { responseError } from '../protocol/error-codes.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { RECORD_BATCH_OVERHEAD } from '../protocol/records/batch-layout.js'
 import type { ProduceRecord, RecordHeader } from '../protocol/records/record.js'
 import type { TopicMetadata } from '../pool/cluster.js'
-import { sleep } from '../pool/retry.js'
 import { Accumulator } from './accumulator.js'
 import { type DeliveryTarget, GroupDelivery, SingleDelivery } from './delivery-target.js'
 import { createPartitioner, type Partitioner } from './partitioners/index.js'
 import { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
+import type { ProducerBatch } from './producer-batch.js'
+import { ProducerMetadata } from './producer-metadata.js'
 import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js'
 import { type DeliveryReport, estimateRecordSize, type ProducerRecord, type RecordMetadata, toBytes, toRecordHeaders } from './producer-record.js'
 import { type ProducerStats, StatsCollector } from './producer-stats.js'
@@ -27,7 +33,10 @@ export type { DeliveryReport, ProducerHeaders, ProducerRecord, RecordMetadata } 
 export type { BrokerProduceStats, ProducerStats } from './producer-stats.js'
 export { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
 
-/** A record between `send` and its batch: waiting for topic metadata, buffer memory, or a flush to end. */
+/**
+ * A record between `send` and its batch: waiting for its topic's metadata, then for buffer
+ * memory. `send` fills one reused instance; only a record that has to wait gets its own copy.
+ */
 interface Waiting {
   topic: string
   partition: number
@@ -39,13 +48,28 @@ interface Waiting {
   target: DeliveryTarget
   index: number
   original: ProducerRecord | null
+  /** `send` time + deliveryTimeoutMs; Infinity on the reused instance (the batch's own deadline applies). */
   deadline: number
+  /** Order of entry into waiting, for `flush`. */
+  seq: number
 }
 
-const enum Admit {
-  Appended,
-  NeedsTopic,
-  NeedsMemory,
+/** The records of one topic waiting for metadata, in send order. */
+interface TopicWait {
+  records: Waiting[]
+  /** Why the last metadata round did not let them in, the cause when they expire. */
+  lastError: KafkaError | null
+}
+
+/** One `flush()` call: what was pending when it was called. */
+interface FlushWait {
+  /** Batches not yet settled that hold records given to `send` before the call. */
+  batches: Set<ProducerBatch>
+  /** Waiting records with `seq` up to this one were given to `send` before the call. */
+  mark: number
+  /** How many of those are still waiting (not yet in a batch, not failed). */
+  waiting: number
+  done: () => void
 }
 
 export interface ProducerEvents {
@@ -54,6 +78,8 @@ export interface ProducerEvents {
   /** Counters, every `statisticsIntervalMs`. */
   stats: [stats: ProducerStats]
 }
+
+const NO_TARGET: DeliveryTarget = { delivered() {}, failed() {} }
 
 /**
  * A producer; safe to share between many concurrent callers. Events: `delivery`
@@ -65,20 +91,25 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private readonly context: ClientContext
   private readonly accumulator: Accumulator
   private readonly sender: Sender
+  private readonly metadata: ProducerMetadata
   private readonly partitioner: Partitioner
   private readonly statsCollector = new StatsCollector()
-  /** Records waiting for their topic's metadata, per topic, in send order. */
-  private readonly topicWaiters = new Map<string, Waiting[]>()
-  /** Records waiting for buffer memory, in send order. */
-  private readonly memoryWaiters = new WaitingQueue<Waiting>()
-  /** Records sent while a flush runs: they go in once it ends. */
-  private held: Waiting[] = []
+  /** Records waiting for their topic's metadata, per topic. */
+  private readonly topicWaits = new Map<string, TopicWait>()
+  /** Records whose topic's metadata is here, waiting for buffer memory, in send order. */
+  private readonly memoryWaits = new WaitingQueue<Waiting>()
+  /** Records in `topicWaits` and `memoryWaits`. */
+  private waitingCount = 0
+  private waitSeq = 0
+  /** The record being admitted; copied only when it has to wait. */
+  private readonly incoming: Waiting = { topic: '', partition: -1, key: null, value: null, headers: null, timestamp: 0, size: 0, target: NO_TARGET, index: 0, original: null, deadline: Infinity, seq: 0 }
   private readonly available = new WeakMap<TopicMetadata, number[]>()
   private readonly scratch: ProduceRecord = { key: null, value: null, headers: null, timestamp: 0 }
-  private flushing: Promise<void> | null = null
-  private flushDone: (() => void) | null = null
+  private readonly flushes: FlushWait[] = []
   private closing: Promise<void> | null = null
   private closed = false
+  /** `close()` finished: nothing runs any more. */
+  private stopped = false
   private fatalError: KafkaError | null = null
   private reportCount = 0
   private metadataCheckedAt = Date.now()
@@ -109,14 +140,15 @@ export class Producer extends EventEmitter<ProducerEvents> {
     })
     const self = this
     this.host = {
-      settled: () => this.onSettled(),
+      settled: (batch) => this.onSettled(batch),
       get reporting(): boolean {
         return self.options.onDeliveryError !== null || self.listenerCount('delivery') > 0
       },
       report: (r) => this.report(r),
       fatal: (e) => this.onFatal(e),
     }
-    this.sender = new Sender(context.cluster, this.accumulator, o, this.statsCollector, this.host, context.log)
+    this.metadata = new ProducerMetadata(context.cluster, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs }, o.allowAutoTopicCreation, context.log, (topics, error) => this.onMetadata(topics, error))
+    this.sender = new Sender(context.cluster, this.accumulator, this.metadata, o, this.statsCollector, this.host, context.log)
     this.housekeeping = setInterval(() => this.expireWaiting(), Math.max(50, Math.min(1000, Math.floor(o.deliveryTimeoutMs / 10))))
     this.housekeeping.unref()
     if (o.statisticsIntervalMs > 0) {
@@ -130,14 +162,16 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   /**
    * Sends one record. Resolves once the broker acknowledged it (with acks 0: once written),
-   * with where it was written.
-   * @throws (rejects) ConfigError for a malformed record, RecordTooLargeError for a record over
-   *   `maxRequestSize` or `bufferMemory`, ResponseError with the partition's error (topic and
-   *   partition in the message) for a non-retriable broker error, DeliveryTimeoutError when not
-   *   acknowledged within `deliveryTimeoutMs`, ClosedError after `close()`.
+   * with where it was written. With `onDeliveryError` set, a failure that nobody awaits is not an
+   * unhandled rejection (fire and forget): the hook is its handler.
+   * @throws (rejects) ConfigError for a malformed record (a missing `value` included: a tombstone
+   *   needs an explicit `null`), RecordTooLargeError for a record over `maxRequestSize` or
+   *   `bufferMemory`, ResponseError with the partition's error (topic and partition in the
+   *   message) for a non-retriable broker error, DeliveryTimeoutError when not acknowledged within
+   *   `deliveryTimeoutMs`, ClosedError after `close()` or `kafka.disconnectAll()`.
    */
   send(record: ProducerRecord): Promise<RecordMetadata> {
-    const target = new SingleDelivery()
+    const target = new SingleDelivery(this.options.onDeliveryError !== null)
     this.admit(record, target, 0)
     return target.promise
   }
@@ -149,25 +183,33 @@ export class Producer extends EventEmitter<ProducerEvents> {
    */
   sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (!Array.isArray(records)) return Promise.reject(new ConfigError('sendBatch expects an array of records'))
-    const target = new GroupDelivery(records.length)
+    const target = new GroupDelivery(records.length, this.options.onDeliveryError !== null)
     for (let i = 0; i < records.length; i++) this.admit(records[i], target, i)
     return target.promise
   }
 
   /**
-   * Sends every buffered record now (ignoring linger) and resolves once all records given to
-   * `send` before this call are acknowledged or failed. `send` calls made meanwhile wait for it.
-   * Never rejects: failures reach the records' own promises.
+   * Sends every buffered record now (ignoring linger) and resolves once every record given to
+   * `send` before this call is acknowledged or failed (Java's flush). Records sent while it runs
+   * are not held back: they go out at once too, and the flush does not wait for them (unless they
+   * share a batch with earlier records). Never rejects: failures reach the records' own promises.
    */
   flush(): Promise<void> {
-    if (this.flushing !== null) return this.flushing
     if (this.pendingCount() === 0) return Promise.resolve()
-    this.flushing = new Promise<void>((resolve) => {
-      this.flushDone = resolve
+    const batches = new Set<ProducerBatch>()
+    for (const q of this.accumulator.allQueues()) {
+      for (const b of q.inFlight) batches.add(b)
+      for (const b of q.batches) batches.add(b)
+    }
+    let done!: () => void
+    const promise = new Promise<void>((resolve) => {
+      done = resolve
     })
+    this.flushes.push({ batches, mark: this.waitSeq, waiting: this.waitingCount, done })
     this.sender.force = true
     this.sender.wake()
-    return this.flushing
+    this.checkFlushes()
+    return promise
   }
 
   /** Flushes, then stops; later `send` calls reject with ClosedError. Does not close the shared connections. */
@@ -175,8 +217,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (this.closing !== null) return this.closing
     this.closed = true
     this.closing = (async () => {
-      while (this.pendingCount() > 0 || this.held.length > 0) await this.flush()
+      while (this.pendingCount() > 0) await this.flush()
+      this.stopped = true
       this.sender.stop()
+      this.metadata.stop()
       clearInterval(this.housekeeping)
       if (this.statsTimer !== null) clearInterval(this.statsTimer)
       this.context.untrack(this)
@@ -188,28 +232,50 @@ export class Producer extends EventEmitter<ProducerEvents> {
    * The partition the configured partitioner picks for `key` on `topic` (fetching, and with
    * allowAutoTopicCreation creating, the topic's metadata). For the default partitioner and a
    * null key this is the current sticky partition.
-   * @throws ResponseError when the topic's metadata has an error; ConfigError from a user partitioner.
+   * @throws ClosedError after `close()` or `kafka.disconnectAll()`; ConfigError for a bad topic
+   *   or key, or from a user partitioner; a non-retriable metadata error (e.g. a ResponseError
+   *   TOPIC_AUTHORIZATION_FAILED) at once; the last retriable one (e.g. UNKNOWN_TOPIC_OR_PARTITION)
+   *   when no usable metadata came within `deliveryTimeoutMs`.
    */
   async partitionFor(topic: string, key: Buffer | string | null): Promise<number> {
-    const meta = await this.topicMetadata(topic, Date.now() + this.options.deliveryTimeoutMs)
-    return this.partitioner.partition(topic, toBytes(key, 'key'), null, meta.partitions.length, this.availablePartitions(meta))
+    if (typeof topic !== 'string' || topic.length === 0) throw new ConfigError('topic must be a non-empty string')
+    const keyBytes = toBytes(key, 'key')
+    const deadline = Date.now() + this.options.deliveryTimeoutMs
+    let lastError: KafkaError | null = null
+    for (;;) {
+      if (this.closed || this.context.cluster.isClosed) throw new ClosedError(this.closed ? 'the producer is closed' : 'the client is closed (kafka.disconnectAll())')
+      const meta = this.context.cluster.topic(topic)
+      if (meta !== undefined && meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0) {
+        return this.partitioner.partition(topic, keyBytes, null, meta.partitions.length, this.availablePartitions(meta))
+      }
+      if (meta !== undefined && meta.errorCode !== ErrorCode.NONE) {
+        const err = responseError(meta.errorCode, null, `topic ${topic}`)
+        if (!err.retriable) throw err
+        lastError = err
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) throw lastError ?? responseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `topic ${topic}`)
+      this.metadata.request(topic)
+      const err = await this.metadata.nextRound(left)
+      if (err !== null && !err.retriable) throw err
+      if (err !== null) lastError = err
+    }
   }
 
   /** A snapshot of the producer's counters (docs/producer.md, "Statistics"). */
   stats(): ProducerStats {
-    return this.statsCollector.snapshot(this.pendingCount() + this.held.length, this.accumulator.bufferedBytes)
+    return this.statsCollector.snapshot(this.pendingCount(), this.accumulator.bufferedBytes)
   }
 
-  /** Records admitted and not yet settled (not counting those held by a flush). */
+  /** Records given to `send` and not yet settled: waiting, buffered or in flight. */
   private pendingCount(): number {
-    let n = this.accumulator.bufferedRecords + this.memoryWaiters.length
-    for (const list of this.topicWaiters.values()) n += list.length
-    return n
+    return this.accumulator.bufferedRecords + this.waitingCount
   }
 
+  /** Checks a record and converts it to bytes, then lets it in through {@link Producer.pass}. */
   private admit(record: ProducerRecord, target: DeliveryTarget, index: number): void {
-    if (this.closed) {
-      this.rejectEarly(record, target, index, new ClosedError('the producer is closed'))
+    if (this.closed || this.context.cluster.isClosed) {
+      this.rejectEarly(record, target, index, new ClosedError(this.closed ? 'the producer is closed' : 'the client is closed (kafka.disconnectAll())'))
       return
     }
     if (this.fatalError !== null) {
@@ -244,6 +310,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
           this.lastKeyBytes = key
         }
       }
+      // Only an explicit null is a tombstone: a forgotten value must not delete a key on a compacted topic.
+      if (record.value === undefined) throw new ConfigError(`record value is missing (topic ${record.topic}): give a Buffer or a string, or null for a tombstone`)
       value = toBytes(record.value, 'value')
       headers = toRecordHeaders(record.headers)
     } catch (err) {
@@ -257,35 +325,84 @@ export class Producer extends EventEmitter<ProducerEvents> {
       this.rejectEarly(record, target, index, new RecordTooLargeError(`record of about ${size} bytes for topic ${record.topic} is larger than ${limit}`, record.topic, size))
       return
     }
-    const original = this.host.reporting ? record : null
-    if (this.flushing !== null || this.memoryWaiters.length > 0 || this.topicWaiters.has(record.topic)) {
-      this.wait({ topic: record.topic, partition, key, value, headers, timestamp, size, target, index, original, deadline: Date.now() + o.deliveryTimeoutMs })
+    const w = this.incoming
+    w.topic = record.topic
+    w.partition = partition
+    w.key = key
+    w.value = value
+    w.headers = headers
+    w.timestamp = timestamp
+    w.size = size
+    w.target = target
+    w.index = index
+    w.original = this.host.reporting ? record : null
+    this.pass(w)
+  }
+
+  /**
+   * The one admission path, for a new record and for a record done waiting alike: it waits for
+   * its topic's metadata (behind the records of its topic already waiting), then for buffer
+   * memory (behind every record already waiting for memory), then is appended. A record never
+   * overtakes an earlier one of its topic, so each partition keeps its send order.
+   */
+  private pass(w: Waiting): void {
+    if (this.topicWaits.size > 0) {
+      const tw = this.topicWaits.get(w.topic)
+      if (tw !== undefined) {
+        tw.records.push(this.keep(w))
+        return
+      }
+    }
+    const meta = this.context.cluster.topic(w.topic)
+    if (meta === undefined || !usable(meta, w.partition)) {
+      this.waitForTopic(w.topic, [this.keep(w)])
       return
     }
-    const r = this.tryAppend(record.topic, partition, key, value, headers, timestamp, size, target, index, original)
-    if (r !== Admit.Appended) {
-      this.wait({ topic: record.topic, partition, key, value, headers, timestamp, size, target, index, original, deadline: Date.now() + o.deliveryTimeoutMs }, r)
+    if (this.memoryWaits.length > 0 || this.accumulator.bufferedBytes + w.size > this.options.bufferMemory) {
+      this.memoryWaits.push(this.keep(w))
+      return
+    }
+    this.append(w, meta)
+  }
+
+  /** The record to park: `w` itself, or a copy of the reused `incoming` one, given its deadline. */
+  private keep(w: Waiting): Waiting {
+    if (w !== this.incoming) return w
+    this.waitingCount++
+    return {
+      topic: w.topic,
+      partition: w.partition,
+      key: w.key,
+      value: w.value,
+      headers: w.headers,
+      timestamp: w.timestamp,
+      size: w.size,
+      target: w.target,
+      index: w.index,
+      original: w.original,
+      deadline: Date.now() + this.options.deliveryTimeoutMs,
+      seq: ++this.waitSeq,
     }
   }
 
-  /** Parks a record: behind a flush, behind its topic's metadata, or behind buffer memory. */
-  private wait(w: Waiting, reason?: Admit): void {
-    if (this.flushing !== null && reason === undefined) {
-      this.held.push(w)
+  /** Parks records (in send order, ahead of any of their topic already waiting) until their topic's metadata comes. */
+  private waitForTopic(topic: string, records: Waiting[]): void {
+    const tw = this.topicWaits.get(topic)
+    if (tw !== undefined) {
+      tw.records.unshift(...records)
       return
     }
-    const waiters = this.topicWaiters.get(w.topic)
-    if (waiters !== undefined) {
-      waiters.push(w)
-    } else if (reason === Admit.NeedsTopic) {
-      this.topicWaiters.set(w.topic, [w])
-      void this.awaitTopic(w.topic)
-    } else if (reason === undefined && this.memoryWaiters.length === 0) {
-      // Nothing ahead of it any more: try now.
-      const r = this.tryAppend(w.topic, w.partition, w.key, w.value, w.headers, w.timestamp, w.size, w.target, w.index, w.original)
-      if (r !== Admit.Appended) this.wait(w, r)
-    } else {
-      this.memoryWaiters.push(w)
+    this.topicWaits.set(topic, { records, lastError: null })
+    this.metadata.request(topic)
+  }
+
+  /** A parked record left waiting: into `batch`, or failed (null). */
+  private leave(w: Waiting, batch: ProducerBatch | null): void {
+    this.waitingCount--
+    for (const f of this.flushes) {
+      if (w.seq > f.mark) continue
+      f.waiting--
+      if (batch !== null) f.batches.add(batch)
     }
   }
 
@@ -299,21 +416,23 @@ export class Producer extends EventEmitter<ProducerEvents> {
     return list
   }
 
-  /** The hot path: partition the record and append it to its batch, if metadata and memory allow. */
-  private tryAppend(topic: string, partition: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[] | null, timestamp: number, size: number, target: DeliveryTarget, index: number, original: ProducerRecord | null): Admit {
-    const meta = this.context.cluster.topic(topic)
-    if (meta === undefined || meta.errorCode !== 0 || meta.partitions.length === 0) return Admit.NeedsTopic
-    const count = meta.partitions.length
-    if (partition >= count) return Admit.NeedsTopic
+  /** The hot path's end: partition the record (unless it names one) and append it to its batch. */
+  private append(w: Waiting, meta: TopicMetadata): void {
+    const topic = w.topic
+    const key = w.key
+    const value = w.value
+    const target = w.target
+    const index = w.index
     const acc = this.accumulator
-    if (acc.bufferedBytes + size > this.options.bufferMemory) return Admit.NeedsMemory
     const s = this.scratch
     s.key = key
     s.value = value
-    s.headers = headers
-    s.timestamp = timestamp
+    s.headers = w.headers
+    s.timestamp = w.timestamp
+    let partition = w.partition
     if (partition < 0) {
       try {
+        const count = meta.partitions.length
         const available = this.availablePartitions(meta)
         partition = this.partitioner.partition(topic, key, value, count, available)
         // KIP-480: an unkeyed record that would open a new batch moves the sticky partition on.
@@ -322,198 +441,179 @@ export class Producer extends EventEmitter<ProducerEvents> {
           partition = this.partitioner.partition(topic, key, value, count, available)
         }
       } catch (err) {
-        target.failed(index, err instanceof KafkaError ? err : new ConfigError(`partitioner failed: ${String(err)}`, err))
-        return Admit.Appended
-      }
-    }
-    const started = acc.wouldStartBatch(topic, partition)
-    let ready: boolean
-    try {
-      ready = acc.append(topic, partition, s, size, target, index, original, Date.now())
-    } catch (err) {
-      target.failed(index, err instanceof KafkaError ? err : new ConfigError(String(err)))
-      return Admit.Appended
-    }
-    if (ready || started) this.sender.wake()
-    return Admit.Appended
-  }
-
-  /** Fetches a topic's metadata (creating it when allowed) until its waiting records can go in or expire. */
-  private async awaitTopic(topic: string): Promise<void> {
-    let attempt = 0
-    let lastError: unknown = null
-    while (this.topicWaiters.has(topic)) {
-      let meta: TopicMetadata | undefined
-      try {
-        meta = (await this.context.cluster.metadata([topic], { force: true, allowAutoTopicCreation: this.options.allowAutoTopicCreation })).get(topic)
-      } catch (err) {
-        lastError = err
-        if (err instanceof KafkaError && !err.retriable) {
-          this.failTopicWaiters(topic, err)
-          return
-        }
-      }
-      if (meta !== undefined && meta.errorCode !== 0) {
-        const err = responseError(meta.errorCode, null, `topic ${topic}`)
-        lastError = err
-        if (!err.retriable) {
-          this.failTopicWaiters(topic, err)
-          return
-        }
-      }
-      if (meta !== undefined && meta.errorCode === 0 && meta.partitions.length > 0) {
-        const list = this.topicWaiters.get(topic) ?? []
-        this.topicWaiters.delete(topic)
-        for (const w of list) {
-          if (this.memoryWaiters.length > 0) {
-            this.memoryWaiters.push(w)
-            continue
-          }
-          const r = this.tryAppend(w.topic, w.partition, w.key, w.value, w.headers, w.timestamp, w.size, w.target, w.index, w.original)
-          if (r === Admit.NeedsMemory) this.memoryWaiters.push(w)
-          else if (r === Admit.NeedsTopic) {
-            // An explicit partition the metadata does not have (yet).
-            lastError = new KafkaError(`topic ${topic} has ${meta.partitions.length} partition(s), record asks for partition ${w.partition}`, { code: 'UNKNOWN_TOPIC_OR_PARTITION', retriable: true })
-            const again = this.topicWaiters.get(topic)
-            if (again === undefined) this.topicWaiters.set(topic, [w])
-            else again.push(w)
-          }
-        }
-        this.checkFlush()
-        if (!this.topicWaiters.has(topic)) return
-      }
-      this.expireTopicWaiters(topic, Date.now(), lastError)
-      if (!this.topicWaiters.has(topic)) {
-        this.checkFlush()
+        if (w !== this.incoming) this.leave(w, null)
+        this.failWaiting(w, err instanceof KafkaError ? err : new ConfigError(`partitioner failed: ${String(err)}`, err))
         return
       }
-      await sleep(this.sender.backoff(++attempt))
     }
-  }
-
-  /** Metadata of a topic, retried (for partitionFor) until `deadline`. */
-  private async topicMetadata(topic: string, deadline: number): Promise<TopicMetadata> {
-    for (let attempt = 1; ; attempt++) {
-      const meta = (await this.context.cluster.metadata([topic], { allowAutoTopicCreation: this.options.allowAutoTopicCreation, force: attempt > 1 })).get(topic)
-      if (meta !== undefined && meta.errorCode === 0 && meta.partitions.length > 0) return meta
-      const err = meta !== undefined && meta.errorCode !== 0 ? responseError(meta.errorCode, null, `topic ${topic}`) : responseError(3, null, `topic ${topic}`)
-      if (!err.retriable || Date.now() >= deadline) throw err
-      await sleep(this.sender.backoff(attempt))
+    let ready: boolean
+    try {
+      ready = acc.append(topic, partition, s, w.size, target, index, w.original, Date.now(), w.deadline)
+    } catch (err) {
+      if (w !== this.incoming) this.leave(w, null)
+      this.failWaiting(w, err instanceof KafkaError ? err : new ConfigError(String(err)))
+      return
     }
+    const batch = acc.lastAppended!
+    if (w !== this.incoming) this.leave(w, batch)
+    if (ready || batch.count === 1) this.sender.wake()
   }
 
-  private failTopicWaiters(topic: string, err: KafkaError): void {
-    const list = this.topicWaiters.get(topic) ?? []
-    this.topicWaiters.delete(topic)
-    for (const w of list) this.failWaiting(w, err)
-    this.checkFlush()
-  }
-
-  private expireTopicWaiters(topic: string, now: number, cause: unknown): void {
-    const list = this.topicWaiters.get(topic)
-    if (list === undefined) return
-    const keep = list.filter((w) => {
-      if (w.deadline > now) return true
-      this.failWaiting(w, new DeliveryTimeoutError(`record for topic ${topic} expired after ${this.options.deliveryTimeoutMs} ms waiting for the topic's metadata${cause instanceof Error ? `: ${cause.message}` : ''}`, topic, w.partition, cause ?? undefined))
-      return false
-    })
-    if (keep.length === 0) this.topicWaiters.delete(topic)
-    else this.topicWaiters.set(topic, keep)
+  /** A metadata round ended: lets in the records of its topics that can go in now. */
+  private onMetadata(topics: readonly string[], error: KafkaError | null): void {
+    this.sender.metadataUpdated(topics, error)
+    for (const topic of topics) {
+      const tw = this.topicWaits.get(topic)
+      if (tw === undefined) continue
+      const meta = this.context.cluster.topic(topic)
+      let err = error
+      if (err === null && meta !== undefined && meta.errorCode !== ErrorCode.NONE) err = responseError(meta.errorCode, null, `topic ${topic}`)
+      if (err !== null && !err.retriable) {
+        this.topicWaits.delete(topic)
+        for (const w of tw.records) {
+          this.leave(w, null)
+          this.failWaiting(w, err)
+        }
+        continue
+      }
+      if (err === null && (meta === undefined || meta.partitions.length === 0)) err = responseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, `topic ${topic}`)
+      if (err !== null) {
+        tw.lastError = err
+        this.metadata.request(topic)
+        continue
+      }
+      // In order, through the same path: a record for a partition the topic does not have (yet)
+      // parks again, with the rest of its topic behind it.
+      this.topicWaits.delete(topic)
+      for (const w of tw.records) this.pass(w)
+      const again = this.topicWaits.get(topic)
+      if (again !== undefined) {
+        const p = again.records[0].partition
+        again.lastError = responseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `the topic has ${meta!.partitions.length} partition(s), a record asks for partition ${p}`, `topic ${topic}`)
+      }
+    }
+    this.checkFlushes()
   }
 
   /** Rejects a record `send` refused before buffering it; hooks and reports see it too. */
   private rejectEarly(record: ProducerRecord, target: DeliveryTarget, index: number, err: KafkaError): void {
     const valid = record !== null && typeof record === 'object'
-    this.failWaiting({ topic: valid ? String(record.topic) : '', partition: valid && typeof record.partition === 'number' ? record.partition : -1, key: null, value: null, headers: null, timestamp: -1, size: 0, target, index, original: valid && this.host.reporting ? record : null, deadline: 0 }, err)
+    this.failWaiting({ topic: valid ? String(record.topic) : '', partition: valid && typeof record.partition === 'number' ? record.partition : -1, key: null, value: null, headers: null, timestamp: -1, size: 0, target, index, original: valid && this.host.reporting ? record : null, deadline: 0, seq: 0 }, err)
   }
 
+  /** Fails a record that never reached a batch: its promise, `onDeliveryError`, the `delivery` event. */
   private failWaiting(w: Waiting, err: KafkaError): void {
+    const { topic, partition, original } = w
     this.statsCollector.errors++
     w.target.failed(w.index, err)
-    if (w.original !== null) {
+    if (original !== null) {
       const hook = this.options.onDeliveryError
       if (hook !== null) {
         try {
-          hook(w.original, err)
+          hook(original, err)
         } catch (hookErr) {
           this.context.log.warn({ error: (hookErr as Error).message }, 'producer: onDeliveryError threw')
         }
       }
-      this.report({ topic: w.topic, partition: w.partition, offset: -1n, timestamp: -1, record: w.original, error: err })
+      this.report({ topic, partition, offset: -1n, timestamp: -1, record: original, error: err })
     }
   }
 
   /** Periodic: fails records that waited past their delivery timeout, and batches queued too long. */
   private expireWaiting(): void {
     const now = Date.now()
-    if (this.memoryWaiters.length > 0 && this.memoryWaiters.peek()!.deadline <= now) {
-      this.memoryWaiters.filter((w) => {
+    const d = this.options.deliveryTimeoutMs
+    for (const [topic, tw] of [...this.topicWaits]) {
+      const expired = tw.records.filter((w) => w.deadline <= now)
+      if (expired.length === 0) continue
+      tw.records = tw.records.filter((w) => w.deadline > now)
+      if (tw.records.length === 0) this.topicWaits.delete(topic)
+      const cause = tw.lastError
+      for (const w of expired) {
+        this.leave(w, null)
+        const where = w.partition >= 0 ? `topic ${topic} partition ${w.partition}` : `topic ${topic}`
+        this.failWaiting(w, new DeliveryTimeoutError(`record for ${where} expired after ${d} ms (deliveryTimeoutMs) waiting for the topic's metadata${cause !== null ? `: ${cause.message}` : ''}`, topic, w.partition, cause ?? undefined))
+      }
+    }
+    if (this.memoryWaits.length > 0 && this.memoryWaits.peek()!.deadline <= now) {
+      const expired: Waiting[] = []
+      this.memoryWaits.filter((w) => {
         if (w.deadline > now) return true
-        this.failWaiting(w, new DeliveryTimeoutError(`record for topic ${w.topic} expired after ${this.options.deliveryTimeoutMs} ms waiting for buffer memory (bufferMemory ${this.options.bufferMemory} bytes)`, w.topic, w.partition))
+        expired.push(w)
         return false
       })
+      for (const w of expired) {
+        this.leave(w, null)
+        this.failWaiting(w, new DeliveryTimeoutError(`record for topic ${w.topic} expired after ${d} ms (deliveryTimeoutMs) waiting for buffer memory (bufferMemory ${this.options.bufferMemory} bytes)`, w.topic, w.partition))
+      }
       this.pumpMemory()
     }
     this.sender.expire(now)
-    this.checkFlush()
+    this.checkFlushes()
     // Metadata older than metadataMaxAgeMs is refreshed (new partitions, moved leaders) while idle too.
     if (now - this.metadataCheckedAt >= 5_000) {
       this.metadataCheckedAt = now
-      const topics = this.accumulator.topics()
-      if (topics.length > 0) this.context.cluster.metadata(topics).catch(() => {})
+      this.metadata.refreshIfOld(this.accumulator.topics())
     }
   }
 
-  /** Appends memory waiters in order while memory allows. */
+  /** Appends the records waiting for memory, in order, while memory allows. */
   private pumpMemory(): void {
-    while (this.memoryWaiters.length > 0) {
-      const w = this.memoryWaiters.peek()!
-      if (this.topicWaiters.has(w.topic)) {
-        this.memoryWaiters.shift()
-        this.topicWaiters.get(w.topic)!.push(w)
+    const q = this.memoryWaits
+    while (q.length > 0) {
+      const w = q.peek()!
+      const meta = this.context.cluster.topic(w.topic)
+      if (meta === undefined || !usable(meta, w.partition)) {
+        // Its topic's metadata went (the topic was deleted?): the topic's records wait for it again, in order.
+        const topic = w.topic
+        const moved: Waiting[] = []
+        q.filter((x) => {
+          if (x.topic !== topic) return true
+          moved.push(x)
+          return false
+        })
+        this.waitForTopic(topic, moved)
         continue
       }
-      const r = this.tryAppend(w.topic, w.partition, w.key, w.value, w.headers, w.timestamp, w.size, w.target, w.index, w.original)
-      if (r === Admit.NeedsMemory) break
-      this.memoryWaiters.shift()
-      if (r === Admit.NeedsTopic) {
-        this.topicWaiters.set(w.topic, [w])
-        void this.awaitTopic(w.topic)
-      }
+      if (this.accumulator.bufferedBytes + w.size > this.options.bufferMemory) break
+      q.shift()
+      this.append(w, meta)
     }
   }
 
-  private onSettled(): void {
-    if (this.memoryWaiters.length > 0) this.pumpMemory()
-    this.checkFlush()
+  /** A batch was acknowledged or failed: its memory is free, and a flush may be done. */
+  private onSettled(batch: ProducerBatch): void {
+    if (this.flushes.length > 0) for (const f of this.flushes) f.batches.delete(batch)
+    if (this.memoryWaits.length > 0) this.pumpMemory()
+    if (this.flushes.length > 0) this.checkFlushes()
   }
 
-  /** Ends a flush once everything admitted before it settled, then lets held records in. */
-  private checkFlush(): void {
-    if (this.flushing === null || this.pendingCount() > 0) return
-    const done = this.flushDone
-    this.flushing = null
-    this.flushDone = null
-    this.sender.force = false
-    const held = this.held
-    this.held = []
-    for (const w of held) {
-      if (this.closed && this.closing === null) {
-        w.target.failed(w.index, new ClosedError('the producer is closed'))
+  /** Resolves every flush whose records all settled; the sender goes back to linger when none is left. */
+  private checkFlushes(): void {
+    if (this.flushes.length === 0) return
+    for (let i = 0; i < this.flushes.length; ) {
+      const f = this.flushes[i]
+      if (f.waiting > 0 || f.batches.size > 0) {
+        i++
         continue
       }
-      this.wait(w)
+      this.flushes.splice(i, 1)
+      f.done()
     }
-    done?.()
+    if (this.flushes.length === 0) this.sender.force = false
   }
 
   private onFatal(err: KafkaError): void {
     this.fatalError = err
-    for (const topic of [...this.topicWaiters.keys()]) this.failTopicWaiters(topic, err)
-    const waiting = [...this.memoryWaiters.drain(), ...this.held]
-    this.held = []
-    for (const w of waiting) this.failWaiting(w, err)
-    this.checkFlush()
+    const waiting: Waiting[] = []
+    for (const tw of this.topicWaits.values()) waiting.push(...tw.records)
+    this.topicWaits.clear()
+    waiting.push(...this.memoryWaits.drain())
+    for (const w of waiting) {
+      this.leave(w, null)
+      this.failWaiting(w, err)
+    }
+    this.checkFlushes()
   }
 
   private report(r: DeliveryReport): void {
@@ -521,4 +621,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (++this.reportCount % this.options.deliveryReportSampling !== 0) return
     this.emit('delivery', r)
   }
+}
+
+/** Whether `meta` lets a record for `partition` (-1: any) in now. */
+function usable(meta: TopicMetadata, partition: number): boolean {
+  return meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0 && partition < meta.partitions.length
 }

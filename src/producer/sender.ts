@@ -1,35 +1,38 @@
 /**
  * The sender: drains ready batches from the {@link Accumulator} into one Produce request per
- * leader (lane 'produce'), at most `maxInFlight` requests per broker, and settles every record
+ * leader (the shared produce connections, connection-routing.ts), at most `maxInFlight` requests per broker, and settles every record
  * from the answer. Retriable failures (a moved leader, a timeout, a lost connection) put the
  * batch back with its sequence numbers unchanged so the broker drops duplicates; the idempotent
- * producer's id and epoch come from {@link ProducerIdManager}.
+ * producer's id and epoch come from {@link ProducerIdManager}. Backoff between retries is the
+ * one retry policy's (src/pool/retry.ts `backoffMs`, the producer's `retryBackoffMs` and
+ * `retryBackoffMaxMs`); every wait is bounded by the batch's `deliveryTimeoutMs`. Leaders it
+ * lost are looked up again through {@link ProducerMetadata}.
  */
 import { ClosedError, KafkaError } from '../errors.js'
 import type { Log } from '../logger.js'
 import type { Cluster } from '../pool/cluster.js'
-import { responseError } from '../protocol/error-codes.js'
+import { backoffMs, type RetryPolicy } from '../pool/retry.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { Produce, type ProduceResponse } from '../protocol/messages/produce.js'
 import type { Accumulator, DrainedRequest } from './accumulator.js'
 import type { ProducerBatch } from './producer-batch.js'
 import { DeliveryTimeoutError } from './producer-errors.js'
 import { ProducerIdManager } from './producer-id-manager.js'
+import type { ProducerMetadata } from './producer-metadata.js'
 import type { ResolvedProducerOptions } from './producer-options.js'
 import type { DeliveryReport, RecordMetadata } from './producer-record.js'
 import type { StatsCollector } from './producer-stats.js'
 
 /** What the sender tells the producer. */
 export interface SenderHost {
-  /** Records were settled: buffer memory was released. */
-  settled(): void
+  /** A batch's records were settled (acknowledged or failed): its buffer memory was released. */
+  settled(batch: ProducerBatch): void
   /** Whether per-record reports are wanted (a `delivery` listener or onDeliveryError). */
   readonly reporting: boolean
   report(report: DeliveryReport): void
   /** A fatal error: the producer cannot send any more (e.g. not authorised to get a producer id). */
   fatal(error: KafkaError): void
 }
-
-const DUPLICATE_SEQUENCE_NUMBER = 46
 
 export class Sender {
   /** Send open batches now, ignoring linger (flush). */
@@ -40,9 +43,9 @@ export class Sender {
   private wakeAt = Infinity
   private readonly inFlightByNode = new Map<number, number>()
   private inFlightRequests = 0
+  /** Topics whose leaders are being looked up again: their batches wait. */
   private readonly staleTopics = new Set<string>()
-  private refreshing = false
-  private lastRefreshAt = 0
+  private readonly policy: RetryPolicy
   private pidPending = false
   private fatalError: KafkaError | null = null
   readonly ids: ProducerIdManager | null
@@ -59,13 +62,15 @@ export class Sender {
   constructor(
     private readonly cluster: Cluster,
     private readonly accumulator: Accumulator,
+    private readonly metadata: ProducerMetadata,
     private readonly options: ResolvedProducerOptions,
     private readonly stats: StatsCollector,
     private readonly host: SenderHost,
     private readonly log: Log,
   ) {
+    this.policy = { retryBackoffMs: options.retryBackoffMs, retryBackoffMaxMs: options.retryBackoffMaxMs }
     this.ids = options.idempotent
-      ? new ProducerIdManager(cluster, (a) => this.backoff(a), options.requestTimeoutMs, (err, attempt) => {
+      ? new ProducerIdManager(cluster, this.policy, options.requestTimeoutMs, (err, attempt) => {
           if (attempt === 4) log.warn({ error: err.message }, 'producer: InitProducerId keeps failing; retrying')
           else log.debug('producer', { error: err.message, attempt }, 'InitProducerId failed; retrying')
         })
@@ -75,12 +80,6 @@ export class Sender {
   /** Produce requests in flight over all brokers. */
   get requestsInFlight(): number {
     return this.inFlightRequests
-  }
-
-  /** Backoff before retry number `attempt` (1-based), ms: exponential with jitter (KIP-580). */
-  backoff(attempt: number): number {
-    const exp = Math.min(this.options.retryBackoffMaxMs, this.options.retryBackoffMs * 2 ** Math.min(Math.max(attempt - 1, 0), 20))
-    return Math.floor(exp * (0.8 + Math.random() * 0.2))
   }
 
   /** Runs the sender soon (after the current tick, so records appended together go together). */
@@ -120,8 +119,8 @@ export class Sender {
     const ids = this.ids
     if (ids !== null) {
       if (ids.current === null || ids.bumpNeeded) {
-        // A bump waits for every request in flight to come back: their answers decide sequences.
-        if (ids.current === null || this.inFlightRequests === 0) this.initProducerId(ids.current !== null)
+        // Only with records to send; a bump waits for every request in flight to come back: their answers decide sequences.
+        if (this.accumulator.bufferedRecords > 0 && (ids.current === null || this.inFlightRequests === 0)) this.initProducerId(ids.current !== null)
         return
       }
     }
@@ -157,10 +156,15 @@ export class Sender {
     }
   }
 
+  /**
+   * Gets (or bumps) the producer id, retrying for at most `deliveryTimeoutMs`. Still failing
+   * retriably then: the records waiting expire meanwhile, and the next records try again. Failing
+   * otherwise (not authorised, the client closed) is fatal: every record rejects with the error.
+   */
   private initProducerId(bump: boolean): void {
     if (this.pidPending || this.ids === null) return
     this.pidPending = true
-    this.ids.init(bump).then(
+    this.ids.init(bump, Date.now() + this.options.deliveryTimeoutMs).then(
       () => {
         if (bump) this.accumulator.resetSequences()
         this.log.debug('producer', { producerId: String(this.ids?.current?.producerId), epoch: this.ids?.current?.epoch, bump }, 'producer id')
@@ -168,9 +172,14 @@ export class Sender {
       (err: unknown) => {
         if (this.stopped) return
         const e = err instanceof KafkaError ? err : new KafkaError(`InitProducerId failed: ${String(err)}`, { code: 'UNKNOWN', cause: err })
+        if (e.retriable) {
+          this.ids!.lastError = e
+          this.log.debug('producer', { error: e.message }, 'InitProducerId still failing after deliveryTimeoutMs')
+          return
+        }
         this.fatalError = e
-        for (const b of this.accumulator.takeAllUnsent()) this.fail(b, e, false)
         this.host.fatal(e)
+        for (const b of this.accumulator.takeAllUnsent()) this.fail(b, e)
       },
     ).finally(() => {
       this.pidPending = false
@@ -178,30 +187,17 @@ export class Sender {
     })
   }
 
+  /** Asks for the stale topics' metadata (ProducerMetadata batches and backs off the requests). */
   private refreshMetadata(): void {
-    if (this.refreshing || this.staleTopics.size === 0) return
-    const wait = this.lastRefreshAt + this.options.retryBackoffMs - Date.now()
-    this.refreshing = true
-    const topics = [...this.staleTopics]
-    const go = (): void => {
-      this.lastRefreshAt = Date.now()
-      this.cluster
-        .metadata(topics, { force: true, allowAutoTopicCreation: this.options.allowAutoTopicCreation })
-        .then(
-          () => {
-            for (const t of topics) this.staleTopics.delete(t)
-          },
-          (err: unknown) => {
-            this.log.debug('producer', { topics, error: (err as Error).message }, 'metadata refresh failed')
-          },
-        )
-        .finally(() => {
-          this.refreshing = false
-          this.wake()
-        })
-    }
-    if (wait > 0) setTimeout(go, wait)
-    else go()
+    for (const t of this.staleTopics) this.metadata.request(t)
+  }
+
+  /** A metadata round ended: topics it answered have their leaders again (or none, and ask again). */
+  metadataUpdated(topics: readonly string[], error: KafkaError | null): void {
+    if (this.staleTopics.size === 0) return
+    let any = false
+    for (const t of topics) if (error === null && this.staleTopics.delete(t)) any = true
+    if (any || error !== null) this.wake()
   }
 
   private dispatch(r: DrainedRequest): void {
@@ -222,7 +218,6 @@ export class Sender {
     const started = performance.now()
     this.cluster
       .send(nodeId, Produce, () => ({ transactionalId: null, acks, timeoutMs, topicData }), {
-        lane: 'produce',
         timeoutMs: timeoutMs + 1000,
         noResponse: acks === 0,
       })
@@ -256,7 +251,7 @@ export class Sender {
         for (const p of t.partitionResponses) {
           if (p.index !== b.partition) continue
           found = true
-          if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
+          if (p.errorCode === ErrorCode.NONE || p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
             this.complete(b, p.baseOffset, p.logAppendTimeMs !== undefined && p.logAppendTimeMs >= 0n ? Number(p.logAppendTimeMs) : -1)
           } else {
             this.onBatchError(b, responseError(p.errorCode, p.errorMessage ?? null, `${b.topic}-${b.partition}`), now)
@@ -274,7 +269,8 @@ export class Sender {
   private onRequestError(batches: ProducerBatch[], err: unknown): void {
     const now = Date.now()
     let e: KafkaError
-    if (err instanceof KafkaError) e = err.code === 'CLIENT_CLOSED' ? new ClosedError(`the client was closed before ${batches.length} batch(es) were acknowledged`) : err
+    if (err instanceof ClosedError) e = new ClosedError(`the client was closed before ${batches.length} batch(es) were acknowledged`)
+    else if (err instanceof KafkaError) e = err
     else e = new KafkaError(`Produce failed: ${String(err)}`, { code: 'UNKNOWN', cause: err })
     for (const b of batches) this.onBatchError(b, e, now)
   }
@@ -319,7 +315,7 @@ export class Sender {
     }
     this.stats.retries++
     this.log.debug('producer', { topic: b.topic, partition: b.partition, attempt: b.attempts, error: err.message }, 'retrying batch')
-    this.accumulator.requeue(b, immediate ? now : now + this.backoff(b.attempts))
+    this.accumulator.requeue(b, immediate ? now : now + backoffMs(b.attempts - 1, this.policy))
   }
 
   private complete(b: ProducerBatch, baseOffset: bigint, logAppendTime: number): void {
@@ -338,11 +334,11 @@ export class Sender {
       targets[i].delivered(indices[i], meta)
       if (reporting) this.host.report({ ...meta, record: b.records?.[i] ?? null })
     }
-    this.host.settled()
+    this.host.settled(b)
   }
 
   /** Rejects every record of a batch (already removed from the accumulator). */
-  private fail(b: ProducerBatch, err: KafkaError, notify = true): void {
+  private fail(b: ProducerBatch, err: KafkaError): void {
     const n = b.count
     this.stats.errors += n
     const reporting = this.host.reporting
@@ -359,6 +355,6 @@ export class Sender {
       }
       if (reporting) this.host.report({ topic: b.topic, partition: b.partition, offset: -1n, timestamp: -1, record, error: err })
     }
-    if (notify) this.host.settled()
+    this.host.settled(b)
   }
 }

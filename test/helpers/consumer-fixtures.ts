@@ -42,7 +42,6 @@ export async function produce(
     const res = await leader.send(
       Produce,
       () => ({ transactionalId: options.transactionalId ?? null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }] }),
-      { lane: 'produce' },
     )
     const p = res.responses[0].partitionResponses[0]
     if (p.errorCode === 0) return p.baseOffset
@@ -91,7 +90,7 @@ export async function transaction(kafka: Kafka, topic: string, partition: number
   await retry(
     async () => {
       const coordinator = await kafka.cluster.coordinator('transaction', transactionalId)
-      const conn = await coordinator.connection('default')
+      const conn = await coordinator.connection()
       const version = Math.min(3, conn.version(AddPartitionsToTxn as never))
       return conn.send(
         AddPartitionsToTxn,

@@ -73,13 +73,17 @@ const AUTO_CREATE_WAIT_MS = 5000
  * request that starts an auto-creation, so that answer is asked again for a while.
  */
 async function requireTopic(kafka: Kafka, topic: string, autoCreate: boolean): Promise<void> {
-  const deadline = Date.now() + (autoCreate ? AUTO_CREATE_WAIT_MS : 0)
-  for (;;) {
-    const meta = (await kafka.cluster.withRetry(() => kafka.cluster.metadata([topic], { force: true, allowAutoTopicCreation: autoCreate }))).get(topic)
-    if (meta === undefined || meta.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) return
-    if (Date.now() >= deadline) throw responseError(meta.errorCode, `topic ${topic} does not exist${autoCreate ? ' and the broker did not create it' : ''}`)
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
+  const cluster = kafka.cluster
+  // UNKNOWN_TOPIC_OR_PARTITION is retriable: the one retry policy asks again until the deadline.
+  await cluster.withRetry(
+    async () => {
+      const meta = (await cluster.metadata([topic], { force: true, allowAutoTopicCreation: autoCreate })).get(topic)
+      if (meta !== undefined && meta.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+        throw responseError(meta.errorCode, `topic ${topic} does not exist${autoCreate ? ' and the broker did not create it' : ''}`)
+      }
+    },
+    { deadline: Date.now() + (autoCreate ? AUTO_CREATE_WAIT_MS : 0), refreshMetadata: false },
+  )
 }
 
 export const produceCommand: Command = {

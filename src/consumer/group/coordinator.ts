@@ -16,6 +16,7 @@ import { JoinGroup, type JoinGroupResponse } from '../../protocol/messages/join-
 import { LeaveGroup } from '../../protocol/messages/leave-group.js'
 import { SyncGroup } from '../../protocol/messages/sync-group.js'
 import type { Cluster } from '../../pool/cluster.js'
+import type { ConnectionOwner } from '../../pool/connection-routing.js'
 import { backoffMs, sleep } from '../../pool/retry.js'
 import type { CommitIdentity } from '../offsets.js'
 import type { Assignor } from './assignors/index.js'
@@ -30,6 +31,8 @@ export interface GroupMembershipOptions {
   rebalanceTimeoutMs: number
   heartbeatIntervalMs: number
   requestTimeoutMs: number
+  /** The consumer whose own coordinator connections carry this member's requests. */
+  owner: ConnectionOwner
 }
 
 export interface GroupEvents {
@@ -135,7 +138,7 @@ export class GroupMembership {
             protocolType: 'consumer',
             protocols,
           }),
-          { lane: 'group', timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs + 5_000 },
+          { owner: o.owner, timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs + 5_000 },
         )
         this.assertOpen()
         code = join.errorCode
@@ -162,7 +165,7 @@ export class GroupMembership {
               ...(v >= 5 ? { protocolType: 'consumer', protocolName } : {}),
               assignments,
             }),
-            { lane: 'group', timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs },
+            { owner: o.owner, timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs },
           )
           this.assertOpen()
           code = sync.errorCode
@@ -180,7 +183,7 @@ export class GroupMembership {
         if (!(err instanceof KafkaError) || !err.retriable) throw err
         this.log.debug('consumer', { groupId: o.groupId, error: err.message }, 'join failed; retrying')
         this.cluster.invalidateCoordinator('group', o.groupId)
-        await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryOptions))
+        await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryPolicy))
         continue
       }
       switch (code) {
@@ -201,7 +204,7 @@ export class GroupMembership {
         default:
           throw responseError(code, null, `group ${o.groupId}`)
       }
-      if (code !== ErrorCode.REBALANCE_IN_PROGRESS) await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryOptions))
+      if (code !== ErrorCode.REBALANCE_IN_PROGRESS) await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryPolicy))
     }
   }
 
@@ -252,7 +255,7 @@ export class GroupMembership {
       const res = await coordinator.send(
         Heartbeat,
         (v) => ({ groupId: o.groupId, generationId, memberId: this.memberId, ...(v >= 3 ? { groupInstanceId: o.groupInstanceId } : {}) }),
-        { lane: 'group' },
+        { owner: o.owner },
       )
       code = res.errorCode
     } catch (err) {
@@ -301,8 +304,8 @@ export class GroupMembership {
   }
 
   /**
-   * Stops heartbeating and leaves the group (LeaveGroup, on the default lane so that it does
-   * not queue behind a pending JoinGroup). Static members (KIP-345) do not leave: their
+   * Stops heartbeating and leaves the group (LeaveGroup, on this member's coordinator
+   * connection, which never queues behind its pending JoinGroup). Static members (KIP-345) do not leave: their
    * partitions wait for them until the session timeout. Never throws. Idempotent.
    */
   async stop(): Promise<void> {
@@ -316,6 +319,7 @@ export class GroupMembership {
       const coordinator = await this.cluster.coordinator('group', o.groupId)
       const res = await coordinator.send(LeaveGroup, (v) =>
         v >= 3 ? { groupId: o.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, ...(v >= 5 ? { reason: 'consumer stopped' } : {}) }] } : { groupId: o.groupId, memberId: this.memberId },
+        { owner: o.owner },
       )
       const code = res.errorCode !== 0 ? res.errorCode : (res.members?.[0]?.errorCode ?? 0)
       if (code !== 0 && code !== ErrorCode.UNKNOWN_MEMBER_ID) this.log.warn({ groupId: o.groupId, error: responseError(code).message }, 'LeaveGroup failed')

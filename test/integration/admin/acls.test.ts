@@ -26,7 +26,6 @@ async function aliceProduces(k: Kafka, topic: string): Promise<number> {
     leader,
     Produce,
     () => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] }),
-    { lane: 'produce' },
   )
   return res.responses[0].partitionResponses[0].errorCode
 }

@@ -46,7 +46,7 @@ async function joinAsLeader(k: Kafka, groupId: string, topic: string, partitions
         protocols: [{ name: 'range', metadata }],
         ...(v >= 8 ? { reason: null } : {}),
       }),
-      { lane: 'group', timeoutMs: 60_000 },
+      { timeoutMs: 60_000 },
     )
   }
   // The coordinator may still be loading __consumer_offsets right after the broker starts.
@@ -59,7 +59,7 @@ async function joinAsLeader(k: Kafka, groupId: string, topic: string, partitions
         throw responseError(r.errorCode, null, 'JoinGroup')
       }
       return r
-    }, { retries: 20 })
+    })
   let res = await joinRetrying('')
   if (res.errorCode === 79) res = await joinRetrying(res.memberId) // MEMBER_ID_REQUIRED (KIP-394)
   if (res.errorCode !== 0) throw new Error(`JoinGroup failed with ${res.errorCode}`)
@@ -76,14 +76,13 @@ async function joinAsLeader(k: Kafka, groupId: string, topic: string, partitions
       ...(v >= 5 ? { protocolType: 'consumer', protocolName: 'range' } : {}),
       assignments: [{ memberId, assignment: assignment(topic, partitions) }],
     }),
-    { lane: 'group' },
   )
   if (sync.errorCode !== 0) throw new Error(`SyncGroup failed with ${sync.errorCode}`)
   return {
     memberId,
     leave: async () => {
       const c = await k.cluster.coordinator('group', groupId)
-      const r = await c.send(LeaveGroup, (v) => (v >= 3 ? { groupId, members: [{ memberId, groupInstanceId: null, ...(v >= 5 ? { reason: null } : {}) }] } : { groupId, memberId }), { lane: 'group' })
+      const r = await c.send(LeaveGroup, (v) => (v >= 3 ? { groupId, members: [{ memberId, groupInstanceId: null, ...(v >= 5 ? { reason: null } : {}) }] } : { groupId, memberId }))
       if (r.errorCode !== 0) throw new Error(`LeaveGroup failed with ${r.errorCode}`)
     },
   }

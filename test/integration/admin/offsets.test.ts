@@ -17,7 +17,6 @@ async function produce(k: Kafka, topic: string, partition: number, values: strin
     const res = await leader.send(
       Produce,
       () => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] }),
-      { lane: 'produce' },
     )
     const p = res.responses[0].partitionResponses[0]
     return { errorCode: p.errorCode, baseOffset: p.baseOffset }

@@ -13,7 +13,7 @@ t.test('in-flight requests reject with a retriable error; the pool reconnects af
   const kafka = new Kafka({
     bootstrapServers: cluster.plaintext,
     requestTimeoutMs,
-    retry: { retries: 0 },
+    defaultApiTimeoutMs: 1000,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   })
   t.teardown(() => kafka.disconnectAll())

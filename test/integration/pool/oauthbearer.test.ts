@@ -66,7 +66,7 @@ t.test('a token the broker rejects gives AuthenticationError', async (t) => {
   const kafka = new Kafka({
     bootstrapServers: cluster.saslPlaintext as string,
     sasl: { mechanism: 'OAUTHBEARER', oauthBearerProvider: () => ({ value: 'not-a-jwt' }) },
-    retry: { retries: 0 },
+    defaultApiTimeoutMs: 1000,
     logger: quiet,
   })
   t.teardown(() => kafka.disconnectAll())

@@ -75,7 +75,7 @@ t.test('metadata and a request to every broker of a 3-node cluster through tinyp
   // Without the proxy running, connecting fails with a clear ConnectionError.
   proxy.kill('SIGTERM')
   await new Promise((r) => proxy.once('exit', r))
-  const other = new Kafka({ bootstrapServers: cluster.plaintext, proxy: { host: '127.0.0.1', port }, retry: { retries: 0 }, logger: { debug() {}, info() {}, warn() {}, error() {} } })
+  const other = new Kafka({ bootstrapServers: cluster.plaintext, proxy: { host: '127.0.0.1', port }, defaultApiTimeoutMs: 1000, logger: { debug() {}, info() {}, warn() {}, error() {} } })
   t.teardown(() => other.disconnectAll())
   const err = await other.cluster.refreshAllTopics().then(() => null, (e: unknown) => e)
   t.type(err, ConnectionError)

@@ -39,7 +39,6 @@ export async function fetchPartition(cluster: Cluster, topic: string, partition:
         forgottenTopicsData: [],
         rackId: '',
       }),
-      { lane: 'fetch' },
     )
     if (res.errorCode !== undefined && res.errorCode !== 0) throw responseError(res.errorCode, null, 'Fetch')
     const p = res.responses[0]?.partitions[0]

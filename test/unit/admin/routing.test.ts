@@ -7,6 +7,7 @@ import { describeGroups } from '../../../src/admin/groups.js'
 import { listOffsets } from '../../../src/admin/offsets.js'
 import { createTopics } from '../../../src/admin/topics.js'
 import type { Cluster, TopicMetadata } from '../../../src/pool/cluster.js'
+import { newConnectionOwner } from '../../../src/pool/connection-routing.js'
 
 interface Sent {
   target: unknown
@@ -18,7 +19,9 @@ function fakeCluster(version: number, answer: (s: Sent) => unknown, extra: Recor
   const sent: Sent[] = []
   const calls: string[] = []
   const cluster = {
-    retryOptions: { retries: 3, initialRetryTimeMs: 1, maxRetryTimeMs: 2 },
+    retryPolicy: { retryBackoffMs: 1, retryBackoffMaxMs: 2 },
+    defaultApiTimeoutMs: 1000,
+    isClosed: false,
     withRetry: <T>(fn: (attempt: number) => Promise<T>) => fn(0),
     invalidate: (topic?: string) => calls.push(`invalidate ${topic ?? '*'}`),
     invalidateCoordinator: (_type: string, key: string) => calls.push(`invalidateCoordinator ${key}`),
@@ -34,7 +37,7 @@ function fakeCluster(version: number, answer: (s: Sent) => unknown, extra: Recor
     },
     ...extra,
   }
-  return { ctx: { cluster: cluster as unknown as Cluster, timeoutMs: 1000, requestTimeoutMs: 500 }, sent, calls }
+  return { ctx: { cluster: cluster as unknown as Cluster, owner: newConnectionOwner('admin'), timeoutMs: 1000, requestTimeoutMs: 500 }, sent, calls }
 }
 
 t.test('createTopics resends only the topics answered NOT_CONTROLLER', async (t) => {

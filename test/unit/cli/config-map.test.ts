@@ -10,7 +10,7 @@ t.test('client, producer, consumer and admin properties land in their scope', as
     'client.id=cli-1',
     'request.timeout.ms=5000',
     'socket.connection.setup.timeout.ms=3000',
-    'retries=2',
+    'default.api.timeout.ms=2000',
     'retry.backoff.ms=50',
     'linger.ms=20',
     'batch.size=65536',
@@ -24,7 +24,7 @@ t.test('client, producer, consumer and admin properties land in their scope', as
     'debug=broker,protocol',
     'admin.timeout.ms=1000',
   ])
-  t.same(c.client, { clientId: 'cli-1', requestTimeoutMs: 5000, connectionTimeoutMs: 3000, retry: { retries: 2, initialRetryTimeMs: 50 }, debug: 'broker,protocol' })
+  t.same(c.client, { clientId: 'cli-1', requestTimeoutMs: 5000, connectionTimeoutMs: 3000, defaultApiTimeoutMs: 2000, retryBackoffMs: 50, debug: 'broker,protocol' })
   t.same(c.producer, { retryBackoffMs: 50, lingerMs: 20, batchSize: 65536, compression: 'zstd', acks: 'all', idempotent: false })
   t.same(c.consumer, { sessionTimeoutMs: 30000, resetStrategy: 'earliest', assignors: ['cooperative-sticky'], isolationLevel: 'read_committed' })
   t.same(c.admin, { timeoutMs: 1000 })

@@ -1,10 +1,18 @@
 // A fake peer, because a real broker never sends garbage, a 2 GB length prefix or half a frame
-// on demand. It answers the first request (ApiVersions) in a faulty way; the connection must
-// fail with a KafkaError, no crash, no large allocation, no hang.
+// on demand, and cannot be made silent on demand either (short of SIGSTOP on a broker that other
+// tests share). It answers the first request (ApiVersions) in a faulty way; the connection must
+// fail with a KafkaError, no crash, no large allocation, no hang. The last tests answer
+// ApiVersions properly and then go silent, as a dead NAT entry or a hung broker does.
 import t, { type Test } from 'tap'
 import net from 'node:net'
 import { Connection } from '../../../src/pool/connection.js'
+import { ConnectionPool } from '../../../src/pool/connection-pool.js'
 import { ConnectionError, KafkaError, KafkaProtocolError, RequestTimeoutError } from '../../../src/errors.js'
+import { ClientErrorCode } from '../../../src/client-error-codes.js'
+import { ApiVersions } from '../../../src/protocol/messages/api-versions.js'
+import { API_BY_KEY } from '../../../src/protocol/messages/index.js'
+import { Metadata } from '../../../src/protocol/messages/metadata.js'
+import { Writer } from '../../../src/protocol/writer.js'
 
 type Behaviour = (socket: net.Socket, request: Buffer) => void
 
@@ -92,4 +100,65 @@ t.test('a refused connection', async (t) => {
   const err = await conn.connect().then(() => null, (e: unknown) => e)
   t.type(err, ConnectionError)
   t.equal((err as ConnectionError).retriable, true)
+})
+
+/** An ApiVersions response (header v0) to `request`, listing every API this client knows. */
+function apiVersionsAnswer(request: Buffer): Buffer {
+  const version = request.readInt16BE(6)
+  const w = new Writer(1024)
+  const sizeAt = w.reserve(4)
+  w.int32(correlationIdOf(request))
+  const apiKeys = API_BY_KEY.flatMap((api) => (api === undefined ? [] : [{ apiKey: api.apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion }]))
+  ApiVersions.encodeResponse(w, version, { errorCode: 0, apiKeys, throttleTimeMs: 0 })
+  w.int32At(sizeAt, w.offset - 4)
+  return Buffer.from(w.view())
+}
+
+/** A peer that answers ApiVersions on each connection, then never answers again. Counts connections. */
+async function silentAfterHandshake(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let accepted = 0
+  const peer = await fakePeer((socket, request) => {
+    accepted++
+    socket.write(apiVersionsAnswer(request))
+  })
+  return { ...peer, connections: () => accepted }
+}
+
+const metadataRequest = (): { topics: []; allowAutoTopicCreation: boolean; includeClusterAuthorizedOperations: boolean; includeTopicAuthorizedOperations: boolean } => ({
+  topics: [],
+  allowAutoTopicCreation: false,
+  includeClusterAuthorizedOperations: false,
+  includeTopicAuthorizedOperations: false,
+})
+
+t.test('silence after the handshake: a timed-out request drops the connection', async (t) => {
+  const peer = await silentAfterHandshake()
+  t.teardown(peer.close)
+  const conn = new Connection({ host: '127.0.0.1', port: peer.port, requestTimeoutMs: 5000 })
+  await conn.connect()
+  const slow = conn.request(Metadata, metadataRequest).then(() => null, (e: unknown) => e)
+  const timedOut = await conn.request(Metadata, metadataRequest, { timeoutMs: 200 }).then(() => null, (e: unknown) => e)
+  t.type(timedOut, RequestTimeoutError, 'the request times out')
+  t.equal(conn.closed, true, 'the connection is dropped at once, as the Java client does')
+  const other = await slow
+  t.type(other, ConnectionError, 'the other in-flight request fails at once, not after its own timeout')
+  t.equal((other as ConnectionError).retriable, true, 'retriable')
+  t.equal((other as ConnectionError).code, ClientErrorCode.CONNECTION_TIMED_OUT)
+})
+
+t.test('silence after the handshake: the pool opens a new connection on the next lease', async (t) => {
+  const peer = await silentAfterHandshake()
+  t.teardown(peer.close)
+  const pool = new ConnectionPool({ host: '127.0.0.1', port: peer.port, requestTimeoutMs: 200 }, 1)
+  t.teardown(() => pool.destroy())
+  const first = pool.tryLease()
+  t.ok(first)
+  const err = await first!.request(Metadata, metadataRequest).then(() => null, (e: unknown) => e)
+  t.type(err, RequestTimeoutError)
+  const second = await pool.lease()
+  t.not(second, first, 'a new connection, although the pool is at maxConnections')
+  await second.connect()
+  t.equal(peer.connections(), 2, 'the peer saw a second connection')
+  const again = await second.request(Metadata, metadataRequest).then(() => null, (e: unknown) => e)
+  t.type(again, RequestTimeoutError, 'and its requests time out too, while the peer stays silent')
 })

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { ConfigError } from '../../../src/errors.js'
 import { resolveProducerOptions, type ProducerOptions } from '../../../src/producer/producer-options.js'
 
-const client = { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5 }
+const client = { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000 }
 
 t.test('defaults follow the Java producer', async (t) => {
   const o = resolveProducerOptions({}, client)
@@ -53,5 +53,19 @@ t.test('invalid options throw ConfigError naming the field', async (t) => {
   rejects(t, { partitioner: 'sticky' }, /partitioner/, 'unknown partitioner')
   rejects(t, { onDeliveryError: 'nope' }, /onDeliveryError/, 'hook not a function')
   rejects(t, { lingerMS: 5 }, /lingerMS|Unrecognized/i, 'misspelled option')
+  rejects(t, { retryBackofMs: 5 }, /retryBackofMs|Unrecognized/i, 'misspelled retry option')
+  rejects(t, { retryBackoffMs: 500, retryBackoffMaxMs: 200 }, /retryBackoffMaxMs: must be at least retryBackoffMs/, 'max below the backoff')
+  rejects(t, { retryBackoffMaxMs: 50 }, /retryBackoffMaxMs: must be at least retryBackoffMs \(100\)/, 'max below the inherited backoff')
   t.equal(resolveProducerOptions({ acks: 1, maxInFlightRequestsPerConnection: 20 }, client).maxInFlight, 20, 'no limit without idempotence')
+})
+
+t.test('retry backoff defaults to the Kafka instance\'s options', async (t) => {
+  const inherited = resolveProducerOptions({}, { ...client, retryBackoffMs: 250, retryBackoffMaxMs: 4000 })
+  t.equal(inherited.retryBackoffMs, 250)
+  t.equal(inherited.retryBackoffMaxMs, 4000)
+  const own = resolveProducerOptions({ retryBackoffMs: 20, retryBackoffMaxMs: 80 }, { ...client, retryBackoffMs: 250, retryBackoffMaxMs: 4000 })
+  t.equal(own.retryBackoffMs, 20)
+  t.equal(own.retryBackoffMaxMs, 80)
+  const larger = resolveProducerOptions({ retryBackoffMs: 2000 }, client)
+  t.equal(larger.retryBackoffMaxMs, 2000, 'a backoff above the inherited maximum is constant')
 })

@@ -41,10 +41,25 @@ class FakeCluster {
     })
   }
 
+  /** Set: the client is closed (kafka.disconnectAll()). */
+  isClosed = false
+  /** Set: Metadata requests never answer (an unreachable cluster). */
+  metadataHangs = false
+  metadataCalls = 0
+
   release(): void {
     const h = this.held
     this.held = []
     for (const f of h) f()
+  }
+
+  /** Releases the oldest held answer only. */
+  releaseOne(): void {
+    this.held.shift()?.()
+  }
+
+  get heldCount(): number {
+    return this.held.length
   }
 
   topic(name: string): TopicMetadata | undefined {
@@ -52,6 +67,8 @@ class FakeCluster {
   }
 
   async metadata(names: readonly string[]): Promise<Map<string, TopicMetadata>> {
+    this.metadataCalls++
+    if (this.metadataHangs) await new Promise(() => {})
     const out = new Map<string, TopicMetadata>()
     for (const n of names) if (this.topics.has(n)) out.set(n, this.topics.get(n)!)
     return out
@@ -94,7 +111,7 @@ class FakeCluster {
           if (batch.baseSequence > state.next) return { index: pd.index, errorCode: 45, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }
           state.next += batch.records.length
         }
-        const values = batch.records.map((r) => r.value!.toString())
+        const values = batch.records.map((r) => (r.value === null ? '<null>' : r.value.toString()))
         this.sent.push({ topic: td.name, partition: pd.index, baseSequence: batch.baseSequence, producerEpoch: batch.producerEpoch, count: batch.records.length, values })
         const log = this.logs.get(key) ?? []
         this.logs.set(key, log)
@@ -107,11 +124,20 @@ class FakeCluster {
   }
 }
 
+/** Waits (bounded) until `check` holds. */
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+}
+
 function makeProducer(cluster: FakeCluster, options: ProducerOptions = {}): Producer {
   const context: ClientContext = {
     cluster: cluster as unknown as Cluster,
     log: new Log({ debug() {}, info() {}, warn() {}, error() {} }),
-    options: { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5 } as ResolvedKafkaOptions,
+    options: { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000 } as ResolvedKafkaOptions,
     track() {},
     untrack() {},
   }
@@ -193,6 +219,38 @@ t.test('backpressure: buffered bytes stay within bufferMemory, sends wait, then 
   await p.close()
 })
 
+t.test('records keep their send order per partition through the metadata wait and the memory wait', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('known', 2)
+  const p = makeProducer(c, { bufferMemory: 2048, lingerMs: 0, batchSize: 512, retryBackoffMs: 5, retryBackoffMaxMs: 10 })
+  c.hold = true
+  const sends: Array<Promise<unknown>> = []
+  // 'fresh' has no metadata yet; 'known' fills the memory; both interleave.
+  for (let i = 0; i < 120; i++) {
+    sends.push(p.send({ topic: 'fresh', partition: i % 2, value: `f${i}` }))
+    sends.push(p.send({ topic: 'known', key: String(i % 2), value: `k${i}`.padEnd(40, '.') }))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.ok(p.stats().queueLength === 240, 'everything is pending')
+  c.addTopic('fresh', 2)
+  await until('all 240 records written', () => {
+    c.release()
+    return [...c.logs.values()].reduce((n, l) => n + l.length, 0) >= 240
+  })
+  c.hold = false
+  await Promise.all(sends)
+  for (const part of [0, 1]) {
+    t.same(c.logs.get(`fresh-${part}`), Array.from({ length: 60 }, (_, j) => `f${2 * j + part}`), `fresh-${part} in send order`)
+  }
+  const known = [...(c.logs.get('known-0') ?? []), ...(c.logs.get('known-1') ?? [])]
+  t.equal(known.length, 120)
+  for (const key of ['known-0', 'known-1']) {
+    const nums = (c.logs.get(key) ?? []).map((v) => Number(v.replace(/\.+$/, '').slice(1)))
+    t.ok(nums.every((n, i) => i === 0 || n > nums[i - 1]), `${key} in send order`)
+  }
+  await p.close()
+})
+
 t.test('a record over bufferMemory or maxRequestSize is rejected up front; others go', async (t) => {
   const c = new FakeCluster()
   c.addTopic('big', 1)
@@ -212,10 +270,14 @@ t.test('malformed records reject with ConfigError', async (t) => {
   await t.rejects(p.send({ topic: 'm', value: 42 as unknown as string }), ConfigError)
   await t.rejects(p.send({ topic: 'm', value: 'x', partition: -1 }), ConfigError)
   await t.rejects(p.send({ topic: 'm', value: 'x', timestamp: 1.5 }), ConfigError)
+  await t.rejects(p.send({ topic: 'm', value: undefined as unknown as null }), { name: 'ConfigError', message: /value is missing.*null for a tombstone/ }, 'value undefined is not a tombstone')
+  await t.rejects(p.send({ topic: 'm' } as unknown as { topic: string; value: null }), ConfigError, 'a missing value is not a tombstone')
+  t.equal((await p.send({ topic: 'm', value: null })).offset, 0n, 'an explicit null is a tombstone')
+  t.same(c.logs.get('m-0'), ['<null>'], 'nothing else was written')
   await p.close()
 })
 
-t.test('flush sends now and resolves after acknowledgement; a send during flush waits', async (t) => {
+t.test('flush sends now and resolves after acknowledgement; a send during flush is not held back', async (t) => {
   const c = new FakeCluster()
   c.addTopic('f', 1)
   const p = makeProducer(c, { lingerMs: 60000 })
@@ -226,18 +288,42 @@ t.test('flush sends now and resolves after acknowledgement; a send during flush 
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.equal(c.produceRequests, 0, 'linger holds the batch')
   c.hold = true
-  const flushed = p.flush()
-  const during = p.send({ topic: 'f', value: 'b' })
-  await new Promise((resolve) => setTimeout(resolve, 20))
-  t.equal(c.produceRequests, 1, 'flush sent the batch; the later record waits')
+  let flushed = false
+  const flushing = p.flush().then(() => {
+    flushed = true
+  })
+  await until('the flushed batch to go out', () => c.heldCount === 1)
+  let duringSettled = false
+  const during = p.send({ topic: 'f', value: 'b' }).finally(() => {
+    duringSettled = true
+  })
+  await until('the record sent during the flush to go out, linger or not', () => c.heldCount === 2)
+  t.equal(c.produceRequests, 2, 'sent while the flush runs, not after it')
+  c.releaseOne()
+  await flushing
+  t.ok(acked, 'flush resolved after the record before it was acknowledged')
+  t.notOk(duringSettled, 'flush did not wait for the record sent after it')
+  t.ok(flushed)
   c.hold = false
   c.release()
-  await flushed
-  t.ok(acked, 'flush resolved after the record was acknowledged')
   await first
-  // The held record goes in after the flush and waits for linger again: flush it.
-  await p.flush()
   t.equal((await during).offset, 1n)
+  await p.close()
+})
+
+t.test('flush waits for records sent before it that were still waiting for metadata', async (t) => {
+  const c = new FakeCluster()
+  const p = makeProducer(c, { lingerMs: 60000, retryBackoffMs: 5, retryBackoffMaxMs: 10 })
+  const waiting = p.send({ topic: 'late', value: 'x' })
+  let flushed = false
+  const flushing = p.flush().then(() => {
+    flushed = true
+  })
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  t.notOk(flushed, 'the record has no topic metadata yet')
+  c.addTopic('late', 1)
+  await flushing
+  t.equal((await waiting).offset, 0n, 'acknowledged by the time flush resolved')
   await p.close()
 })
 
@@ -250,6 +336,54 @@ t.test('close flushes, then sends reject with ClosedError', async (t) => {
   t.equal((await a).offset, 0n)
   await t.rejects(p.send({ topic: 'c', value: 'b' }), ClosedError)
   await t.rejects(p.sendBatch([{ topic: 'c', value: 'b' }]), ClosedError)
+  await t.rejects(p.partitionFor('c', 'k'), ClosedError, 'partitionFor after close')
+})
+
+t.test('a closed client (kafka.disconnectAll()) fails sends at once with ClosedError', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('cc', 1)
+  c.isClosed = true
+  const p = makeProducer(c)
+  await t.rejects(p.send({ topic: 'cc', value: 'x' }), ClosedError)
+  await t.rejects(p.partitionFor('cc', null), ClosedError)
+  t.equal(c.initProducerIdCalls.length, 0, 'no InitProducerId tried')
+  await p.close()
+})
+
+t.test('deliveryTimeoutMs bounds the wait for metadata that never comes', async (t) => {
+  const c = new FakeCluster()
+  c.metadataHangs = true
+  const p = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0 })
+  // A real request in flight holds a socket that keeps the process alive; this one holds nothing.
+  const keepAlive = setTimeout(() => {}, 10_000)
+  t.teardown(() => clearTimeout(keepAlive))
+  await t.rejects(p.send({ topic: 'hang', value: 'x' }), { name: 'DeliveryTimeoutError', message: /waiting for the topic's metadata/ })
+  t.equal(c.metadataCalls, 1, 'one Metadata request, still pending')
+  t.equal(p.stats().queueLength, 0)
+  await p.close()
+})
+
+t.test('fire and forget: with onDeliveryError, failures nobody awaits are no unhandled rejections', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('ff', 1)
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason)
+  }
+  process.on('unhandledRejection', onUnhandled)
+  t.teardown(() => {
+    process.off('unhandledRejection', onUnhandled)
+  })
+  let calls = 0
+  const p = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20, onDeliveryError: () => calls++ })
+  for (let i = 0; i < 1000; i++) void p.send({ topic: 'ff', partition: 99, value: `v${i}` })
+  void p.sendBatch([{ topic: 'ff', partition: 99, value: 'batch' }])
+  await until('1,001 callbacks', () => calls === 1001)
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.same(unhandled, [], 'no unhandled rejection')
+  await t.rejects(p.send({ topic: 'ff', partition: 99, value: 'awaited' }), { name: 'DeliveryTimeoutError', message: /partition 99.*asks for partition 99/ }, 'an awaited send still rejects')
+  t.equal((await p.send({ topic: 'ff', partition: 0, value: 'ok' })).partition, 0)
+  await p.close()
 })
 
 t.test('retriable partition errors are retried with the same sequence, in order', async (t) => {
@@ -359,9 +493,13 @@ t.test('InitProducerId: retriable errors are retried, records expire naming it; 
   c.initErrors = Array.from({ length: 1000 }, () => 15) // COORDINATOR_NOT_AVAILABLE
   const p = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20 })
   await t.rejects(p.send({ topic: 'i', value: 'x' }), { code: 'DELIVERY_TIMEOUT', message: /InitProducerId.*COORDINATOR_NOT_AVAILABLE/ })
+  c.initErrors = []
+  t.equal((await p.send({ topic: 'i', value: 'after the outage' })).offset, 0n, 'an outage longer than deliveryTimeoutMs is not fatal')
+  await p.close()
+  const q = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20 })
   c.initErrors = [31] // CLUSTER_AUTHORIZATION_FAILED
-  await t.rejects(p.send({ topic: 'i', value: 'y' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' })
-  await t.rejects(p.send({ topic: 'i', value: 'z' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' }, 'later sends reject with the fatal error')
+  await t.rejects(q.send({ topic: 'i', value: 'y' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' })
+  await t.rejects(q.send({ topic: 'i', value: 'z' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' }, 'later sends reject with the fatal error')
   await p.close()
 })
 
