@@ -77,6 +77,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private positioning: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
   private autoCommitTimer: NodeJS.Timeout | null = null
+  /** Fires when the application has not polled within maxPollIntervalMs (Java's poll timer). */
+  private pollTimer: NodeJS.Timeout | null = null
+  /** poll() calls and iterations in progress: the application is asking for records. */
+  private polling = 0
   /** Partitions revoked or lost with records handed out and not committed. */
   private staleProgress: TopicPartition[] = []
   /** exitAtEnd: partitionKey → offset that counts as the end. */
@@ -110,7 +114,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
               topics: o.topics,
               assignors: o.assignors,
               sessionTimeoutMs: o.sessionTimeoutMs,
-              rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+              rebalanceTimeoutMs: o.maxPollIntervalMs,
               heartbeatIntervalMs: o.heartbeatIntervalMs,
               requestTimeoutMs: context.options.requestTimeoutMs,
               owner: this.owner,
@@ -234,6 +238,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       await this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'final auto commit failed'))
     }
     this.stopped = true
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer)
+    this.pollTimer = null
     if (this.retryTimer !== null) clearTimeout(this.retryTimer)
     this.retryTimer = null
     this.wakeup.notify()
@@ -318,32 +324,71 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   }
 
   /**
-   * Rejoins when needed: inline for the eager protocol (revoke all first), in the background
-   * for the cooperative one. Resolves once an inline rebalance finished.
+   * Starts a rejoin when one is needed. It runs in the background: an eager one first revokes
+   * every partition, so nothing is handed out until it ends; poll() waits for it at most its
+   * timeout (issue 13 item 2) and the wakeup tells it when the rebalance event is queued.
    */
-  private async maybeRebalance(): Promise<void> {
+  private maybeRebalance(): void {
     const g = this.group
-    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) {
-      if (g !== null && this.joining !== null && g.protocol === 'eager') await this.joining
-      return
-    }
+    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) return
     this.joining = this.rebalance(g).finally(() => {
       this.joining = null
       this.wakeup.notify()
     })
-    if (g.protocol === 'eager') await this.joining
-    else this.joining.catch(() => {})
+    this.joining.catch(() => {})
+  }
+
+  /** Marks the application as polling: the max.poll.interval.ms timer stops. */
+  private enterPoll(): void {
+    this.polling++
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer)
+    this.pollTimer = null
+  }
+
+  /** The application got control back: it must ask again within maxPollIntervalMs. */
+  private leavePoll(): void {
+    if (--this.polling > 0 || this.group === null || this.stopped) return
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null
+      this.pollIntervalExceeded()
+    }, this.options.maxPollIntervalMs)
+    this.pollTimer.unref()
+  }
+
+  /**
+   * max.poll.interval.ms passed without a poll: leave the group as the Java consumer does
+   * (LeaveGroup), give every partition up, and queue a rebalance event with the revocation
+   * for the next poll(), which then rejoins.
+   */
+  private pollIntervalExceeded(): void {
+    const g = this.group
+    if (g === null || this.stopped || this.polling > 0 || this.joining !== null || g.memberId === '') return
+    this.log.warn({ groupId: this.options.groupId, maxPollIntervalMs: this.options.maxPollIntervalMs }, 'no poll within maxPollIntervalMs; leaving the group')
+    const revoked: TopicPartition[] = []
+    for (const c of [...this.cursors.values()]) {
+      revoked.push({ topic: c.topic, partition: c.partition })
+      this.removeCursor(c)
+    }
+    void g.leave('consumer poll timeout has expired (maxPollIntervalMs)')
+    const event: RebalanceEvent = { type: 'rebalance', assignment: {}, revoked, generationId: -1, memberId: '' }
+    this.events.push(event)
+    this.emitter.emit('rebalance', event)
+    this.wakeup.notify()
   }
 
   private async rebalance(g: GroupMembership): Promise<void> {
     try {
+      // Eager: every owned partition is revoked before the join (Java's onPartitionsRevoked).
+      const revoked: TopicPartition[] = []
       if (g.protocol === 'eager') {
         if (this.options.autoCommit && this.cursors.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before rebalance failed'))
-        for (const c of [...this.cursors.values()]) this.removeCursor(c)
+        for (const c of [...this.cursors.values()]) {
+          revoked.push({ topic: c.topic, partition: c.partition })
+          this.removeCursor(c)
+        }
       }
       const before = this.owned()
       const result = await g.join(before)
-      const revoked: TopicPartition[] = []
       for (const c of [...this.cursors.values()]) {
         if (!(result.assigned.get(c.topic)?.includes(c.partition) ?? false)) {
           revoked.push({ topic: c.topic, partition: c.partition })
@@ -414,21 +459,54 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   async poll(timeoutMs = Infinity, options: { signal?: AbortSignal } = {}): Promise<ConsumerEvent | EndEvent> {
     const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if (this.stopped) throw new ClosedError('the consumer is stopped')
-      this.throwPending()
-      await this.start()
-      await this.maybeRebalance()
-      this.throwPending()
-      const event = this.events.shift()
-      if (event !== undefined) return event
-      const records = this.queue.nextRecords(this.options.maxPollRecords)
-      if (records.length > 0) return { type: 'records', records }
-      if (this.atEnd()) return { type: 'end' }
-      const left = deadline - Date.now()
-      if (left <= 0 || options.signal?.aborted === true) return { type: 'records', records: [] }
-      await this.wakeup.wait(left, options.signal)
+    this.enterPoll()
+    try {
+      for (;;) {
+        if (this.stopped) throw new ClosedError('the consumer is stopped')
+        this.throwPending()
+        // Partition consumers look positions up at start: bounded by the timeout too.
+        if (!(await this.settledWithin(this.start(), deadline, options.signal))) return { type: 'records', records: [] }
+        this.maybeRebalance()
+        this.throwPending()
+        const event = this.events.shift()
+        if (event !== undefined) return event
+        const records = this.queue.nextRecords(this.options.maxPollRecords)
+        if (records.length > 0) return { type: 'records', records }
+        if (this.atEnd()) return { type: 'end' }
+        const left = deadline - Date.now()
+        if (left <= 0 || options.signal?.aborted === true) return { type: 'records', records: [] }
+        await this.wakeup.wait(left, options.signal)
+      }
+    } finally {
+      this.leavePoll()
     }
+  }
+
+  /** Waits for `p` until `deadline`: true when it resolved, false on timeout/abort; rethrows its error. */
+  private async settledWithin(p: Promise<void>, deadline: number, signal?: AbortSignal): Promise<boolean> {
+    let done = false
+    const tracked = p.then(() => {
+      done = true
+    })
+    tracked.catch(() => {}) // a start that fails after the timeout surfaces on the next poll
+    if (!Number.isFinite(deadline)) {
+      await tracked
+      return true
+    }
+    let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+      onAbort = resolve
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    try {
+      await Promise.race([tracked, timeout])
+    } finally {
+      clearTimeout(timer)
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+    }
+    return done
   }
 
   /**
@@ -438,21 +516,32 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    * @throws as {@link poll}
    */
   async *[Symbol.asyncIterator](): AsyncIterator<ConsumerBatch> {
-    for (;;) {
-      if (this.stopped) return
-      this.throwPending()
-      await this.start()
-      await this.maybeRebalance()
-      this.throwPending()
-      this.events.length = 0
-      const batch = this.queue.nextBatch()
-      if (batch !== null) {
-        yield batch
-        continue
+    this.enterPoll()
+    try {
+      for (;;) {
+        if (this.stopped) return
+        this.throwPending()
+        await this.start()
+        this.maybeRebalance()
+        this.throwPending()
+        this.events.length = 0
+        const batch = this.queue.nextBatch()
+        if (batch !== null) {
+          // The application has the batch: max.poll.interval.ms runs until it asks again.
+          this.leavePoll()
+          try {
+            yield batch
+          } finally {
+            this.enterPoll()
+          }
+          continue
+        }
+        if (this.atEnd()) return
+        if (this.stopped) return
+        await this.wakeup.wait()
       }
-      if (this.atEnd()) return
-      if (this.stopped) return
-      await this.wakeup.wait()
+    } finally {
+      this.leavePoll()
     }
   }
 
@@ -591,9 +680,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /**
    * Moves an assigned partition: the next record handed out is at `offset` (>= 0), `-n` records
    * before the end, or the `'earliest'`/`'latest'` offset. Buffered records are dropped.
-   * @throws ConfigError when the partition is not assigned
+   * @throws ConfigError when the partition is not assigned; ClosedError after stop()
    */
   seek(topic: string, partition: number, offset: bigint | number | 'earliest' | 'latest'): void {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const c = this.cursors.get(partitionKey(topic, partition))
     if (c === undefined) throw new ConfigError(`seek: ${topic}-${partition} is not assigned to this consumer`)
     this.purge(c)

@@ -72,12 +72,17 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
     const reset = t.c.reset
     const start = earliest.get(t.c.key)
     const end = latest.get(t.c.key)
-    if (reset === 'earliest' && start) t.c.seek(start.offset)
-    else if (reset === 'latest' && end) t.c.seek(end.offset)
+    let at: bigint | null = null
+    if (reset === 'earliest' && start) at = start.offset
+    else if (reset === 'latest' && end) at = end.offset
     else if (typeof reset === 'object' && start && end) {
       const target = end.offset - reset.relative
-      t.c.seek(target < start.offset ? start.offset : target)
+      at = target < start.offset ? start.offset : target
     }
+    if (at === null) continue
+    t.c.seek(at)
+    // Nothing handed out yet: giving this partition up loses no progress (issue 13 item 5).
+    t.c.committed = at
   }
   return failed
 }

@@ -17,9 +17,7 @@ t.test('commit after a rebalance took the partitions: StaleCommitError, nothing 
   await produce(kafka, topic, 0, numbered('a', 0, 10))
   await produce(kafka, topic, 1, numbered('b', 0, 10))
   const opts = { groupId, topics: [topic], resetStrategy: 'earliest' as const, heartbeatIntervalMs: 300, sessionTimeoutMs: 10_000 }
-  const own = newKafka({ clientId: 'a' })
-  t.teardown(() => own.disconnectAll())
-  const a = own.consumer(opts)
+  const a = kafka.consumer(opts)
   const events: RebalanceEvent[] = []
   a.on('rebalance', (e) => events.push(e))
   // a owns both partitions and takes records without committing them
@@ -32,7 +30,7 @@ t.test('commit after a rebalance took the partitions: StaleCommitError, nothing 
   t.same(Object.keys(events[0].assignment[topic]).map(Number), [0, 1])
   await a.commit([{ topic, partition: 0, offset: 4n }])
 
-  const b = startMember('b', opts, { commit: true })
+  const b = startMember(kafka, 'b', opts, { commit: true })
   t.teardown(() => b.stop())
   // a keeps polling (the rebalance runs inside poll) until it has its new assignment
   while (events.length < 2) await a.poll(500)
