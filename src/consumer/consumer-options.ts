@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { ConfigError } from '../errors.js'
+import { partitionKey } from '../offsets/topic-partition.js'
 import { configErrorFrom } from '../options.js'
 import { resolveAssignor, type Assignor, type AssignorName } from './group/assignors/index.js'
 
@@ -162,7 +163,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     }
     const seen = new Set<string>()
     for (const a of o.assignments) {
-      const key = `${a.topic}\u0000${a.partition}`
+      const key = partitionKey(a.topic, a.partition)
       if (seen.has(key)) throw new ConfigError(`invalid consumer options: assignments: ${a.topic}-${a.partition} appears twice`)
       seen.add(key)
     }

@@ -33,7 +33,7 @@ import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
 import type { TopicPartitionMap } from './group/consumer-protocol.js'
 import { GroupMembership } from './group/coordinator.js'
-import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from './offsets.js'
+import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
 import { positionCursors } from './start-offsets.js'
 import { Wakeup } from './wakeup.js'
 
@@ -632,7 +632,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
     if (list.length > 0) {
       const identity = this.group !== null ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
-      const errors = await commitOffsets(this.cluster, groupId, identity, list, this.owner)
+      const errors = await commitOffsets(this.cluster, groupId, identity, list, { owner: this.owner })
       if (errors.size > 0) {
         const [key, code] = errors.entries().next().value as [string, number]
         const failed = list.filter((o) => errors.has(partitionKey(o.topic, o.partition))).map((o) => ({ topic: o.topic, partition: o.partition }))

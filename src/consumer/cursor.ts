@@ -7,6 +7,7 @@
  * commits. `version` changes on every seek/reset so responses for an older position are dropped.
  */
 import type { ResetStrategy } from './consumer-options.js'
+import { partitionKey } from '../offsets/topic-partition.js'
 
 export type CursorState =
   /** Needs a start offset (committed offset or reset strategy) before it can be fetched. */
@@ -73,7 +74,4 @@ export class Cursor {
   }
 }
 
-/** Map key of a partition. */
-export function partitionKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`
-}
+export { partitionKey } from '../offsets/topic-partition.js'

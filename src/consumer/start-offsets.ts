@@ -8,7 +8,7 @@ import type { Cluster } from '../pool/cluster.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
 import type { ResetStrategy } from './consumer-options.js'
 import type { Cursor } from './cursor.js'
-import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from './offsets.js'
+import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from '../offsets/offsets.js'
 
 export interface StartOffsetsContext {
   cluster: Cluster
@@ -37,7 +37,7 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
   const committed = todo.filter((t) => t.c.reset === 'committed')
   if (committed.length > 0) {
     if (ctx.groupId === null) throw new KafkaError('a committed start needs a groupId', { code: 'INVALID_CONFIG' })
-    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted, ctx.owner)
+    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted, { owner: ctx.owner })
     for (const t of committed) {
       if (t.c.version !== t.version) continue
       const o = found.get(t.c.key)
@@ -65,8 +65,8 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
     if (reset === 'latest' || typeof reset === 'object') queries.push({ topic: t.c.topic, partition: t.c.partition, timestamp: LATEST_TIMESTAMP })
   }
   if (queries.length === 0) return failed
-  const earliest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), ctx.readCommitted ? 1 : 0)
-  const latest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), ctx.readCommitted ? 1 : 0)
+  const earliest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), ctx.readCommitted ? 1 : 0, { owner: ctx.owner })
+  const latest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), ctx.readCommitted ? 1 : 0, { owner: ctx.owner })
   for (const t of pending) {
     if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
     const reset = t.c.reset

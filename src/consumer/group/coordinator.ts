@@ -18,7 +18,7 @@ import { SyncGroup } from '../../protocol/messages/sync-group.js'
 import type { Cluster } from '../../pool/cluster.js'
 import type { ConnectionOwner } from '../../pool/connection-routing.js'
 import { retry } from '../../pool/retry.js'
-import type { CommitIdentity } from '../offsets.js'
+import type { CommitIdentity } from '../../offsets/offset-requests.js'
 import type { Assignor } from './assignors/index.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitionMap } from './consumer-protocol.js'
 
