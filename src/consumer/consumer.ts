@@ -28,11 +28,12 @@ import type {
   TopicPartition,
   TopicPartitions,
 } from './consumer-record.js'
-import { Cursor, partitionKey } from './cursor.js'
+import type { PartitionState } from './partition-state.js'
+import { SubscriptionState } from './subscription-state.js'
 import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
-import type { TopicPartitionMap } from './group/consumer-protocol.js'
 import { GroupMembership } from './group/coordinator.js'
+import { partitionKey } from '../offsets/topic-partition.js'
 import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
 import { positionCursors } from './start-offsets.js'
 import { Wakeup } from './wakeup.js'
@@ -61,7 +62,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly owner = newConnectionOwner('consumer')
   private readonly log: Log
   private readonly context: ClientContext
-  private readonly cursors = new Map<string, Cursor>()
+  /** The one owner of partition state (assignment, positions, pause, fetch state). */
+  private readonly subscriptions = new SubscriptionState()
   private readonly queue: FetchQueue
   private readonly wakeup = new Wakeup()
   private readonly fetcher: Fetcher
@@ -95,11 +97,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     const o = this.options
     if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
     this.queue = new FetchQueue(
-      (c) => this.cursors.get(c.key) === c,
+      (c) => this.subscriptions.isCurrent(c),
       (r) => this.fetcher.release(r),
     )
     this.fetcher = new Fetcher(this.cluster, o, context.options.requestTimeoutMs, {
-      cursors: () => this.cursors.values(),
+      cursors: () => this.subscriptions.all(),
       deliver: (items) => this.deliver(items),
       outOfRange: (c, err) => this.outOfRange(c, err),
       fail: (c, err) => this.failPartition(c, err),
@@ -129,12 +131,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         : null
     // A partition consumer owns its partitions from the start: pause/seek work before the first poll.
     for (const a of o.assignments ?? []) {
-      const c = new Cursor(a.topic, a.partition)
       const start = a.offset ?? (o.groupId !== null ? 'committed' : o.resetStrategy === 'none' ? 'latest' : o.resetStrategy)
-      if (typeof start === 'string') c.unposition(start)
-      else if (BigInt(start) >= 0n) c.seek(BigInt(start))
-      else c.unposition({ relative: -BigInt(start) })
-      this.cursors.set(c.key, c)
+      this.subscriptions.assign(a.topic, a.partition, typeof start === 'string' ? start : BigInt(start) >= 0n ? BigInt(start) : { relative: -BigInt(start) })
     }
     context.track(this)
   }
@@ -180,7 +178,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (o.exitAtEnd) {
       const ends = await listOffsets(
         this.cluster,
-        [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition, timestamp: LATEST_TIMESTAMP })),
+        [...this.subscriptions.all()].map((c) => ({ topic: c.topic, partition: c.partition, timestamp: LATEST_TIMESTAMP })),
         o.isolationLevel === 'read_committed' ? 1 : 0,
       )
       this.endOffsets = new Map([...ends].map(([k, v]) => [k, v.offset]))
@@ -194,7 +192,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       try {
         const failed = await positionCursors(
           { cluster: this.cluster, owner: this.owner, groupId: this.options.groupId, resetStrategy: this.options.resetStrategy, readCommitted: this.options.isolationLevel === 'read_committed' },
-          [...this.cursors.values()],
+          [...this.subscriptions.all()],
         )
         for (const [, err] of failed) this.surface(err)
       } catch (err) {
@@ -258,20 +256,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.wakeup.notify()
   }
 
-  private outOfRange(c: Cursor, err: KafkaError): void {
+  private outOfRange(c: PartitionState, err: KafkaError): void {
     if (this.options.resetStrategy === 'none') {
-      c.state = 'failed'
+      c.fail()
       this.surface(err)
       return
     }
-    this.log.debug('consumer', { topic: c.topic, partition: c.partition, offset: String(c.fetchOffset) }, 'offset out of range; resetting')
+    this.log.debug('consumer', { topic: c.topic, partition: c.partition, offset: String(c.fetchPosition) }, 'offset out of range; resetting')
     this.purge(c)
     c.unposition(this.options.resetStrategy)
     void this.resolvePositions()
   }
 
-  private failPartition(c: Cursor | null, err: KafkaError): void {
-    if (c !== null) c.state = 'failed'
+  private failPartition(c: PartitionState | null, err: KafkaError): void {
+    if (c !== null) c.fail()
     this.surface(err)
   }
 
@@ -297,30 +295,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /** Partitions lost with the generation (session expiry, fencing): dropped at once. */
   private lose(reason: string): void {
     this.log.warn({ groupId: this.options.groupId, reason }, 'group generation lost; dropping partitions')
-    for (const c of [...this.cursors.values()]) this.removeCursor(c)
+    for (const c of [...this.subscriptions.all()]) this.removeCursor(c)
     this.wakeup.notify()
   }
 
-  private removeCursor(c: Cursor): void {
-    if (c.state === 'ready' && c.position !== c.committed) this.staleProgress.push({ topic: c.topic, partition: c.partition })
+  private removeCursor(c: PartitionState): void {
+    if (this.subscriptions.revoke(c)) this.staleProgress.push({ topic: c.topic, partition: c.partition })
     this.purge(c)
-    c.version++
-    c.state = 'failed'
-    this.cursors.delete(c.key)
   }
 
-  private purge(c: Cursor): void {
+  private purge(c: PartitionState): void {
     this.queue.purge(c)
-  }
-
-  private owned(): TopicPartitionMap {
-    const m: TopicPartitionMap = new Map()
-    for (const c of this.cursors.values()) {
-      const list = m.get(c.topic)
-      if (list) list.push(c.partition)
-      else m.set(c.topic, [c.partition])
-    }
-    return m
   }
 
   /**
@@ -365,7 +350,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (g === null || this.stopped || this.polling > 0 || this.joining !== null || g.memberId === '') return
     this.log.warn({ groupId: this.options.groupId, maxPollIntervalMs: this.options.maxPollIntervalMs }, 'no poll within maxPollIntervalMs; leaving the group')
     const revoked: TopicPartition[] = []
-    for (const c of [...this.cursors.values()]) {
+    for (const c of [...this.subscriptions.all()]) {
       revoked.push({ topic: c.topic, partition: c.partition })
       this.removeCursor(c)
     }
@@ -381,28 +366,22 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       // Eager: every owned partition is revoked before the join (Java's onPartitionsRevoked).
       const revoked: TopicPartition[] = []
       if (g.protocol === 'eager') {
-        if (this.options.autoCommit && this.cursors.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before rebalance failed'))
-        for (const c of [...this.cursors.values()]) {
+        if (this.options.autoCommit && this.subscriptions.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before rebalance failed'))
+        for (const c of [...this.subscriptions.all()]) {
           revoked.push({ topic: c.topic, partition: c.partition })
           this.removeCursor(c)
         }
       }
-      const before = this.owned()
+      const before = this.subscriptions.owned()
       const result = await g.join(before)
-      for (const c of [...this.cursors.values()]) {
+      for (const c of [...this.subscriptions.all()]) {
         if (!(result.assigned.get(c.topic)?.includes(c.partition) ?? false)) {
           revoked.push({ topic: c.topic, partition: c.partition })
           this.removeCursor(c)
         }
       }
       for (const [topic, partitions] of result.assigned) {
-        for (const p of partitions) {
-          const key = partitionKey(topic, p)
-          if (this.cursors.has(key)) continue
-          const c = new Cursor(topic, p)
-          c.unposition('committed')
-          this.cursors.set(key, c)
-        }
+        for (const p of partitions) this.subscriptions.assign(topic, p, 'committed')
       }
       if (this.stopped) return
       await this.cluster.metadata([...result.assigned.keys()])
@@ -410,7 +389,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       if (this.stopped) return
       const event: RebalanceEvent = {
         type: 'rebalance',
-        assignment: this.positions(),
+        assignment: this.subscriptions.positions(),
         revoked,
         generationId: result.generationId,
         memberId: result.memberId,
@@ -426,21 +405,12 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
   }
 
-  private positions(): PartitionOffsets {
-    const out: PartitionOffsets = {}
-    for (const c of this.cursors.values()) {
-      if (c.state !== 'ready') continue
-      ;(out[c.topic] ??= {})[c.partition] = c.position
-    }
-    return out
-  }
-
   // ---- handing out -------------------------------------------------------------------------
 
   private atEnd(): boolean {
     const ends = this.endOffsets
     if (ends === null) return false
-    for (const c of this.cursors.values()) {
+    for (const c of this.subscriptions.all()) {
       const end = ends.get(c.key)
       if (c.state === 'failed') continue
       if (end === undefined || c.state !== 'ready' || c.position < end) return false
@@ -610,17 +580,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private async commitNow(offsets: readonly CommitOffset[] | null): Promise<void> {
     const groupId = this.options.groupId as string
     const list: OffsetToCommit[] = []
-    const commitCursors: [Cursor, bigint][] = []
+    const commitCursors: [PartitionState, bigint][] = []
     if (offsets === null) {
-      for (const c of this.cursors.values()) {
-        if (c.state !== 'ready' || c.position === c.committed) continue
+      for (const c of this.subscriptions.all()) {
+        if (!c.hasProgress) continue
         list.push({ topic: c.topic, partition: c.partition, offset: c.position, leaderEpoch: c.leaderEpoch, metadata: null })
         commitCursors.push([c, c.position])
       }
     } else {
       const missing: TopicPartition[] = []
       for (const o of offsets) {
-        const c = this.cursors.get(partitionKey(o.topic, o.partition))
+        const c = this.subscriptions.get(o.topic, o.partition)
         if (c === undefined && this.group !== null) missing.push({ topic: o.topic, partition: o.partition })
         const offset = BigInt(o.offset)
         list.push({ topic: o.topic, partition: o.partition, offset, leaderEpoch: o.leaderEpoch ?? c?.leaderEpoch ?? -1, metadata: o.metadata ?? null })
@@ -637,44 +607,34 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         const [key, code] = errors.entries().next().value as [string, number]
         const failed = list.filter((o) => errors.has(partitionKey(o.topic, o.partition))).map((o) => ({ topic: o.topic, partition: o.partition }))
         const err = responseError(code, null, `OffsetCommit ${key.replace('\u0000', '-')}`)
-        for (const [c, offset] of commitCursors) if (!errors.has(c.key)) c.committed = offset
+        for (const [c, offset] of commitCursors) if (!errors.has(c.key)) c.committedAt(offset)
         if (STALE_CODES.has(code)) {
           if (this.joining === null) this.group?.requestRejoin(err.message)
           throw new StaleCommitError(`offsets not committed: the group rebalanced (${err.message})`, err.code, failed, err)
         }
         throw err
       }
-      for (const [c, offset] of commitCursors) c.committed = offset
+      for (const [c, offset] of commitCursors) c.committedAt(offset)
     }
   }
 
   // ---- positions and flow control ----------------------------------------------------------
 
-  private cursorsOf(list: readonly TopicPartitions[]): Cursor[] {
-    const out: Cursor[] = []
-    for (const tp of list) {
-      for (const c of this.cursors.values()) {
-        if (c.topic === tp.topic && (tp.partitions === undefined || tp.partitions.includes(c.partition))) out.push(c)
-      }
-    }
-    return out
-  }
-
   /** Stops handing out and fetching these assigned partitions (buffered records stay). */
   pause(partitions: readonly TopicPartitions[]): void {
-    for (const c of this.cursorsOf(partitions)) c.paused = true
+    this.subscriptions.pause(partitions)
   }
 
   /** Resumes paused partitions. */
   resume(partitions: readonly TopicPartitions[]): void {
-    for (const c of this.cursorsOf(partitions)) c.paused = false
+    this.subscriptions.resume(partitions)
     this.fetcher.tick()
     this.wakeup.notify()
   }
 
   /** Currently paused partitions. */
   paused(): TopicPartition[] {
-    return [...this.cursors.values()].filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }))
+    return this.subscriptions.paused()
   }
 
   /**
@@ -684,7 +644,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   seek(topic: string, partition: number, offset: bigint | number | 'earliest' | 'latest'): void {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
-    const c = this.cursors.get(partitionKey(topic, partition))
+    const c = this.subscriptions.get(topic, partition)
     if (c === undefined) throw new ConfigError(`seek: ${topic}-${partition} is not assigned to this consumer`)
     this.purge(c)
     if (typeof offset === 'string') c.unposition(offset)
@@ -697,13 +657,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /** The next offset to be handed out, or undefined when the partition is not assigned or not yet positioned. */
   position(topic: string, partition: number): bigint | undefined {
-    const c = this.cursors.get(partitionKey(topic, partition))
+    const c = this.subscriptions.get(topic, partition)
     return c !== undefined && c.state === 'ready' ? c.position : undefined
   }
 
   /** Lag per assigned partition from the latest Fetch response (high watermark − position). */
   lag(): PartitionLag[] {
-    return [...this.cursors.values()].map((c) => ({
+    return [...this.subscriptions.all()].map((c) => ({
       topic: c.topic,
       partition: c.partition,
       position: c.position,
@@ -714,7 +674,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /** The partitions assigned now. */
   assignment(): TopicPartition[] {
-    return [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition }))
+    return this.subscriptions.assigned()
   }
 
   /** This member's id and generation (group consumers), else null. */

@@ -7,7 +7,7 @@ import { KafkaError } from '../errors.js'
 import type { Cluster } from '../pool/cluster.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
 import type { ResetStrategy } from './consumer-options.js'
-import type { Cursor } from './cursor.js'
+import type { PartitionState } from './partition-state.js'
 import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from '../offsets/offsets.js'
 
 export interface StartOffsetsContext {
@@ -20,7 +20,7 @@ export interface StartOffsetsContext {
 }
 
 /** The error for a partition with no committed offset under resetStrategy 'none'. */
-export function noOffsetError(c: Cursor): KafkaError {
+export function noOffsetError(c: PartitionState): KafkaError {
   return new KafkaError(`no committed offset for ${c.topic}-${c.partition} and resetStrategy is 'none'`, { code: 'NO_OFFSET_FOR_PARTITION' })
 }
 
@@ -31,9 +31,9 @@ export function noOffsetError(c: Cursor): KafkaError {
  *   for NO_OFFSET_FOR_PARTITION)
  * @throws KafkaError when a look-up fails as a whole (e.g. the coordinator is unreachable)
  */
-export async function positionCursors(ctx: StartOffsetsContext, cursors: readonly Cursor[]): Promise<[Cursor, KafkaError][]> {
+export async function positionCursors(ctx: StartOffsetsContext, cursors: readonly PartitionState[]): Promise<[PartitionState, KafkaError][]> {
   const todo = cursors.filter((c) => c.state === 'unpositioned').map((c) => ({ c, version: c.version }))
-  const failed: [Cursor, KafkaError][] = []
+  const failed: [PartitionState, KafkaError][] = []
   const committed = todo.filter((t) => t.c.reset === 'committed')
   if (committed.length > 0) {
     if (ctx.groupId === null) throw new KafkaError('a committed start needs a groupId', { code: 'INVALID_CONFIG' })
@@ -42,20 +42,19 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
       if (t.c.version !== t.version) continue
       const o = found.get(t.c.key)
       if (o !== undefined && o.offset >= 0n) {
-        t.c.seek(o.offset, o.leaderEpoch)
-        t.c.committed = o.offset
+        t.c.positioned(o.offset, o.leaderEpoch)
       } else {
-        t.c.reset = ctx.resetStrategy
+        t.c.fallBackTo(ctx.resetStrategy)
       }
     }
   }
   const queries: OffsetQuery[] = []
-  const pending: { c: Cursor; version: number }[] = []
+  const pending: { c: PartitionState; version: number }[] = []
   for (const t of todo) {
     if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
     const reset = t.c.reset
     if (reset === 'none') {
-      t.c.state = 'failed'
+      t.c.fail()
       failed.push([t.c, noOffsetError(t.c)])
       continue
     }
@@ -80,9 +79,8 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
       at = target < start.offset ? start.offset : target
     }
     if (at === null) continue
-    t.c.seek(at)
     // Nothing handed out yet: giving this partition up loses no progress (issue 13 item 5).
-    t.c.committed = at
+    t.c.positioned(at)
   }
   return failed
 }
