@@ -15,6 +15,7 @@ import type { Log } from '../logger.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import type { Cluster } from '../pool/cluster.js'
 import { newConnectionOwner } from '../pool/connection-routing.js'
+import { backoffMs } from '../pool/retry.js'
 import { StaleCommitError } from './consumer-errors.js'
 import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js'
 import type {
@@ -78,6 +79,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private joining: Promise<void> | null = null
   private positioning: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
+  /** Positioning failures in a row (the backoff attempt). */
+  private positioningFailures = 0
   private autoCommitTimer: NodeJS.Timeout | null = null
   /** Fires when the application has not polled within maxPollIntervalMs (Java's poll timer). */
   private pollTimer: NodeJS.Timeout | null = null
@@ -195,6 +198,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
           [...this.subscriptions.all()],
         )
         for (const [, err] of failed) this.surface(err)
+        this.positioningFailures = 0
       } catch (err) {
         this.surface(asKafkaError(err))
         this.scheduleRetry()
@@ -206,12 +210,16 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     return this.positioning
   }
 
+  /**
+   * The look-ups retried within their deadline (src/offsets/offsets.ts) and still failed: the
+   * error was surfaced; try again after the policy's backoff (timer-driven, src/pool/retry.ts).
+   */
   private scheduleRetry(): void {
     if (this.retryTimer !== null || this.stopped) return
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       if (!this.stopped) void this.resolvePositions()
-    }, this.cluster.retryPolicy.retryBackoffMaxMs)
+    }, backoffMs(this.positioningFailures++, this.cluster.retryPolicy))
   }
 
   /**

@@ -162,7 +162,7 @@ export class Fetcher {
           this.wantedTopics.delete(next)
           this.refresh(next)
         } else {
-          this.wakeAt(Date.now() + this.cluster.retryPolicy.retryBackoffMs)
+          this.wakeAt(Date.now() + backoffMs(0, this.cluster.retryPolicy))
         }
       })
   }
