@@ -355,7 +355,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   private pollIntervalExceeded(): void {
     const g = this.group
-    if (g === null || this.stopped || this.polling > 0 || this.joining !== null || g.memberId === '') return
+    if (g === null || this.stopped || this.polling > 0) return
+    if (this.joining !== null) {
+      // A background (cooperative) rejoin is running: decide once it ended.
+      this.joining.then(() => this.pollIntervalExceeded(), () => {})
+      return
+    }
+    if (g.memberId === '') return
     this.log.warn({ groupId: this.options.groupId, maxPollIntervalMs: this.options.maxPollIntervalMs }, 'no poll within maxPollIntervalMs; leaving the group')
     const revoked: TopicPartition[] = []
     for (const c of [...this.subscriptions.all()]) {
