@@ -36,6 +36,9 @@ export interface CommittedOffset extends OffsetAndEpoch {
   metadata: string | null
 }
 
+/** ListOffsets v10+ broker-side wait (KIP-1075), as before: below the default request timeout. */
+const LIST_OFFSETS_BROKER_TIMEOUT_MS = 30_000
+
 /** Coordinator errors after which the coordinator is looked up again. */
 const COORDINATOR_MOVED = new Set<number>([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE])
 const COORDINATOR_RETRY = new Set<number>([...COORDINATOR_MOVED, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS])
@@ -77,7 +80,7 @@ export async function listOffsets(cluster: Cluster, queries: readonly OffsetQuer
       await Promise.all(
         [...byLeader].map(async ([broker, qs]) => {
           try {
-            const res = await requestListOffsets(cluster, broker, qs.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: () => q.timestamp })), isolationLevel, { timeoutMs: cluster.defaultApiTimeoutMs, owner: options.owner })
+            const res = await requestListOffsets(cluster, broker, qs.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: () => q.timestamp })), isolationLevel, { timeoutMs: LIST_OFFSETS_BROKER_TIMEOUT_MS, owner: options.owner })
             for (const q of qs) {
               const key = partitionKey(q.topic, q.partition)
               const p = res.get(key)
