@@ -30,29 +30,24 @@ export async function brokerStall (ctx: ChaosContext): Promise<ScenarioResult> {
     })()
     const producer = kafka.producer({ acks: 'all', lingerMs: 5, deliveryTimeoutMs: 120_000 })
     const started = Date.now()
+    // Stopped and continued by the clock, not between sends: sends stall while it is stopped.
+    const stallDone = (async () => {
+      await sleep(2_000)
+      ctx.log(`stall: SIGSTOP node ${victim} (pid ${victimPid}) for ${stallMs} ms`)
+      process.kill(victimPid, 'SIGSTOP')
+      stopped = Date.now()
+      await sleep(stallMs)
+      process.kill(victimPid, 'SIGCONT')
+      continued = true
+      ctx.log(`stall: SIGCONT node ${victim}`)
+    })()
     const produced = await produceTracked(producer, topic, 1_000_000, {
       chunk: 500,
       window: 2,
       stopAt: started + stallMs + 8_000,
-      between: async () => {
-        const now = Date.now()
-        if (stopped === null && now > started + 2_000) {
-          ctx.log(`stall: SIGSTOP node ${victim} (pid ${victimPid}) for ${stallMs} ms`)
-          process.kill(victimPid, 'SIGSTOP')
-          stopped = now
-        }
-        if (stopped !== null && !continued && now > stopped + stallMs) {
-          process.kill(victimPid, 'SIGCONT')
-          continued = true
-          ctx.log(`stall: SIGCONT node ${victim}`)
-        }
-        await sleep(100)
-      }
+      between: async () => sleep(100)
     })
-    if (stopped !== null && !continued) {
-      process.kill(victimPid, 'SIGCONT')
-      continued = true
-    }
+    await stallDone
     await producer.close()
     const seconds = (Date.now() - started) / 1000
     const acknowledged = produced.metas.filter(m => m !== undefined).length

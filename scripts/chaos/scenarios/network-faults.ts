@@ -60,29 +60,25 @@ async function oneFault (ctx: ChaosContext, fault: Fault): Promise<ScenarioResul
     })()
     const producer = kafka.producer({ acks: 'all', lingerMs: 5, deliveryTimeoutMs: 120_000 })
     const started = Date.now()
+    // The fault goes on and off by the clock, not between sends: sends stall while it is on.
     let on = false
-    let off = false
+    const faultDone = (async () => {
+      await sleep(2_000)
+      ctx.log(`network: ${fault.name} on node ${leader}`)
+      for (const toxic of fault.toxics) await ctx.toxiproxy.addToxic(proxy, toxic)
+      on = true
+      await sleep(fault.durationMs)
+      for (const toxic of fault.toxics) await ctx.toxiproxy.removeToxic(proxy, toxic.name)
+      ctx.log(`network: ${fault.name} off`)
+    })()
     const produced = await produceTracked(producer, topic, 1_000_000, {
       chunk: 500,
       window: 2,
       stopAt: started + fault.durationMs + 6_000,
-      between: async () => {
-        const now = Date.now()
-        if (!on && now > started + 2_000) {
-          on = true
-          ctx.log(`network: ${fault.name} on node ${leader}`)
-          for (const toxic of fault.toxics) await ctx.toxiproxy.addToxic(proxy, toxic)
-        }
-        if (on && !off && now > started + 2_000 + fault.durationMs) {
-          off = true
-          for (const toxic of fault.toxics) await ctx.toxiproxy.removeToxic(proxy, toxic.name)
-          ctx.log(`network: ${fault.name} off`)
-        }
-        // Bound the rate so a run stays small: about 5,000 records/s at most.
-        await sleep(100)
-      }
+      // Bound the rate so a run stays small: about 5,000 records/s at most.
+      between: async () => sleep(100)
     })
-    if (on && !off) for (const toxic of fault.toxics) await ctx.toxiproxy.removeToxic(proxy, toxic.name)
+    await faultDone
     await producer.close()
     const seconds = (Date.now() - started) / 1000
     // The consumer catches up to every acknowledged record (bounded wait).
