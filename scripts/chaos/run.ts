@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Kafka } from '../../src/client.js'
-import { clusterPortsFree, startCluster, stopCluster, type ClusterFile } from '../kafka/control.js'
+import { startCluster, stopCluster, type ClusterFile } from '../kafka/control.js'
+import { freeBasePort } from '../kafka/free-ports.js'
 import { defaultClusterDir } from '../kafka/layout.js'
 import { proxyCluster, quietLogger, type ChaosContext, type ScenarioResult } from './harness.js'
 import { brokerStall } from './scenarios/broker-stall.js'
@@ -51,16 +52,10 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => { void cleanUp().then(() => process.exit(sig === 'SIGINT' ? 130 : 143)) })
 }
 
-/** A base port whose three nodes' listeners (N·10000 + base …) are free and below Linux's ephemeral range. */
-async function freeBasePort (): Promise<number> {
-  for (let base = 1492; base <= 2692; base += 100) if (await clusterPortsFree(3, base)) return base
-  throw new Error('no free ports for a 3-node cluster between 11492 and 32696')
-}
-
 const results: ScenarioResult[] = []
 let exitCode = 0
 try {
-  const basePort = await freeBasePort()
+  const basePort = await freeBasePort(3)
   log(`starting a 3-node cluster in ${dir} (base port ${basePort})`)
   cluster = await startCluster({ nodes: 3, dir, basePort, reuse: false, log })
   toxiproxy = await Toxiproxy.start(log)
