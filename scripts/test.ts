@@ -103,7 +103,7 @@ async function chooseCluster (): Promise<string> {
     return named
   }
   // 9092… may belong to a cluster of another clone (or a left-over one): take the first
-  // free set. None of these clash with the test clusters' ports (9192, 9292, 9592, N·10000+…).
+  // free set. Test files that start clusters of their own choose free ports (free-ports.ts).
   let basePort = 9092
   for (const candidate of [9092, 9792, 9892, 9992]) {
     if (await clusterPortsFree(1, candidate)) { basePort = candidate; break }

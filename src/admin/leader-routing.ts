@@ -9,10 +9,10 @@ import type { AdminContext } from './admin-context.js'
 import { type ItemError, itemError } from './item-error.js'
 import { settleItems } from './item-retry.js'
 
-export interface TopicPartition {
-  topic: string
-  partition: number
-}
+import { byTopic, partitionKey, type TopicPartition } from '../offsets/topic-partition.js'
+
+/** The one TopicPartition of kafkats (src/offsets/topic-partition.ts). */
+export type { TopicPartition }
 
 /** Errors after which a partition request may succeed once metadata is refreshed. */
 export const LEADERSHIP_ERRORS: ReadonlySet<number> = new Set([
@@ -25,21 +25,11 @@ export const LEADERSHIP_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.OFFSET_NOT_AVAILABLE,
 ])
 
-/** Key of a topic-partition in maps. */
-export function tpKey(topic: string, partition: number): string {
-  return `${partition}:${topic}`
-}
+/** Key of a topic-partition in maps: the one key function (src/offsets/topic-partition.ts). */
+export const tpKey = partitionKey
 
-/** Items by topic, in first-seen order (for building request topic arrays). */
-export function byTopic<T extends TopicPartition>(items: readonly T[]): Map<string, T[]> {
-  const m = new Map<string, T[]>()
-  for (const it of items) {
-    let l = m.get(it.topic)
-    if (!l) m.set(it.topic, (l = []))
-    l.push(it)
-  }
-  return m
-}
+/** Items by topic, in first-seen order (src/offsets/topic-partition.ts). */
+export { byTopic }
 
 /**
  * Splits items into waves without a repeated topic-partition: a broker answers a request that

@@ -7,14 +7,13 @@
 import { ConfigError, UnsupportedVersionError } from '../errors.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { DeleteRecords } from '../protocol/messages/delete-records.js'
-import { ListOffsets } from '../protocol/messages/list-offsets.js'
-import { OffsetCommit } from '../protocol/messages/offset-commit.js'
 import { OffsetDelete } from '../protocol/messages/offset-delete.js'
-import { OffsetFetch } from '../protocol/messages/offset-fetch.js'
+import { requestListOffsets, requestOffsetCommit, requestOffsetFetch } from '../offsets/offset-requests.js'
+import { byTopic, partitionKey, type TopicPartition } from '../offsets/topic-partition.js'
 import { type AdminContext, requestTimeout } from './admin-context.js'
 import { COORDINATOR_ERRORS, perCoordinator } from './coordinator-routing.js'
 import { type ItemError, itemError, missingItem } from './item-error.js'
-import { byTopic, perLeader, type TopicPartition, tpKey } from './leader-routing.js'
+import { perLeader } from './leader-routing.js'
 
 /**
  * Which offset to look up: `earliest` (log start offset), `latest` (high watermark, or last
@@ -69,36 +68,13 @@ export async function listOffsets(
   const failed = (i: ListOffsetsRequestItem, e: ItemError): ListOffsetsResult => ({ topic: i.topic, partition: i.partition, ...e, offset: -1n, timestamp: -1, leaderEpoch: -1 })
   for (const i of items) offsetSpecTimestamp(i.at, 100)
   return perLeader(ctx, items, async (leader, pending) => {
-    const res = await ctx.cluster.send(leader, ListOffsets, (v) => {
-      if (v < 2 && isolation === 1) throw new UnsupportedVersionError(`read_committed needs ListOffsets v2, the broker speaks v${v}`)
-      return {
-        replicaId: -1,
-        ...(v >= 2 ? { isolationLevel: isolation } : {}),
-        topics: [...byTopic(pending)].map(([name, ps]) => ({
-          name,
-          partitions: ps.map((p) => ({
-            partitionIndex: p.partition,
-            ...(v >= 4 ? { currentLeaderEpoch: -1 } : {}),
-            timestamp: offsetSpecTimestamp(p.at, v),
-            ...(v === 0 ? { maxNumOffsets: 1 } : {}),
-          })),
-        })),
-        ...(v >= 10 ? { timeoutMs: ctx.requestTimeoutMs } : {}),
-      }
+    const res = await requestListOffsets(ctx.cluster, leader, pending.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: (v: number) => offsetSpecTimestamp(p.at, v) })), isolation, {
+      timeoutMs: ctx.requestTimeoutMs,
     })
-    const byKey = new Map<string, (typeof res.topics)[number]['partitions'][number]>()
-    for (const t of res.topics) for (const p of t.partitions) byKey.set(tpKey(t.name, p.partitionIndex), p)
     return pending.map((i): ListOffsetsResult => {
-      const p = byKey.get(tpKey(i.topic, i.partition))
+      const p = res.get(partitionKey(i.topic, i.partition))
       if (!p) return failed(i, missingItem(`${i.topic}-${i.partition}`))
-      return {
-        topic: i.topic,
-        partition: i.partition,
-        ...itemError(p.errorCode),
-        offset: p.offset,
-        timestamp: Number(p.timestamp ?? -1n),
-        leaderEpoch: p.leaderEpoch ?? -1,
-      }
+      return { topic: i.topic, partition: i.partition, ...itemError(p.errorCode), offset: p.offset, timestamp: Number(p.timestamp), leaderEpoch: p.leaderEpoch }
     })
   }, failed)
 }
@@ -128,9 +104,9 @@ export async function deleteRecords(ctx: AdminContext, items: readonly DeleteRec
       { timeoutMs: requestTimeout(ctx, timeoutMs) },
     )
     const byKey = new Map<string, (typeof res.topics)[number]['partitions'][number]>()
-    for (const t of res.topics) for (const p of t.partitions) byKey.set(tpKey(t.name, p.partitionIndex), p)
+    for (const t of res.topics) for (const p of t.partitions) byKey.set(partitionKey(t.name, p.partitionIndex), p)
     return pending.map((i) => {
-      const p = byKey.get(tpKey(i.topic, i.partition))
+      const p = byKey.get(partitionKey(i.topic, i.partition))
       return p ? { topic: i.topic, partition: i.partition, ...itemError(p.errorCode), lowWatermark: p.lowWatermark } : failed(i, missingItem(`${i.topic}-${i.partition}`))
     })
   }, failed)
@@ -192,33 +168,17 @@ export async function fetchCommittedOffsets(
     ctx,
     [groupId],
     async (coordinator) => {
-      const res = await ctx.cluster.send(coordinator, OffsetFetch, (v) => {
-        if (v < 2 && wanted === null) throw new UnsupportedVersionError(`fetching all committed offsets needs OffsetFetch v2, the broker speaks v${v}`)
-        const reqTopics = wanted === null ? null : [...wanted].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
-        if (v >= 8) {
-          return {
-            groups: [{ groupId, ...(v >= 9 ? { memberId: null, memberEpoch: -1 } : {}), topics: reqTopics }],
-            requireStable: options.requireStable ?? false,
-          }
-        }
-        return { groupId, topics: reqTopics, ...(v >= 7 ? { requireStable: options.requireStable ?? false } : {}) }
-      })
-      const group = res.groups ? res.groups.find((g) => g.groupId === groupId) : { topics: res.topics ?? [], errorCode: res.errorCode ?? 0 }
-      if (!group) return [{ groupId, ...missingItem(`group ${groupId}`), partitions: [] }]
-      const partitions: CommittedOffset[] = []
-      for (const t of group.topics) {
-        for (const p of t.partitions) {
-          partitions.push({
-            topic: t.name ?? '',
-            partition: p.partitionIndex,
-            ...itemError(p.errorCode),
-            offset: p.committedOffset,
-            leaderEpoch: p.committedLeaderEpoch ?? -1,
-            metadata: p.metadata ?? null,
-          })
-        }
-      }
-      return [{ groupId, ...roundError(itemError(group.errorCode ?? 0), partitions), partitions }]
+      const res = await requestOffsetFetch(ctx.cluster, coordinator, groupId, wanted, options.requireStable ?? false)
+      if (res.errorCode === -1) return [{ groupId, ...missingItem(`group ${groupId}`), partitions: [] }]
+      const partitions = res.partitions.map((p): CommittedOffset => ({
+        topic: p.topic,
+        partition: p.partition,
+        ...itemError(p.errorCode),
+        offset: p.offset,
+        leaderEpoch: p.leaderEpoch,
+        metadata: p.metadata,
+      }))
+      return [{ groupId, ...roundError(itemError(res.errorCode), partitions), partitions }]
     },
     (id, e) => ({ groupId: id, ...e, partitions: [] }),
   )
@@ -246,27 +206,15 @@ export async function alterCommittedOffsets(ctx: AdminContext, groupId: string, 
     ctx,
     [groupId],
     async (coordinator) => {
-      const res = await ctx.cluster.send(coordinator, OffsetCommit, (v) => ({
+      const byKey = await requestOffsetCommit(
+        ctx.cluster,
+        coordinator,
         groupId,
-        generationIdOrMemberEpoch: -1,
-        memberId: '',
-        ...(v >= 7 ? { groupInstanceId: null } : {}),
-        ...(v >= 2 && v <= 4 ? { retentionTimeMs: -1n } : {}),
-        topics: [...byTopic(offsets)].map(([name, ps]) => ({
-          name,
-          partitions: ps.map((p) => ({
-            partitionIndex: p.partition,
-            committedOffset: BigInt(p.offset),
-            ...(v >= 6 ? { committedLeaderEpoch: p.leaderEpoch ?? -1 } : {}),
-            ...(v === 1 ? { commitTimestamp: -1n } : {}),
-            committedMetadata: p.metadata ?? null,
-          })),
-        })),
-      }))
-      const byKey = new Map<string, number>()
-      for (const t of res.topics) for (const p of t.partitions) byKey.set(tpKey(t.name ?? '', p.partitionIndex), p.errorCode)
+        { generationId: -1, memberId: '', groupInstanceId: null },
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: o.leaderEpoch ?? -1, metadata: o.metadata ?? null })),
+      )
       const partitions = offsets.map((o): AlterOffsetResult => {
-        const code = byKey.get(tpKey(o.topic, o.partition))
+        const code = byKey.get(partitionKey(o.topic, o.partition))
         return { topic: o.topic, partition: o.partition, ...(code === undefined ? missingItem(`${o.topic}-${o.partition}`) : itemError(code)) }
       })
       return [{ groupId, ...roundError(itemError(0), partitions), partitions }]
@@ -293,9 +241,9 @@ export async function deleteCommittedOffsets(ctx: AdminContext, groupId: string,
         topics: [...byTopic(partitions)].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition })) })),
       }))
       const byKey = new Map<string, number>()
-      for (const t of res.topics) for (const p of t.partitions) byKey.set(tpKey(t.name, p.partitionIndex), p.errorCode)
+      for (const t of res.topics) for (const p of t.partitions) byKey.set(partitionKey(t.name, p.partitionIndex), p.errorCode)
       const out = partitions.map((o): DeleteOffsetResult => {
-        const code = byKey.get(tpKey(o.topic, o.partition))
+        const code = byKey.get(partitionKey(o.topic, o.partition))
         return { topic: o.topic, partition: o.partition, ...(code === undefined ? missingItem(`${o.topic}-${o.partition}`) : itemError(code)) }
       })
       return [{ groupId, ...roundError(itemError(res.errorCode), out), partitions: out }]

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { ConfigError } from '../errors.js'
+import { partitionKey } from '../offsets/topic-partition.js'
 import { configErrorFrom } from '../options.js'
 import { resolveAssignor, type Assignor, type AssignorName } from './group/assignors/index.js'
 
@@ -46,7 +47,13 @@ export interface ConsumerOptions {
   assignors?: (AssignorName | 'roundrobin' | 'cooperative-sticky' | Assignor)[]
   /** Session timeout in ms (Java's session.timeout.ms). Default 45000. */
   sessionTimeoutMs?: number
-  /** Rebalance timeout in ms (Java's max.poll.interval.ms). Default 300000. */
+  /**
+   * Longest time in ms between two calls of `poll()` (or two iterations) before this member
+   * leaves the group (Java's max.poll.interval.ms); also sent as JoinGroup's rebalance timeout.
+   * Default 300000.
+   */
+  maxPollIntervalMs?: number
+  /** @deprecated Alias of {@link maxPollIntervalMs}; used only when that is not given. */
   rebalanceTimeoutMs?: number
   /** Heartbeat interval in ms (Java's heartbeat.interval.ms). Default 3000. */
   heartbeatIntervalMs?: number
@@ -82,7 +89,7 @@ export interface ResolvedConsumerOptions {
   resetStrategy: ResetStrategy
   assignors: Assignor[]
   sessionTimeoutMs: number
-  rebalanceTimeoutMs: number
+  maxPollIntervalMs: number
   heartbeatIntervalMs: number
   autoCommit: boolean
   autoCommitIntervalMs: number
@@ -115,7 +122,8 @@ const schema = z.object({
   resetStrategy: z.enum(['earliest', 'latest', 'none']).default('latest'),
   assignors: z.array(z.unknown()).min(1).optional(),
   sessionTimeoutMs: positiveInt.default(45_000),
-  rebalanceTimeoutMs: positiveInt.default(300_000),
+  maxPollIntervalMs: positiveInt.optional(),
+  rebalanceTimeoutMs: positiveInt.optional(),
   heartbeatIntervalMs: positiveInt.default(3_000),
   autoCommit: z.boolean().default(false),
   autoCommitIntervalMs: positiveInt.default(5_000),
@@ -128,7 +136,7 @@ const schema = z.object({
   isolationLevel: z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
   exitAtEnd: z.boolean().default(false),
   checkCrcs: z.boolean().default(true),
-})
+}).strict()
 
 /**
  * Validates consumer options.
@@ -155,7 +163,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     }
     const seen = new Set<string>()
     for (const a of o.assignments) {
-      const key = `${a.topic}\u0000${a.partition}`
+      const key = partitionKey(a.topic, a.partition)
       if (seen.has(key)) throw new ConfigError(`invalid consumer options: assignments: ${a.topic}-${a.partition} appears twice`)
       seen.add(key)
     }
@@ -169,7 +177,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     resetStrategy: o.resetStrategy,
     assignors: assignorSpecs.map((s) => resolveAssignor(s)),
     sessionTimeoutMs: o.sessionTimeoutMs,
-    rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+    maxPollIntervalMs: o.maxPollIntervalMs ?? o.rebalanceTimeoutMs ?? 300_000,
     heartbeatIntervalMs: o.heartbeatIntervalMs,
     autoCommit: o.autoCommit,
     autoCommitIntervalMs: o.autoCommitIntervalMs,

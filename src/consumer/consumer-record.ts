@@ -39,10 +39,10 @@ export interface ConsumerBatch {
 export type PartitionOffsets = Record<string, Record<number, bigint>>
 
 /** A topic and partition. */
-export interface TopicPartition {
-  topic: string
-  partition: number
-}
+import type { TopicPartition } from '../offsets/topic-partition.js'
+
+/** The one TopicPartition of kafkats (src/offsets/topic-partition.ts). */
+export type { TopicPartition }
 
 /** Topic partitions named by topic: every assigned partition of a topic when `partitions` is omitted. */
 export interface TopicPartitions {

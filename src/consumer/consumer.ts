@@ -15,6 +15,7 @@ import type { Log } from '../logger.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import type { Cluster } from '../pool/cluster.js'
 import { newConnectionOwner } from '../pool/connection-routing.js'
+import { backoffMs } from '../pool/retry.js'
 import { StaleCommitError } from './consumer-errors.js'
 import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js'
 import type {
@@ -28,12 +29,13 @@ import type {
   TopicPartition,
   TopicPartitions,
 } from './consumer-record.js'
-import { Cursor, partitionKey } from './cursor.js'
+import type { PartitionState } from './partition-state.js'
+import { SubscriptionState } from './subscription-state.js'
 import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
-import type { TopicPartitionMap } from './group/consumer-protocol.js'
 import { GroupMembership } from './group/coordinator.js'
-import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from './offsets.js'
+import { partitionKey } from '../offsets/topic-partition.js'
+import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
 import { positionCursors } from './start-offsets.js'
 import { Wakeup } from './wakeup.js'
 
@@ -61,7 +63,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly owner = newConnectionOwner('consumer')
   private readonly log: Log
   private readonly context: ClientContext
-  private readonly cursors = new Map<string, Cursor>()
+  /** The one owner of partition state (assignment, positions, pause, fetch state). */
+  private readonly subscriptions = new SubscriptionState()
   private readonly queue: FetchQueue
   private readonly wakeup = new Wakeup()
   private readonly fetcher: Fetcher
@@ -76,7 +79,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private joining: Promise<void> | null = null
   private positioning: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
+  /** Positioning failures in a row (the backoff attempt). */
+  private positioningFailures = 0
   private autoCommitTimer: NodeJS.Timeout | null = null
+  /** Fires when the application has not polled within maxPollIntervalMs (Java's poll timer). */
+  private pollTimer: NodeJS.Timeout | null = null
+  /** poll() calls and iterations in progress: the application is asking for records. */
+  private polling = 0
   /** Partitions revoked or lost with records handed out and not committed. */
   private staleProgress: TopicPartition[] = []
   /** exitAtEnd: partitionKey → offset that counts as the end. */
@@ -91,11 +100,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     const o = this.options
     if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
     this.queue = new FetchQueue(
-      (c) => this.cursors.get(c.key) === c,
+      (c) => this.subscriptions.isCurrent(c),
       (r) => this.fetcher.release(r),
     )
     this.fetcher = new Fetcher(this.cluster, o, context.options.requestTimeoutMs, {
-      cursors: () => this.cursors.values(),
+      cursors: () => this.subscriptions.all(),
       deliver: (items) => this.deliver(items),
       outOfRange: (c, err) => this.outOfRange(c, err),
       fail: (c, err) => this.failPartition(c, err),
@@ -110,7 +119,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
               topics: o.topics,
               assignors: o.assignors,
               sessionTimeoutMs: o.sessionTimeoutMs,
-              rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+              rebalanceTimeoutMs: o.maxPollIntervalMs,
               heartbeatIntervalMs: o.heartbeatIntervalMs,
               requestTimeoutMs: context.options.requestTimeoutMs,
               owner: this.owner,
@@ -125,12 +134,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         : null
     // A partition consumer owns its partitions from the start: pause/seek work before the first poll.
     for (const a of o.assignments ?? []) {
-      const c = new Cursor(a.topic, a.partition)
       const start = a.offset ?? (o.groupId !== null ? 'committed' : o.resetStrategy === 'none' ? 'latest' : o.resetStrategy)
-      if (typeof start === 'string') c.unposition(start)
-      else if (BigInt(start) >= 0n) c.seek(BigInt(start))
-      else c.unposition({ relative: -BigInt(start) })
-      this.cursors.set(c.key, c)
+      this.subscriptions.assign(a.topic, a.partition, typeof start === 'string' ? start : BigInt(start) >= 0n ? BigInt(start) : { relative: -BigInt(start) })
     }
     context.track(this)
   }
@@ -176,7 +181,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (o.exitAtEnd) {
       const ends = await listOffsets(
         this.cluster,
-        [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition, timestamp: LATEST_TIMESTAMP })),
+        [...this.subscriptions.all()].map((c) => ({ topic: c.topic, partition: c.partition, timestamp: LATEST_TIMESTAMP })),
         o.isolationLevel === 'read_committed' ? 1 : 0,
       )
       this.endOffsets = new Map([...ends].map(([k, v]) => [k, v.offset]))
@@ -190,9 +195,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       try {
         const failed = await positionCursors(
           { cluster: this.cluster, owner: this.owner, groupId: this.options.groupId, resetStrategy: this.options.resetStrategy, readCommitted: this.options.isolationLevel === 'read_committed' },
-          [...this.cursors.values()],
+          [...this.subscriptions.all()],
         )
         for (const [, err] of failed) this.surface(err)
+        this.positioningFailures = 0
       } catch (err) {
         this.surface(asKafkaError(err))
         this.scheduleRetry()
@@ -204,12 +210,16 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     return this.positioning
   }
 
+  /**
+   * The look-ups retried within their deadline (src/offsets/offsets.ts) and still failed: the
+   * error was surfaced; try again after the policy's backoff (timer-driven, src/pool/retry.ts).
+   */
   private scheduleRetry(): void {
     if (this.retryTimer !== null || this.stopped) return
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       if (!this.stopped) void this.resolvePositions()
-    }, this.cluster.retryPolicy.retryBackoffMaxMs)
+    }, backoffMs(this.positioningFailures++, this.cluster.retryPolicy))
   }
 
   /**
@@ -234,6 +244,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       await this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'final auto commit failed'))
     }
     this.stopped = true
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer)
+    this.pollTimer = null
     if (this.retryTimer !== null) clearTimeout(this.retryTimer)
     this.retryTimer = null
     this.wakeup.notify()
@@ -252,20 +264,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.wakeup.notify()
   }
 
-  private outOfRange(c: Cursor, err: KafkaError): void {
+  private outOfRange(c: PartitionState, err: KafkaError): void {
     if (this.options.resetStrategy === 'none') {
-      c.state = 'failed'
+      c.fail()
       this.surface(err)
       return
     }
-    this.log.debug('consumer', { topic: c.topic, partition: c.partition, offset: String(c.fetchOffset) }, 'offset out of range; resetting')
+    this.log.debug('consumer', { topic: c.topic, partition: c.partition, offset: String(c.fetchPosition) }, 'offset out of range; resetting')
     this.purge(c)
     c.unposition(this.options.resetStrategy)
     void this.resolvePositions()
   }
 
-  private failPartition(c: Cursor | null, err: KafkaError): void {
-    if (c !== null) c.state = 'failed'
+  private failPartition(c: PartitionState | null, err: KafkaError): void {
+    if (c !== null) c.fail()
     this.surface(err)
   }
 
@@ -291,73 +303,99 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /** Partitions lost with the generation (session expiry, fencing): dropped at once. */
   private lose(reason: string): void {
     this.log.warn({ groupId: this.options.groupId, reason }, 'group generation lost; dropping partitions')
-    for (const c of [...this.cursors.values()]) this.removeCursor(c)
+    for (const c of [...this.subscriptions.all()]) this.removeCursor(c)
     this.wakeup.notify()
   }
 
-  private removeCursor(c: Cursor): void {
-    if (c.state === 'ready' && c.position !== c.committed) this.staleProgress.push({ topic: c.topic, partition: c.partition })
+  private removeCursor(c: PartitionState): void {
+    if (this.subscriptions.revoke(c)) this.staleProgress.push({ topic: c.topic, partition: c.partition })
     this.purge(c)
-    c.version++
-    c.state = 'failed'
-    this.cursors.delete(c.key)
   }
 
-  private purge(c: Cursor): void {
+  private purge(c: PartitionState): void {
     this.queue.purge(c)
   }
 
-  private owned(): TopicPartitionMap {
-    const m: TopicPartitionMap = new Map()
-    for (const c of this.cursors.values()) {
-      const list = m.get(c.topic)
-      if (list) list.push(c.partition)
-      else m.set(c.topic, [c.partition])
-    }
-    return m
-  }
-
   /**
-   * Rejoins when needed: inline for the eager protocol (revoke all first), in the background
-   * for the cooperative one. Resolves once an inline rebalance finished.
+   * Starts a rejoin when one is needed. It runs in the background: an eager one first revokes
+   * every partition, so nothing is handed out until it ends; poll() waits for it at most its
+   * timeout (issue 13 item 2) and the wakeup tells it when the rebalance event is queued.
    */
-  private async maybeRebalance(): Promise<void> {
+  private maybeRebalance(): void {
     const g = this.group
-    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) {
-      if (g !== null && this.joining !== null && g.protocol === 'eager') await this.joining
-      return
-    }
+    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) return
     this.joining = this.rebalance(g).finally(() => {
       this.joining = null
       this.wakeup.notify()
     })
-    if (g.protocol === 'eager') await this.joining
-    else this.joining.catch(() => {})
+    this.joining.catch(() => {})
+  }
+
+  /** Marks the application as polling: the max.poll.interval.ms timer stops. */
+  private enterPoll(): void {
+    this.polling++
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer)
+    this.pollTimer = null
+  }
+
+  /** The application got control back: it must ask again within maxPollIntervalMs. */
+  private leavePoll(): void {
+    if (--this.polling > 0 || this.group === null || this.stopped) return
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null
+      this.pollIntervalExceeded()
+    }, this.options.maxPollIntervalMs)
+    this.pollTimer.unref()
+  }
+
+  /**
+   * max.poll.interval.ms passed without a poll: leave the group as the Java consumer does
+   * (LeaveGroup), give every partition up, and queue a rebalance event with the revocation
+   * for the next poll(), which then rejoins.
+   */
+  private pollIntervalExceeded(): void {
+    const g = this.group
+    if (g === null || this.stopped || this.polling > 0) return
+    if (this.joining !== null) {
+      // A background (cooperative) rejoin is running: decide once it ended.
+      this.joining.then(() => this.pollIntervalExceeded(), () => {})
+      return
+    }
+    if (g.memberId === '') return
+    this.log.warn({ groupId: this.options.groupId, maxPollIntervalMs: this.options.maxPollIntervalMs }, 'no poll within maxPollIntervalMs; leaving the group')
+    const revoked: TopicPartition[] = []
+    for (const c of [...this.subscriptions.all()]) {
+      revoked.push({ topic: c.topic, partition: c.partition })
+      this.removeCursor(c)
+    }
+    void g.leave('consumer poll timeout has expired (maxPollIntervalMs)')
+    const event: RebalanceEvent = { type: 'rebalance', assignment: {}, revoked, generationId: -1, memberId: '' }
+    this.events.push(event)
+    this.emitter.emit('rebalance', event)
+    this.wakeup.notify()
   }
 
   private async rebalance(g: GroupMembership): Promise<void> {
     try {
-      if (g.protocol === 'eager') {
-        if (this.options.autoCommit && this.cursors.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before rebalance failed'))
-        for (const c of [...this.cursors.values()]) this.removeCursor(c)
-      }
-      const before = this.owned()
-      const result = await g.join(before)
+      // Eager: every owned partition is revoked before the join (Java's onPartitionsRevoked).
       const revoked: TopicPartition[] = []
-      for (const c of [...this.cursors.values()]) {
+      if (g.protocol === 'eager') {
+        if (this.options.autoCommit && this.subscriptions.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before rebalance failed'))
+        for (const c of [...this.subscriptions.all()]) {
+          revoked.push({ topic: c.topic, partition: c.partition })
+          this.removeCursor(c)
+        }
+      }
+      const before = this.subscriptions.owned()
+      const result = await g.join(before)
+      for (const c of [...this.subscriptions.all()]) {
         if (!(result.assigned.get(c.topic)?.includes(c.partition) ?? false)) {
           revoked.push({ topic: c.topic, partition: c.partition })
           this.removeCursor(c)
         }
       }
       for (const [topic, partitions] of result.assigned) {
-        for (const p of partitions) {
-          const key = partitionKey(topic, p)
-          if (this.cursors.has(key)) continue
-          const c = new Cursor(topic, p)
-          c.unposition('committed')
-          this.cursors.set(key, c)
-        }
+        for (const p of partitions) this.subscriptions.assign(topic, p, 'committed')
       }
       if (this.stopped) return
       await this.cluster.metadata([...result.assigned.keys()])
@@ -365,7 +403,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       if (this.stopped) return
       const event: RebalanceEvent = {
         type: 'rebalance',
-        assignment: this.positions(),
+        assignment: this.subscriptions.positions(),
         revoked,
         generationId: result.generationId,
         memberId: result.memberId,
@@ -381,21 +419,12 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
   }
 
-  private positions(): PartitionOffsets {
-    const out: PartitionOffsets = {}
-    for (const c of this.cursors.values()) {
-      if (c.state !== 'ready') continue
-      ;(out[c.topic] ??= {})[c.partition] = c.position
-    }
-    return out
-  }
-
   // ---- handing out -------------------------------------------------------------------------
 
   private atEnd(): boolean {
     const ends = this.endOffsets
     if (ends === null) return false
-    for (const c of this.cursors.values()) {
+    for (const c of this.subscriptions.all()) {
       const end = ends.get(c.key)
       if (c.state === 'failed') continue
       if (end === undefined || c.state !== 'ready' || c.position < end) return false
@@ -414,21 +443,54 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   async poll(timeoutMs = Infinity, options: { signal?: AbortSignal } = {}): Promise<ConsumerEvent | EndEvent> {
     const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if (this.stopped) throw new ClosedError('the consumer is stopped')
-      this.throwPending()
-      await this.start()
-      await this.maybeRebalance()
-      this.throwPending()
-      const event = this.events.shift()
-      if (event !== undefined) return event
-      const records = this.queue.nextRecords(this.options.maxPollRecords)
-      if (records.length > 0) return { type: 'records', records }
-      if (this.atEnd()) return { type: 'end' }
-      const left = deadline - Date.now()
-      if (left <= 0 || options.signal?.aborted === true) return { type: 'records', records: [] }
-      await this.wakeup.wait(left, options.signal)
+    this.enterPoll()
+    try {
+      for (;;) {
+        if (this.stopped) throw new ClosedError('the consumer is stopped')
+        this.throwPending()
+        // Partition consumers look positions up at start: bounded by the timeout too.
+        if (!(await this.settledWithin(this.start(), deadline, options.signal))) return { type: 'records', records: [] }
+        this.maybeRebalance()
+        this.throwPending()
+        const event = this.events.shift()
+        if (event !== undefined) return event
+        const records = this.queue.nextRecords(this.options.maxPollRecords)
+        if (records.length > 0) return { type: 'records', records }
+        if (this.atEnd()) return { type: 'end' }
+        const left = deadline - Date.now()
+        if (left <= 0 || options.signal?.aborted === true) return { type: 'records', records: [] }
+        await this.wakeup.wait(left, options.signal)
+      }
+    } finally {
+      this.leavePoll()
     }
+  }
+
+  /** Waits for `p` until `deadline`: true when it resolved, false on timeout/abort; rethrows its error. */
+  private async settledWithin(p: Promise<void>, deadline: number, signal?: AbortSignal): Promise<boolean> {
+    let done = false
+    const tracked = p.then(() => {
+      done = true
+    })
+    tracked.catch(() => {}) // a start that fails after the timeout surfaces on the next poll
+    if (!Number.isFinite(deadline)) {
+      await tracked
+      return true
+    }
+    let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+      onAbort = resolve
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    try {
+      await Promise.race([tracked, timeout])
+    } finally {
+      clearTimeout(timer)
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+    }
+    return done
   }
 
   /**
@@ -438,21 +500,32 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    * @throws as {@link poll}
    */
   async *[Symbol.asyncIterator](): AsyncIterator<ConsumerBatch> {
-    for (;;) {
-      if (this.stopped) return
-      this.throwPending()
-      await this.start()
-      await this.maybeRebalance()
-      this.throwPending()
-      this.events.length = 0
-      const batch = this.queue.nextBatch()
-      if (batch !== null) {
-        yield batch
-        continue
+    this.enterPoll()
+    try {
+      for (;;) {
+        if (this.stopped) return
+        this.throwPending()
+        await this.start()
+        this.maybeRebalance()
+        this.throwPending()
+        this.events.length = 0
+        const batch = this.queue.nextBatch()
+        if (batch !== null) {
+          // The application has the batch: max.poll.interval.ms runs until it asks again.
+          this.leavePoll()
+          try {
+            yield batch
+          } finally {
+            this.enterPoll()
+          }
+          continue
+        }
+        if (this.atEnd()) return
+        if (this.stopped) return
+        await this.wakeup.wait()
       }
-      if (this.atEnd()) return
-      if (this.stopped) return
-      await this.wakeup.wait()
+    } finally {
+      this.leavePoll()
     }
   }
 
@@ -521,17 +594,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private async commitNow(offsets: readonly CommitOffset[] | null): Promise<void> {
     const groupId = this.options.groupId as string
     const list: OffsetToCommit[] = []
-    const commitCursors: [Cursor, bigint][] = []
+    const commitCursors: [PartitionState, bigint][] = []
     if (offsets === null) {
-      for (const c of this.cursors.values()) {
-        if (c.state !== 'ready' || c.position === c.committed) continue
+      for (const c of this.subscriptions.all()) {
+        if (!c.hasProgress) continue
         list.push({ topic: c.topic, partition: c.partition, offset: c.position, leaderEpoch: c.leaderEpoch, metadata: null })
         commitCursors.push([c, c.position])
       }
     } else {
       const missing: TopicPartition[] = []
       for (const o of offsets) {
-        const c = this.cursors.get(partitionKey(o.topic, o.partition))
+        const c = this.subscriptions.get(o.topic, o.partition)
         if (c === undefined && this.group !== null) missing.push({ topic: o.topic, partition: o.partition })
         const offset = BigInt(o.offset)
         list.push({ topic: o.topic, partition: o.partition, offset, leaderEpoch: o.leaderEpoch ?? c?.leaderEpoch ?? -1, metadata: o.metadata ?? null })
@@ -543,58 +616,49 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
     if (list.length > 0) {
       const identity = this.group !== null ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
-      const errors = await commitOffsets(this.cluster, groupId, identity, list, this.owner)
+      const errors = await commitOffsets(this.cluster, groupId, identity, list, { owner: this.owner })
       if (errors.size > 0) {
         const [key, code] = errors.entries().next().value as [string, number]
         const failed = list.filter((o) => errors.has(partitionKey(o.topic, o.partition))).map((o) => ({ topic: o.topic, partition: o.partition }))
         const err = responseError(code, null, `OffsetCommit ${key.replace('\u0000', '-')}`)
-        for (const [c, offset] of commitCursors) if (!errors.has(c.key)) c.committed = offset
+        for (const [c, offset] of commitCursors) if (!errors.has(c.key)) c.committedAt(offset)
         if (STALE_CODES.has(code)) {
           if (this.joining === null) this.group?.requestRejoin(err.message)
           throw new StaleCommitError(`offsets not committed: the group rebalanced (${err.message})`, err.code, failed, err)
         }
         throw err
       }
-      for (const [c, offset] of commitCursors) c.committed = offset
+      for (const [c, offset] of commitCursors) c.committedAt(offset)
     }
   }
 
   // ---- positions and flow control ----------------------------------------------------------
 
-  private cursorsOf(list: readonly TopicPartitions[]): Cursor[] {
-    const out: Cursor[] = []
-    for (const tp of list) {
-      for (const c of this.cursors.values()) {
-        if (c.topic === tp.topic && (tp.partitions === undefined || tp.partitions.includes(c.partition))) out.push(c)
-      }
-    }
-    return out
-  }
-
   /** Stops handing out and fetching these assigned partitions (buffered records stay). */
   pause(partitions: readonly TopicPartitions[]): void {
-    for (const c of this.cursorsOf(partitions)) c.paused = true
+    this.subscriptions.pause(partitions)
   }
 
   /** Resumes paused partitions. */
   resume(partitions: readonly TopicPartitions[]): void {
-    for (const c of this.cursorsOf(partitions)) c.paused = false
+    this.subscriptions.resume(partitions)
     this.fetcher.tick()
     this.wakeup.notify()
   }
 
   /** Currently paused partitions. */
   paused(): TopicPartition[] {
-    return [...this.cursors.values()].filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }))
+    return this.subscriptions.paused()
   }
 
   /**
    * Moves an assigned partition: the next record handed out is at `offset` (>= 0), `-n` records
    * before the end, or the `'earliest'`/`'latest'` offset. Buffered records are dropped.
-   * @throws ConfigError when the partition is not assigned
+   * @throws ConfigError when the partition is not assigned; ClosedError after stop()
    */
   seek(topic: string, partition: number, offset: bigint | number | 'earliest' | 'latest'): void {
-    const c = this.cursors.get(partitionKey(topic, partition))
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    const c = this.subscriptions.get(topic, partition)
     if (c === undefined) throw new ConfigError(`seek: ${topic}-${partition} is not assigned to this consumer`)
     this.purge(c)
     if (typeof offset === 'string') c.unposition(offset)
@@ -607,13 +671,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /** The next offset to be handed out, or undefined when the partition is not assigned or not yet positioned. */
   position(topic: string, partition: number): bigint | undefined {
-    const c = this.cursors.get(partitionKey(topic, partition))
+    const c = this.subscriptions.get(topic, partition)
     return c !== undefined && c.state === 'ready' ? c.position : undefined
   }
 
   /** Lag per assigned partition from the latest Fetch response (high watermark − position). */
   lag(): PartitionLag[] {
-    return [...this.cursors.values()].map((c) => ({
+    return [...this.subscriptions.all()].map((c) => ({
       topic: c.topic,
       partition: c.partition,
       position: c.position,
@@ -624,7 +688,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /** The partitions assigned now. */
   assignment(): TopicPartition[] {
-    return [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition }))
+    return this.subscriptions.assigned()
   }
 
   /** This member's id and generation (group consumers), else null. */

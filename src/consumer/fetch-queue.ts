@@ -5,7 +5,7 @@
  * the queue through `release`, which gives its broker's prefetch budget back.
  */
 import type { ConsumerBatch, ConsumerRecord } from './consumer-record.js'
-import type { Cursor } from './cursor.js'
+import type { PartitionState } from './partition-state.js'
 import type { BufferedResponse, FetchedPartition } from './fetcher.js'
 
 export class FetchQueue {
@@ -13,7 +13,7 @@ export class FetchQueue {
 
   constructor(
     /** Whether `c` is still assigned (the consumer's current cursor for its partition). */
-    private readonly current: (c: Cursor) => boolean,
+    private readonly current: (c: PartitionState) => boolean,
     private readonly release: (response: BufferedResponse) => void,
   ) {}
 
@@ -22,7 +22,7 @@ export class FetchQueue {
   }
 
   /** Drops queued data of a cursor. */
-  purge(c: Cursor): void {
+  purge(c: PartitionState): void {
     if (this.items.length === 0) return
     const keep: FetchedPartition[] = []
     for (const item of this.items) {
@@ -61,9 +61,7 @@ export class FetchQueue {
   }
 
   private finish(item: FetchedPartition): void {
-    const c = item.cursor
-    c.position = item.nextOffset
-    if (item.lastEpoch >= 0) c.leaderEpoch = item.lastEpoch
+    item.cursor.consumed(item.nextOffset, item.lastEpoch)
     this.release(item.response)
   }
 
@@ -94,8 +92,7 @@ export class FetchQueue {
         this.remove(item)
       } else {
         const last = item.records[item.next - 1]
-        item.cursor.position = last.offset + 1n
-        item.cursor.leaderEpoch = last.leaderEpoch
+        item.cursor.consumed(last.offset + 1n, last.leaderEpoch)
       }
     }
     return out

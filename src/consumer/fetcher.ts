@@ -20,7 +20,8 @@ import { backoffMs } from '../pool/retry.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
 import type { ResolvedConsumerOptions } from './consumer-options.js'
 import type { ConsumerRecord } from './consumer-record.js'
-import { type Cursor, partitionKey } from './cursor.js'
+import { partitionKey } from '../offsets/topic-partition.js'
+import type { FetchTicket, PartitionState } from './partition-state.js'
 import { fetchedRecords } from './fetched-records.js'
 
 /** One Fetch response's data, counted against its broker's prefetch budget until handed out. */
@@ -32,8 +33,8 @@ export interface BufferedResponse {
 
 /** Records of one partition from one Fetch response, queued for the application. */
 export interface FetchedPartition {
-  cursor: Cursor
-  /** Cursor version when fetched: a different current version means the data is stale. */
+  cursor: PartitionState
+  /** PartitionState version when fetched: a different current version means the data is stale. */
   version: number
   records: ConsumerRecord[]
   /** Index of the next record to hand out (poll may split an item). */
@@ -49,13 +50,13 @@ export interface FetchedPartition {
 /** What the fetcher needs from its consumer. */
 export interface FetcherHost {
   /** Cursors of every assigned partition. */
-  cursors(): Iterable<Cursor>
+  cursors(): Iterable<PartitionState>
   /** Queues fetched data (in partition order); called with [] after a fetch that brought nothing new. */
   deliver(items: FetchedPartition[]): void
   /** OFFSET_OUT_OF_RANGE on a cursor. */
-  outOfRange(cursor: Cursor, err: KafkaError): void
+  outOfRange(cursor: PartitionState, err: KafkaError): void
   /** A non-retriable error: of one partition (cursor given) or of the whole fetch. */
-  fail(cursor: Cursor | null, err: KafkaError): void
+  fail(cursor: PartitionState | null, err: KafkaError): void
 }
 
 /** Partition errors after which the leader (or the topic id) must be looked up again. */
@@ -104,11 +105,11 @@ export class Fetcher {
   tick(): void {
     if (this.stopped) return
     const now = Date.now()
-    const byLeader = new Map<number, Cursor[]>()
+    const byLeader = new Map<number, PartitionState[]>()
     let wakeAt = Infinity
     for (const c of this.host.cursors()) {
       if (c.state !== 'ready' || c.paused || c.inFlight) continue
-      if (c.backoffUntil > now) {
+      if (!c.fetchable(now)) {
         if (c.backoffUntil < wakeAt) wakeAt = c.backoffUntil
         continue
       }
@@ -161,23 +162,23 @@ export class Fetcher {
           this.wantedTopics.delete(next)
           this.refresh(next)
         } else {
-          this.wakeAt(Date.now() + this.cluster.retryPolicy.retryBackoffMs)
+          this.wakeAt(Date.now() + backoffMs(0, this.cluster.retryPolicy))
         }
       })
   }
 
-  private backoff(c: Cursor): void {
+  private backoff(c: PartitionState): void {
     const n = this.errorCounts.get(c.key) ?? 0
     this.errorCounts.set(c.key, n + 1)
-    c.backoffUntil = Date.now() + backoffMs(n, this.cluster.retryPolicy)
+    c.backOff(Date.now() + backoffMs(n, this.cluster.retryPolicy))
   }
 
-  private async fetch(nodeId: number, cursors: Cursor[]): Promise<void> {
-    const sent = new Map<string, { cursor: Cursor; version: number; offset: bigint }>()
-    const byTopic = new Map<string, Cursor[]>()
+  private async fetch(nodeId: number, cursors: PartitionState[]): Promise<void> {
+    const sent = new Map<string, { cursor: PartitionState; ticket: FetchTicket }>()
+    const byTopic = new Map<string, PartitionState[]>()
     for (const c of cursors) {
-      c.inFlight = true
-      sent.set(c.key, { cursor: c, version: c.version, offset: c.fetchOffset })
+      const ticket = c.fetchStarted()
+      sent.set(c.key, { cursor: c, ticket })
       const list = byTopic.get(c.topic)
       if (list) list.push(c)
       else byTopic.set(c.topic, [c])
@@ -204,7 +205,7 @@ export class Fetcher {
               partitions: list.map((c) => ({
                 partition: c.partition,
                 ...(v >= 9 ? { currentLeaderEpoch: meta?.partitions[c.partition]?.leaderEpoch ?? -1 } : {}),
-                fetchOffset: c.fetchOffset,
+                fetchOffset: sent.get(c.key)?.ticket.offset ?? c.fetchPosition,
                 ...(v >= 12 ? { lastFetchedEpoch: -1 } : {}),
                 ...(v >= 5 ? { logStartOffset: -1n } : {}),
                 partitionMaxBytes: o.maxPartitionBytes,
@@ -233,32 +234,28 @@ export class Fetcher {
           const s = sent.get(partitionKey(topic, p.partitionIndex))
           if (s === undefined) continue
           const c = s.cursor
-          if (c.version !== s.version) continue
+          if (!c.current(s.ticket)) continue
           if (p.errorCode !== 0) {
             this.partitionError(c, p.errorCode)
             continue
           }
           this.errorCounts.delete(c.key)
-          c.highWatermark = p.highWatermark
-          c.lastStableOffset = p.lastStableOffset ?? -1n
-          if ((p.logStartOffset ?? -1n) >= 0n) c.logStartOffset = p.logStartOffset ?? -1n
+          c.updateOffsets(s.ticket, p.highWatermark, p.lastStableOffset ?? -1n, p.logStartOffset ?? -1n)
           if (p.records === null || p.records.length === 0) continue
           let batches
           try {
             batches = await decodeRecordBatches(p.records, { topic, partition: c.partition, checkCrc: o.checkCrcs })
           } catch (err) {
-            if (c.version === s.version) this.host.fail(c, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
+            if (c.current(s.ticket)) this.host.fail(c, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
             continue
           }
-          if (this.stopped || c.version !== s.version) continue
-          const fetched = fetchedRecords(topic, c.partition, batches, s.offset, readCommitted, p.abortedTransactions)
-          if (fetched.nextOffset === s.offset) continue
-          c.fetchOffset = fetched.nextOffset
-          if (fetched.lastEpoch >= 0) c.fetchedEpoch = fetched.lastEpoch
+          if (this.stopped || !c.current(s.ticket)) continue
+          const fetched = fetchedRecords(topic, c.partition, batches, s.ticket.offset, readCommitted, p.abortedTransactions)
+          if (fetched.nextOffset === s.ticket.offset || !c.fetched(s.ticket, fetched.nextOffset)) continue
           response.pending++
           items.push({
             cursor: c,
-            version: s.version,
+            version: s.ticket.version,
             records: fetched.records,
             next: 0,
             nextOffset: fetched.nextOffset,
@@ -283,11 +280,11 @@ export class Fetcher {
       this.host.fail(null, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'FETCH_FAILED', cause: err }))
       for (const c of cursors) this.backoff(c)
     } finally {
-      for (const c of cursors) c.inFlight = false
+      for (const c of cursors) c.fetchEnded()
     }
   }
 
-  private partitionError(c: Cursor, code: number): void {
+  private partitionError(c: PartitionState, code: number): void {
     const err = responseError(code, null, `Fetch ${c.topic}-${c.partition}`)
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       this.host.outOfRange(c, err)

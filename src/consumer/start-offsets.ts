@@ -7,8 +7,8 @@ import { KafkaError } from '../errors.js'
 import type { Cluster } from '../pool/cluster.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
 import type { ResetStrategy } from './consumer-options.js'
-import type { Cursor } from './cursor.js'
-import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from './offsets.js'
+import type { PartitionState } from './partition-state.js'
+import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listOffsets, type OffsetQuery } from '../offsets/offsets.js'
 
 export interface StartOffsetsContext {
   cluster: Cluster
@@ -20,7 +20,7 @@ export interface StartOffsetsContext {
 }
 
 /** The error for a partition with no committed offset under resetStrategy 'none'. */
-export function noOffsetError(c: Cursor): KafkaError {
+export function noOffsetError(c: PartitionState): KafkaError {
   return new KafkaError(`no committed offset for ${c.topic}-${c.partition} and resetStrategy is 'none'`, { code: 'NO_OFFSET_FOR_PARTITION' })
 }
 
@@ -31,31 +31,30 @@ export function noOffsetError(c: Cursor): KafkaError {
  *   for NO_OFFSET_FOR_PARTITION)
  * @throws KafkaError when a look-up fails as a whole (e.g. the coordinator is unreachable)
  */
-export async function positionCursors(ctx: StartOffsetsContext, cursors: readonly Cursor[]): Promise<[Cursor, KafkaError][]> {
+export async function positionCursors(ctx: StartOffsetsContext, cursors: readonly PartitionState[]): Promise<[PartitionState, KafkaError][]> {
   const todo = cursors.filter((c) => c.state === 'unpositioned').map((c) => ({ c, version: c.version }))
-  const failed: [Cursor, KafkaError][] = []
+  const failed: [PartitionState, KafkaError][] = []
   const committed = todo.filter((t) => t.c.reset === 'committed')
   if (committed.length > 0) {
     if (ctx.groupId === null) throw new KafkaError('a committed start needs a groupId', { code: 'INVALID_CONFIG' })
-    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted, ctx.owner)
+    const found = await fetchCommittedOffsets(ctx.cluster, ctx.groupId, committed.map((t) => t.c), ctx.readCommitted, { owner: ctx.owner })
     for (const t of committed) {
       if (t.c.version !== t.version) continue
       const o = found.get(t.c.key)
       if (o !== undefined && o.offset >= 0n) {
-        t.c.seek(o.offset, o.leaderEpoch)
-        t.c.committed = o.offset
+        t.c.positioned(o.offset, o.leaderEpoch)
       } else {
-        t.c.reset = ctx.resetStrategy
+        t.c.fallBackTo(ctx.resetStrategy)
       }
     }
   }
   const queries: OffsetQuery[] = []
-  const pending: { c: Cursor; version: number }[] = []
+  const pending: { c: PartitionState; version: number }[] = []
   for (const t of todo) {
     if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
     const reset = t.c.reset
     if (reset === 'none') {
-      t.c.state = 'failed'
+      t.c.fail()
       failed.push([t.c, noOffsetError(t.c)])
       continue
     }
@@ -65,19 +64,23 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
     if (reset === 'latest' || typeof reset === 'object') queries.push({ topic: t.c.topic, partition: t.c.partition, timestamp: LATEST_TIMESTAMP })
   }
   if (queries.length === 0) return failed
-  const earliest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), ctx.readCommitted ? 1 : 0)
-  const latest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), ctx.readCommitted ? 1 : 0)
+  const earliest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), ctx.readCommitted ? 1 : 0, { owner: ctx.owner })
+  const latest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), ctx.readCommitted ? 1 : 0, { owner: ctx.owner })
   for (const t of pending) {
     if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
     const reset = t.c.reset
     const start = earliest.get(t.c.key)
     const end = latest.get(t.c.key)
-    if (reset === 'earliest' && start) t.c.seek(start.offset)
-    else if (reset === 'latest' && end) t.c.seek(end.offset)
+    let at: bigint | null = null
+    if (reset === 'earliest' && start) at = start.offset
+    else if (reset === 'latest' && end) at = end.offset
     else if (typeof reset === 'object' && start && end) {
       const target = end.offset - reset.relative
-      t.c.seek(target < start.offset ? start.offset : target)
+      at = target < start.offset ? start.offset : target
     }
+    if (at === null) continue
+    // Nothing handed out yet: giving this partition up loses no progress (issue 13 item 5).
+    t.c.positioned(at)
   }
   return failed
 }

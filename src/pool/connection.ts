@@ -431,6 +431,9 @@ export class Connection {
   private onTimeout(p: Pending, timeoutMs: number): void {
     p.timer = null
     const err = new RequestTimeoutError(`${p.apiName} v${p.version} to ${this} got no response within ${timeoutMs} ms`)
+    if (responseChannel.hasSubscribers) {
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId: p.correlationId, durationMs: performance.now() - p.startedAt, response: undefined, error: err })
+    }
     const inQueue = this.queue.findIndex((q) => q.pending === p)
     if (inQueue >= 0) {
       // Never written: the connection is only busy, and the requests ahead of it time out first.

@@ -6,8 +6,6 @@ import type { Consumer } from '../../src/consumer/consumer.js'
 import type { ConsumerRecord, RebalanceEvent } from '../../src/consumer/consumer-record.js'
 import type { ConsumerOptions } from '../../src/consumer/consumer-options.js'
 import type { Kafka } from '../../src/client.js'
-import type { KafkaOptions } from '../../src/options.js'
-import { newKafka } from './cluster.js'
 
 export interface Member {
   name: string
@@ -22,9 +20,11 @@ export interface Member {
   stop(): Promise<void>
 }
 
-/** Starts a member polling in a loop (each member has its own Kafka: its own connections). */
-export function startMember(name: string, options: ConsumerOptions, hooks: { commit?: boolean; onRecords?: (m: Member, rs: ConsumerRecord[]) => void; kafka?: Partial<KafkaOptions> } = {}): Member {
-  const kafka = newKafka({ clientId: name, ...hooks.kafka })
+/**
+ * Starts a member polling in a loop. Members are built from the `kafka` given, as users do:
+ * several members of one `Kafka` instance (each consumer owns its own connections).
+ */
+export function startMember(kafka: Kafka, name: string, options: ConsumerOptions, hooks: { commit?: boolean; onRecords?: (m: Member, rs: ConsumerRecord[]) => void } = {}): Member {
   const consumer = kafka.consumer(options)
   let running = true
   const m: Member = {
@@ -45,7 +45,6 @@ export function startMember(name: string, options: ConsumerOptions, hooks: { com
       running = false
       await loop
       await consumer.stop()
-      await kafka.disconnectAll()
     },
   }
   const loop = (async () => {

@@ -17,8 +17,8 @@ import { LeaveGroup } from '../../protocol/messages/leave-group.js'
 import { SyncGroup } from '../../protocol/messages/sync-group.js'
 import type { Cluster } from '../../pool/cluster.js'
 import type { ConnectionOwner } from '../../pool/connection-routing.js'
-import { backoffMs, sleep } from '../../pool/retry.js'
-import type { CommitIdentity } from '../offsets.js'
+import { retry } from '../../pool/retry.js'
+import type { CommitIdentity } from '../../offsets/offset-requests.js'
 import type { Assignor } from './assignors/index.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitionMap } from './consumer-protocol.js'
 
@@ -51,6 +51,13 @@ export interface JoinResult {
   protocolName: string
   /** This member's partitions in the new generation. */
   assigned: TopicPartitionMap
+}
+
+/** A JoinGroup/SyncGroup answer that only means "join again" (member id or generation reset). */
+class RejoinError extends KafkaError {
+  constructor(cause: KafkaError) {
+    super(cause.message, { code: cause.code, retriable: true, cause })
+  }
 }
 
 /** Errors after which this member's generation is no longer valid. */
@@ -110,101 +117,107 @@ export class GroupMembership {
     }
   }
 
-  private async joinRounds(owned: TopicPartitionMap): Promise<JoinResult> {
+  /**
+   * JoinGroup+SyncGroup rounds through the one retry policy (src/pool/retry.ts), with no
+   * deadline of their own: the application's poll() is bounded by its timeout while this goes
+   * on in the background, as the Java consumer keeps rejoining across polls. A closed client
+   * or a stopped member (ClosedError, not retriable) ends it at once.
+   */
+  private joinRounds(owned: TopicPartitionMap): Promise<JoinResult> {
+    return retry(() => this.joinRound(owned), {
+      deadline: Infinity,
+      policy: this.cluster.retryPolicy,
+      stopped: () => this.stopped || this.cluster.isClosed,
+      beforeRetry: (err) => {
+        this.log.debug('consumer', { groupId: this.options.groupId, error: err.message }, 'join failed; retrying')
+        if (!(err instanceof RejoinError)) this.cluster.invalidateCoordinator('group', this.options.groupId)
+      },
+    })
+  }
+
+  /** One JoinGroup+SyncGroup round trip (two with KIP-394's MEMBER_ID_REQUIRED). */
+  private async joinRound(owned: TopicPartitionMap): Promise<JoinResult> {
     const o = this.options
-    for (let attempt = 0; ; attempt++) {
+    this.assertOpen()
+    const coordinator = await this.cluster.coordinator('group', o.groupId)
+    this.assertOpen()
+    const protocols = o.assignors.map((a) => ({
+      name: a.name,
+      metadata: encodeSubscription({
+        topics: o.topics,
+        userData: a.userData?.({ topics: o.topics, generationId: this.generationId }) ?? null,
+        owned: this.protocol === 'cooperative' ? owned : new Map(),
+        generationId: this.generationId,
+      }),
+    }))
+    const sendJoin = (): Promise<JoinGroupResponse> =>
+      coordinator.send(
+        JoinGroup,
+        (v) => ({
+          groupId: o.groupId,
+          sessionTimeoutMs: o.sessionTimeoutMs,
+          ...(v >= 1 ? { rebalanceTimeoutMs: o.rebalanceTimeoutMs } : {}),
+          memberId: this.memberId,
+          ...(v >= 5 ? { groupInstanceId: o.groupInstanceId } : {}),
+          protocolType: 'consumer',
+          protocols,
+        }),
+        { owner: o.owner, timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs + 5_000 },
+      )
+    let join = await sendJoin()
+    this.assertOpen()
+    if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+      // KIP-394: the coordinator names us; join again with that id right away.
+      this.memberId = join.memberId
+      join = await sendJoin()
       this.assertOpen()
-      let code = 0
-      try {
-        const coordinator = await this.cluster.coordinator('group', o.groupId)
-        this.assertOpen()
-        const protocols = o.assignors.map((a) => ({
-          name: a.name,
-          metadata: encodeSubscription({
-            topics: o.topics,
-            userData: a.userData?.({ topics: o.topics, generationId: this.generationId }) ?? null,
-            owned: this.protocol === 'cooperative' ? owned : new Map(),
-            generationId: this.generationId,
-          }),
-        }))
-        const join = await coordinator.send(
-          JoinGroup,
-          (v) => ({
-            groupId: o.groupId,
-            sessionTimeoutMs: o.sessionTimeoutMs,
-            ...(v >= 1 ? { rebalanceTimeoutMs: o.rebalanceTimeoutMs } : {}),
-            memberId: this.memberId,
-            ...(v >= 5 ? { groupInstanceId: o.groupInstanceId } : {}),
-            protocolType: 'consumer',
-            protocols,
-          }),
-          { owner: o.owner, timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs + 5_000 },
-        )
-        this.assertOpen()
-        code = join.errorCode
-        if (code === ErrorCode.MEMBER_ID_REQUIRED) {
-          // KIP-394: the coordinator names us; join again with that id right away.
-          this.memberId = join.memberId
-          attempt = -1
-          continue
-        }
-        if (code === 0) {
-          this.memberId = join.memberId
-          // Published only once SyncGroup succeeds: commits meanwhile use the old generation.
-          const generationId = join.generationId
-          const protocolName = join.protocolName ?? ''
-          const assignments = join.leader === join.memberId && join.skipAssignment !== true ? await this.assign(join, protocolName) : []
-          this.assertOpen()
-          const sync = await coordinator.send(
-            SyncGroup,
-            (v) => ({
-              groupId: o.groupId,
-              generationId,
-              memberId: this.memberId,
-              ...(v >= 3 ? { groupInstanceId: o.groupInstanceId } : {}),
-              ...(v >= 5 ? { protocolType: 'consumer', protocolName } : {}),
-              assignments,
-            }),
-            { owner: o.owner, timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs },
-          )
-          this.assertOpen()
-          code = sync.errorCode
-          if (code === 0) {
-            const assigned = decodeAssignment(sync.assignment)
-            this.generationId = generationId
-            this.joining = false
-            this.startHeartbeat()
-            this.log.debug('consumer', { groupId: o.groupId, generationId: this.generationId, memberId: this.memberId }, 'joined group')
-            return { generationId, memberId: this.memberId, protocolName, assigned }
-          }
-        }
-      } catch (err) {
-        if (err instanceof ClosedError) throw err
-        if (!(err instanceof KafkaError) || !err.retriable) throw err
-        this.log.debug('consumer', { groupId: o.groupId, error: err.message }, 'join failed; retrying')
-        this.cluster.invalidateCoordinator('group', o.groupId)
-        await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryPolicy))
-        continue
+    }
+    let code = join.errorCode
+    if (code === 0) {
+      this.memberId = join.memberId
+      // Published only once SyncGroup succeeds: commits meanwhile use the old generation.
+      const generationId = join.generationId
+      const protocolName = join.protocolName ?? ''
+      const assignments = join.leader === join.memberId && join.skipAssignment !== true ? await this.assign(join, protocolName) : []
+      this.assertOpen()
+      const sync = await coordinator.send(
+        SyncGroup,
+        (v) => ({
+          groupId: o.groupId,
+          generationId,
+          memberId: this.memberId,
+          ...(v >= 3 ? { groupInstanceId: o.groupInstanceId } : {}),
+          ...(v >= 5 ? { protocolType: 'consumer', protocolName } : {}),
+          assignments,
+        }),
+        { owner: o.owner, timeoutMs: o.rebalanceTimeoutMs + o.requestTimeoutMs },
+      )
+      this.assertOpen()
+      code = sync.errorCode
+      if (code === 0) {
+        const assigned = decodeAssignment(sync.assignment)
+        this.generationId = generationId
+        this.joining = false
+        this.startHeartbeat()
+        this.log.debug('consumer', { groupId: o.groupId, generationId: this.generationId, memberId: this.memberId }, 'joined group')
+        return { generationId, memberId: this.memberId, protocolName, assigned }
       }
-      switch (code) {
-        case ErrorCode.UNKNOWN_MEMBER_ID:
-          this.memberId = ''
-          this.generationId = -1
-          break
-        case ErrorCode.ILLEGAL_GENERATION:
-          this.generationId = -1
-          break
-        case ErrorCode.NOT_COORDINATOR:
-        case ErrorCode.COORDINATOR_NOT_AVAILABLE:
-          this.cluster.invalidateCoordinator('group', o.groupId)
-          break
-        case ErrorCode.REBALANCE_IN_PROGRESS:
-        case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
-          break
-        default:
-          throw responseError(code, null, `group ${o.groupId}`)
-      }
-      if (code !== ErrorCode.REBALANCE_IN_PROGRESS) await sleep(backoffMs(Math.min(attempt, 10), this.cluster.retryPolicy))
+    }
+    const err = responseError(code, null, `group ${o.groupId}`)
+    switch (code) {
+      case ErrorCode.UNKNOWN_MEMBER_ID:
+        this.memberId = ''
+        this.generationId = -1
+        throw new RejoinError(err)
+      case ErrorCode.ILLEGAL_GENERATION:
+        this.generationId = -1
+        throw new RejoinError(err)
+      case ErrorCode.REBALANCE_IN_PROGRESS:
+        throw new RejoinError(err)
+      default:
+        // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS are retriable
+        // (the coordinator is looked up again); anything else ends the join.
+        throw err
     }
   }
 
@@ -304,6 +317,21 @@ export class GroupMembership {
   }
 
   /**
+   * Leaves the group while staying usable (max.poll.interval.ms expired): stops heartbeating,
+   * forgets the member id and generation, sends LeaveGroup (not for static members, KIP-345),
+   * and asks for a rejoin, which the consumer runs on its next poll. Never throws.
+   */
+  async leave(reason: string): Promise<void> {
+    if (this.stopped || this.memberId === '') return
+    this.stopHeartbeat()
+    const memberId = this.memberId
+    this.memberId = ''
+    this.generationId = -1
+    this.requestRejoin(reason)
+    if (this.options.groupInstanceId === null) await this.sendLeave(memberId, reason)
+  }
+
+  /**
    * Stops heartbeating and leaves the group (LeaveGroup, on this member's coordinator
    * connection, which never queues behind its pending JoinGroup). Static members (KIP-345) do not leave: their
    * partitions wait for them until the session timeout. Never throws. Idempotent.
@@ -313,12 +341,17 @@ export class GroupMembership {
     this.stopped = true
     this.stopHeartbeat()
     await this.heartbeatInFlight
+    if (this.memberId !== '' && this.options.groupInstanceId === null) await this.sendLeave(this.memberId, 'consumer stopped')
+    this.memberId = ''
+    this.generationId = -1
+  }
+
+  private async sendLeave(memberId: string, reason: string): Promise<void> {
     const o = this.options
-    if (this.memberId === '' || o.groupInstanceId !== null) return
     try {
       const coordinator = await this.cluster.coordinator('group', o.groupId)
       const res = await coordinator.send(LeaveGroup, (v) =>
-        v >= 3 ? { groupId: o.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, ...(v >= 5 ? { reason: 'consumer stopped' } : {}) }] } : { groupId: o.groupId, memberId: this.memberId },
+        v >= 3 ? { groupId: o.groupId, members: [{ memberId, groupInstanceId: null, ...(v >= 5 ? { reason } : {}) }] } : { groupId: o.groupId, memberId },
         { owner: o.owner },
       )
       const code = res.errorCode !== 0 ? res.errorCode : (res.members?.[0]?.errorCode ?? 0)
@@ -326,7 +359,5 @@ export class GroupMembership {
     } catch (err) {
       this.log.warn({ groupId: o.groupId, error: String(err) }, 'LeaveGroup failed')
     }
-    this.memberId = ''
-    this.generationId = -1
   }
 }

@@ -1,8 +1,9 @@
-// The harness's control API on a 3-node cluster of its own (ports 19592…, 29592…, 39592…):
+// The harness's control API on a 3-node cluster of its own (free ports N·10000 + base, chosen at start):
 // all nodes answer, a SIGKILLed node drops out of Metadata, and startNode brings it back
 // with its data.
 import t from 'tap'
 import { clusterAnswers, killNode, startCluster, startNode, stopCluster } from '../../../scripts/kafka/control.js'
+import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
 import { metadataBrokers } from '../../../scripts/kafka/probe.js'
 import { isAlive } from '../../../scripts/kafka/processes.js'
 
@@ -14,11 +15,12 @@ async function brokerIdsSeenBy (address: string): Promise<number[]> {
 }
 
 t.test('3 nodes: start, SIGKILL one, restart it', async t => {
-  const cluster = await startCluster({ nodes: 3, basePort: 9592, log: () => {} })
+  const base = await freeBasePort(3)
+  const cluster = await startCluster({ nodes: 3, basePort: base, log: () => {} })
   t.teardown(() => stopCluster(cluster, { clean: true, quiet: true, log: () => {} }))
 
   t.equal(cluster.nodes, 3)
-  t.equal(cluster.plaintext, '127.0.0.1:19592,127.0.0.1:29592,127.0.0.1:39592')
+  t.equal(cluster.plaintext, [1, 2, 3].map(n => `127.0.0.1:${n * 10000 + base}`).join(','))
   t.ok(await clusterAnswers(cluster), 'every node answers')
   t.same(await brokerIdsSeenBy(cluster.brokers[0].plaintext), [1, 2, 3])
 

@@ -47,11 +47,11 @@ for (const assignor of ['range', 'roundRobin'] as const) {
         for (const offset of Object.values(last[i].assignment[topic] ?? {})) t.equal(offset, 0n, 'starting offset of an empty topic')
       }
     }
-    members.push(startMember('a', opts), startMember('b', opts))
+    members.push(startMember(admin, 'a', opts), startMember(admin, 'b', opts))
     await until('2 members settle', () => settled(members) && members.every((m) => Object.keys(m.rebalances.at(-1)?.assignment[topic] ?? {}).length > 0))
     check(2)
     const before = members.map((m) => m.rebalances.length)
-    members.push(startMember('c', opts))
+    members.push(startMember(admin, 'c', opts))
     await until('3 members settle', () => settled(members) && members.every((m, i) => m.rebalances.length > (before[i] ?? 0)))
     check(3)
     for (const m of members) t.same(m.errors, [], `${m.name} saw no errors`)

@@ -44,14 +44,14 @@ t.test('300,000 records, one member leaves and one joins', async (t) => {
       /* busy: a handler doing work */
     }
   }
-  const members: Member[] = ['a', 'b', 'c'].map((n) => startMember(n, opts, { commit: true, onRecords: slow }))
+  const members: Member[] = ['a', 'b', 'c'].map((n) => startMember(admin, n, opts, { commit: true, onRecords: slow }))
   t.teardown(async () => {
     await Promise.all(members.map((m) => m.stop()))
   })
   const started = Date.now()
   await until('20% processed', () => processed >= TOTAL * 0.2, 90_000)
   await members[0].stop()
-  members.push(startMember('d', opts, { commit: true, onRecords: slow }))
+  members.push(startMember(admin, 'd', opts, { commit: true, onRecords: slow }))
   await until('every record processed', () => seen.size >= TOTAL, 110_000)
   const duplicates = [...seen.values()].reduce((n, c) => n + (c - 1), 0)
   t.comment(`processed ${processed} records (${seen.size} distinct) in ${Date.now() - started} ms; processed twice: ${duplicates}`)

@@ -17,9 +17,7 @@ t.test('commit after a rebalance took the partitions: StaleCommitError, nothing 
   await produce(kafka, topic, 0, numbered('a', 0, 10))
   await produce(kafka, topic, 1, numbered('b', 0, 10))
   const opts = { groupId, topics: [topic], resetStrategy: 'earliest' as const, heartbeatIntervalMs: 300, sessionTimeoutMs: 10_000 }
-  const own = newKafka({ clientId: 'a' })
-  t.teardown(() => own.disconnectAll())
-  const a = own.consumer(opts)
+  const a = kafka.consumer(opts)
   const events: RebalanceEvent[] = []
   a.on('rebalance', (e) => events.push(e))
   // a owns both partitions and takes records without committing them
@@ -32,7 +30,7 @@ t.test('commit after a rebalance took the partitions: StaleCommitError, nothing 
   t.same(Object.keys(events[0].assignment[topic]).map(Number), [0, 1])
   await a.commit([{ topic, partition: 0, offset: 4n }])
 
-  const b = startMember('b', opts, { commit: true })
+  const b = startMember(kafka, 'b', opts, { commit: true })
   t.teardown(() => b.stop())
   // a keeps polling (the rebalance runs inside poll) until it has its new assignment
   while (events.length < 2) await a.poll(500)
@@ -52,4 +50,23 @@ t.test('commit after a rebalance took the partitions: StaleCommitError, nothing 
   await a.stop()
   await a.stop()
   await t.rejects(a.commit(), { code: 'CLIENT_CLOSED' })
+})
+
+t.test('eager rebalance: nothing handed out means no StaleCommitError, and revoked names what was given up', async (t) => {
+  const topic = uniqueTopic('commit-none')
+  const groupId = uniqueTopic('g-commit-none')
+  await createTopic(kafka, topic, 2)
+  const opts = { groupId, topics: [topic], resetStrategy: 'latest' as const, heartbeatIntervalMs: 300, sessionTimeoutMs: 10_000 }
+  const a = kafka.consumer(opts)
+  t.teardown(() => a.stop())
+  const events: RebalanceEvent[] = []
+  a.on('rebalance', (e) => events.push(e))
+  for (let i = 0; i < 100 && events.length < 1; i++) await a.poll(500)
+  t.same(Object.keys(events[0]?.assignment[topic] ?? {}).map(Number), [0, 1], 'a owns both partitions, positioned by resetStrategy')
+  const b = startMember(kafka, 'b', opts, { commit: true })
+  t.teardown(() => b.stop())
+  for (let i = 0; i < 120 && events.length < 2; i++) await a.poll(500)
+  t.equal(events.length, 2, 'a saw the second rebalance')
+  t.same(events[1].revoked.map((p) => p.partition).sort(), [0, 1], 'eager: every owned partition is revoked')
+  await t.resolves(a.commit(), 'no StaleCommitError: nothing was handed out')
 })

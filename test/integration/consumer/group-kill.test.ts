@@ -36,7 +36,7 @@ t.test('SIGKILLed member: partitions move after the session timeout, nothing los
   await until('child owns partitions', () => childPartitions.length === 6, 60_000)
 
   const opts = { groupId, topics: [topic], resetStrategy: 'earliest' as const, sessionTimeoutMs: SESSION, heartbeatIntervalMs: 500 }
-  const members: Member[] = [startMember('a', opts, { commit: true }), startMember('b', opts, { commit: true })]
+  const members: Member[] = [startMember(admin, 'a', opts, { commit: true }), startMember(admin, 'b', opts, { commit: true })]
   t.teardown(async () => {
     await Promise.all(members.map((m) => m.stop()))
   })

@@ -1,13 +1,14 @@
-// SIGKILL of the broker process mid-traffic, on a cluster of its own (port 9292) so the
+// SIGKILL of the broker process mid-traffic, on a cluster of its own (free ports) so the
 // shared broker of the other tests is untouched.
 import t from 'tap'
 import { killNode, startCluster, startNode, stopCluster } from '../../../scripts/kafka/control.js'
+import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
 import { KafkaError } from '../../../src/errors.js'
 import { Kafka } from '../../../src/client.js'
 import { Metadata } from '../../../src/protocol/messages/metadata.js'
 
 t.test('in-flight requests reject with a retriable error; the pool reconnects after a restart', async (t) => {
-  const cluster = await startCluster({ nodes: 1, basePort: 9292, log: () => {} })
+  const cluster = await startCluster({ nodes: 1, basePort: await freeBasePort(1), log: () => {} })
   t.teardown(() => stopCluster(cluster, { clean: true, quiet: true, log: () => {} }))
   const requestTimeoutMs = 5000
   const kafka = new Kafka({

@@ -1,8 +1,9 @@
 // OAUTHBEARER with unsecured JWTs (the broker's default validator) and KIP-368
 // re-authentication: the broker's listeners set a 10 s session for OAUTHBEARER. Runs on a
-// cluster of its own (port 9392) so the shared broker keeps its configuration.
+// cluster of its own (free ports) so the shared broker keeps its configuration.
 import t from 'tap'
 import { startCluster, stopCluster } from '../../../scripts/kafka/control.js'
+import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
 import { Kafka } from '../../../src/client.js'
 import { AuthenticationError } from '../../../src/errors.js'
 import { requestChannel } from '../../../src/pool/connection.js'
@@ -16,7 +17,7 @@ function unsecuredJwt(sub: string, lifetimeS: number): string {
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 
-const cluster = await startCluster({ nodes: 1, basePort: 9392, log: () => {} })
+const cluster = await startCluster({ nodes: 1, basePort: await freeBasePort(1), log: () => {} })
 t.teardown(() => stopCluster(cluster, { clean: true, quiet: true, log: () => {} }))
 
 t.test('OAUTHBEARER authenticates and re-authenticates before the session ends', async (t) => {

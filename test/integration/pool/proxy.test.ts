@@ -1,5 +1,5 @@
 // Every broker connection tunnels through a real HTTP CONNECT proxy (tinyproxy, from Debian's
-// packages, started by this test) to a 3-node cluster of its own (ports 19692, 29692, 39692).
+// packages, started by this test) to a 3-node cluster of its own (free ports chosen at start).
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -7,6 +7,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCluster, stopCluster } from '../../../scripts/kafka/control.js'
+import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
 import { Kafka } from '../../../src/client.js'
 import { ConnectionError } from '../../../src/errors.js'
 import { ApiVersions } from '../../../src/protocol/messages/api-versions.js'
@@ -41,7 +42,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 const hasTinyproxy = spawnSync('sh', ['-c', 'command -v tinyproxy']).status === 0
 
 t.test('metadata and a request to every broker of a 3-node cluster through tinyproxy', { skip: hasTinyproxy ? false : 'tinyproxy is not installed (.ci/run installs it from Debian)' }, async (t) => {
-  const cluster = await startCluster({ nodes: 3, basePort: 9692, log: () => {} })
+  const cluster = await startCluster({ nodes: 3, basePort: await freeBasePort(3), log: () => {} })
   t.teardown(() => stopCluster(cluster, { clean: true, quiet: true, log: () => {} }))
 
   const dir = mkdtempSync(join(tmpdir(), 'kafkats-proxy-'))

@@ -4,6 +4,7 @@
 // once and in send order per partition (the idempotent producer's sequence numbers at work).
 import t from 'tap'
 import { killNode, startCluster, startNode, stopCluster } from '../../../scripts/kafka/control.js'
+import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
 import { Kafka } from '../../../src/client.js'
 import type { RecordMetadata } from '../../../src/producer/producer.js'
 import { fetchPartition } from './fetch-partition.js'
@@ -15,8 +16,8 @@ t.setTimeout(900_000)
 const TOTAL = 200_000
 const CHUNK = 5_000
 const PARTITIONS = 3
-// Own ports (19192, 29192, 39192) and folder, so other suites' 3-node clusters are left alone.
-const BASE_PORT = Number(process.env.KAFKATS_PRODUCER_FAILOVER_BASE_PORT ?? 9192)
+// Own free ports (chosen at start) and folder, so other suites' clusters are left alone.
+const BASE_PORT = process.env.KAFKATS_PRODUCER_FAILOVER_BASE_PORT !== undefined ? Number(process.env.KAFKATS_PRODUCER_FAILOVER_BASE_PORT) : await freeBasePort(3)
 
 t.test('SIGKILL of a partition leader mid-stream: every record exactly once, in order', { timeout: 600_000 }, async (t) => {
   const log = (line: string): void => t.comment(line)

@@ -6,7 +6,7 @@ t.test('defaults follow the Java client', async (t) => {
   const o = resolveConsumerOptions({ groupId: 'g', topics: ['a', 'a'] })
   t.same(o.topics, ['a'])
   t.equal(o.sessionTimeoutMs, 45_000)
-  t.equal(o.rebalanceTimeoutMs, 300_000)
+  t.equal(o.maxPollIntervalMs, 300_000)
   t.equal(o.heartbeatIntervalMs, 3_000)
   t.equal(o.maxWaitMs, 500)
   t.equal(o.minBytes, 1)
@@ -44,4 +44,15 @@ t.test('partition consumer offsets: numbers, bigints, negatives and names', asyn
   })
   t.equal(o.assignments?.length, 4)
   t.equal(o.groupId, null)
+})
+
+t.test('unknown option keys are ConfigErrors (issue 13 item 6)', async (t) => {
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], sesionTimeoutMs: 10_000 } as never), { code: 'INVALID_CONFIG', message: /sesionTimeoutMs/ })
+})
+
+t.test('maxPollIntervalMs, with rebalanceTimeoutMs as its deprecated alias', async (t) => {
+  t.equal(resolveConsumerOptions({ groupId: 'g', topics: ['a'], maxPollIntervalMs: 5_000 }).maxPollIntervalMs, 5_000)
+  t.equal(resolveConsumerOptions({ groupId: 'g', topics: ['a'], rebalanceTimeoutMs: 7_000 }).maxPollIntervalMs, 7_000)
+  t.equal(resolveConsumerOptions({ groupId: 'g', topics: ['a'], maxPollIntervalMs: 5_000, rebalanceTimeoutMs: 7_000 }).maxPollIntervalMs, 5_000)
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], maxPollIntervalMs: 0 }), { message: /maxPollIntervalMs/ })
 })
