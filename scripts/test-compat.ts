@@ -1,13 +1,14 @@
 // `npm run test:compat [-- --version V ...] [-- tap args]`: runs a core set of the integration
 // tests against older Apache Kafka releases (default: layout's compatVersions, 3.9.x KRaft and
-// 2.8.x with ZooKeeper), one at a time. Each cluster is started here on free ports in
-// 15092-17992, in .kafka/compat-<version>, and stopped afterwards (also on failure and on
+// 2.8.x with ZooKeeper), one at a time. Each cluster is started here on free ports (free-ports.ts),
+// in .kafka/compat-<version>, and stopped afterwards (also on failure and on
 // SIGINT/SIGTERM). The client negotiates down to what each broker speaks.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { clusterFilePath } from './kafka/cluster-file.js'
-import { clusterPortsFree, startCluster, stopCluster } from './kafka/control.js'
+import { startCluster, stopCluster } from './kafka/control.js'
+import { freeBasePort } from './kafka/free-ports.js'
 import { compatVersions, defaultClusterDir, repoRoot } from './kafka/layout.js'
 
 /**
@@ -46,10 +47,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-async function freeBasePort (): Promise<number> {
-  for (let base = 15092; base <= 17992; base += 100) if (await clusterPortsFree(1, base)) return base
-  throw new Error('no free set of ports in 15092-17996')
-}
 
 const results: Array<{ version: string, code: number }> = []
 for (const version of versions) {
@@ -58,7 +55,7 @@ for (const version of versions) {
   let code = 1
   try {
     current = dir
-    const basePort = await freeBasePort()
+    const basePort = await freeBasePort(1)
     const cluster = await startCluster({ version, nodes: 1, dir, basePort, log, reuse: false })
     log(`test:compat: Apache Kafka ${version} on ${cluster.plaintext}`)
     const env = { ...process.env, KAFKATS_CLUSTER_FILE: clusterFilePath(cluster.dir), KAFKA_BOOTSTRAP: cluster.plaintext }
