@@ -7,7 +7,7 @@ import { Kafka } from '../../src/client.js'
 import type { KafkaOptions } from '../../src/options.js'
 import type { Producer } from '../../src/producer/producer.js'
 import type { RecordMetadata } from '../../src/producer/producer-record.js'
-import { Toxiproxy } from './toxiproxy.js'
+import { Toxiproxy } from '../kafka/toxiproxy.js'
 
 export type Log = (line: string) => void
 

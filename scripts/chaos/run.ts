@@ -21,7 +21,7 @@ import { groupChurn } from './scenarios/group-churn.js'
 import { leaderKill } from './scenarios/leader-kill.js'
 import { networkFaults } from './scenarios/network-faults.js'
 import { soak } from './scenarios/soak.js'
-import { Toxiproxy } from './toxiproxy.js'
+import { Toxiproxy } from '../kafka/toxiproxy.js'
 
 const { values } = parseArgs({
   options: {

@@ -61,6 +61,12 @@ const clusterFileSchema = z.object({
   /** ZooKeeper mode (Kafka 2.x): its host:port and process id; null for KRaft clusters. */
   zookeeper: z.string().nullish(),
   zookeeperPid: z.number().int().nullish(),
+  /** Toxiproxy mode: the proxy server (pid, API port) and each node's proxy; clients use `plaintext`, the proxies. */
+  toxiproxy: z.object({
+    pid: z.number().int(),
+    apiPort: z.number().int(),
+    proxies: z.array(z.object({ nodeId: z.number().int(), name: z.string(), listen: z.string(), upstream: z.string() }))
+  }).nullish(),
   /** Process id of node i+1 (null once killed). */
   pids: z.array(z.number().int().nullable()),
   /** log.dirs of node i+1 */

@@ -18,6 +18,7 @@ import { nodeAnswers } from './probe.js'
 import { findBrokers, findZooKeepers, isAlive, isBroker, isZooKeeper, signal, waitForExit } from './processes.js'
 import { serverProperties, zookeeperProperties } from './server-properties.js'
 import { ensureTls, tlsFiles } from './tls.js'
+import { stopToxiproxyPid, Toxiproxy } from './toxiproxy.js'
 import { withClusterLock } from './lock.js'
 
 export type { ClusterFile } from './cluster-file.js'
@@ -39,6 +40,11 @@ export interface StartClusterOptions {
   basePort?: number
   /** Keep the data folders (and cluster id) of a previous run instead of formatting afresh. */
   keepData?: boolean
+  /**
+   * Put a Toxiproxy proxy in front of every node's PLAINTEXT listener and advertise the proxies,
+   * so clients reach brokers only through them (fault tests); brokers replicate directly.
+   */
+  toxiproxy?: boolean
   /** Return a cluster that already runs in `dir` with the same shape and answers. Default true. */
   reuse?: boolean
   /** Apache Kafka release: 4.x and 3.x run as KRaft, 2.x with ZooKeeper. Default: layout's kafkaVersion. */
@@ -242,7 +248,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
   const previous = tryReadClusterFile(clusterFilePath(dir))
   if (previous !== undefined && !previous.external) {
     const sameShape = previous.nodes === nodes && previous.brokers[0]?.plaintext === `${host}:${nodePorts(1, nodes, basePort).plaintext}`
-    if ((options.reuse ?? true) && sameShape && previous.version === (options.version ?? kafkaVersion) && await clusterAnswers(previous)) {
+    if ((options.reuse ?? true) && sameShape && (previous.toxiproxy != null) === (options.toxiproxy === true) && previous.version === (options.version ?? kafkaVersion) && await clusterAnswers(previous)) {
       log(`kafka: the ${nodes}-node cluster in ${dir} already runs and answers; leaving it as it is`)
       return previous
     }
@@ -277,6 +283,21 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     for (const entry of readdirSync(dir)) if (/^node-\d+$/.test(entry)) rmSync(join(dir, entry), { recursive: true, force: true })
     rmSync(zookeeperDir(dir), { recursive: true, force: true })
   }
+  // Toxiproxy mode: proxies first, so each node's server.properties can advertise its proxy.
+  const proxiedPort = new Map<number, number>()
+  let toxiproxy: ClusterFile['toxiproxy'] = null
+  if (options.toxiproxy === true) {
+    const server = await Toxiproxy.start(log, { detached: true })
+    toxiproxy = { pid: server.pid ?? -1, apiPort: server.apiPort, proxies: [] }
+    for (let nodeId = 1; nodeId <= nodes; nodeId++) {
+      const upstream = `${host}:${nodePorts(nodeId, nodes, basePort).plaintext}`
+      const name = `node-${nodeId}`
+      const port = await server.createProxy(name, upstream)
+      proxiedPort.set(nodeId, port)
+      toxiproxy.proxies.push({ nodeId, name, listen: `${host}:${port}`, upstream })
+    }
+    log(`kafka: toxiproxy (pid ${toxiproxy.pid}, API 127.0.0.1:${toxiproxy.apiPort}) in front of every node`)
+  }
   const cluster: ClusterFile = {
     version,
     nodes,
@@ -293,6 +314,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     users: clusterUsers,
     zookeeper: zookeeper ? `${host}:${nodePorts(1, nodes, basePort).controller}` : null,
     zookeeperPid: null,
+    toxiproxy,
     ownerPid: process.pid,
     pids: [],
     dataDirs: [],
@@ -305,7 +327,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     if (!keep) rmSync(ndir, { recursive: true, force: true })
     mkdirSync(join(ndir, 'logs'), { recursive: true })
     mkdirSync(dataDir, { recursive: true })
-    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls, version }))
+    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls, version, proxiedPlaintextPort: proxiedPort.get(nodeId) }))
     const p = nodePorts(nodeId, nodes, basePort)
     cluster.brokers.push({
       nodeId,
@@ -334,7 +356,8 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
   }
   const list = (key: 'plaintext' | 'saslPlaintext' | 'ssl' | 'saslSsl'): string =>
     cluster.brokers.map(b => b[key]).join(',')
-  cluster.plaintext = list('plaintext')
+  // Clients bootstrap through the proxies in toxiproxy mode; `brokers[].plaintext` stays the node's own.
+  cluster.plaintext = toxiproxy === null ? list('plaintext') : toxiproxy.proxies.map(p => p.listen).join(',')
   cluster.saslPlaintext = list('saslPlaintext')
   cluster.ssl = list('ssl')
   cluster.saslSsl = list('saslSsl')
@@ -491,6 +514,7 @@ async function stopLocked (dir: string, options: StopClusterOptions): Promise<bo
       await waitForExit(zk, 10_000)
     }
   }
+  if (cluster?.toxiproxy != null) await stopToxiproxyPid(cluster.toxiproxy.pid)
   rmSync(clusterPidsFile(dir), { force: true })
   rmSync(clusterFilePath(dir), { force: true })
   // Retries: a waiter for the lock may recreate the folder meanwhile.

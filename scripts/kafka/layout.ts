@@ -65,6 +65,8 @@ export interface NodePorts {
   saslPlaintext: number
   ssl: number
   saslSsl: number
+  /** Inter-broker listener, bound only when clients reach the brokers through Toxiproxy. */
+  replication: number
 }
 
 /**
@@ -75,7 +77,7 @@ export interface NodePorts {
  */
 export function nodePorts (nodeId: number, nodes: number, basePort = 9092): NodePorts {
   const p = nodes === 1 ? basePort : nodeId * 10000 + basePort
-  return { plaintext: p, controller: p + 1, saslPlaintext: p + 2, ssl: p + 3, saslSsl: p + 4 }
+  return { plaintext: p, controller: p + 1, saslPlaintext: p + 2, ssl: p + 3, saslSsl: p + 4, replication: p + 5 }
 }
 
 /** Host every listener binds and advertises. */

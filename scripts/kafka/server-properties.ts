@@ -11,6 +11,12 @@ export interface NodeConfigInput {
   tls: TlsFiles
   /** Apache Kafka release (default: the harness default). */
   version?: string
+  /**
+   * Toxiproxy mode: the port of the proxy in front of this node's PLAINTEXT listener, advertised
+   * instead of the listener's own, so clients reach the node only through the proxy. Brokers
+   * then replicate over a REPLICATION listener of their own, which no fault touches.
+   */
+  proxiedPlaintextPort?: number
 }
 
 /** ZooKeeper's properties (Kafka 2.x clusters): a standalone server on node 1's CONTROLLER port. */
@@ -55,23 +61,26 @@ export function serverProperties (input: NodeConfigInput): string {
         ['controller.quorum.voters', voters],
         ['controller.listener.names', 'CONTROLLER']
       ]
+  const proxied = input.proxiedPlaintextPort
   lines.push(
     ['listeners', [
       `PLAINTEXT://${host}:${p.plaintext}`,
       ...(zookeeper ? [] : [`CONTROLLER://${host}:${p.controller}`]),
       `SASL_PLAINTEXT://${host}:${p.saslPlaintext}`,
       `SSL://${host}:${p.ssl}`,
-      `SASL_SSL://${host}:${p.saslSsl}`
+      `SASL_SSL://${host}:${p.saslSsl}`,
+      ...(proxied === undefined ? [] : [`REPLICATION://${host}:${p.replication}`])
     ].join(',')],
     ['advertised.listeners', [
-      `PLAINTEXT://${host}:${p.plaintext}`,
+      `PLAINTEXT://${host}:${proxied ?? p.plaintext}`,
       `SASL_PLAINTEXT://${host}:${p.saslPlaintext}`,
       `SSL://${host}:${p.ssl}`,
-      `SASL_SSL://${host}:${p.saslSsl}`
+      `SASL_SSL://${host}:${p.saslSsl}`,
+      ...(proxied === undefined ? [] : [`REPLICATION://${host}:${p.replication}`])
     ].join(',')],
     ['listener.security.protocol.map',
-      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL' + (proxied === undefined ? '' : ',REPLICATION:PLAINTEXT')],
+    ['inter.broker.listener.name', proxied === undefined ? 'PLAINTEXT' : 'REPLICATION'],
     ['log.dirs', dataDir]
   )
   for (const listener of ['sasl_plaintext', 'sasl_ssl']) {

@@ -1,4 +1,4 @@
-// npm run kafka:start -- [--version V] [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh]
+// npm run kafka:start -- [--version V] [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh] [--toxiproxy]
 // Starts a local Apache Kafka cluster in the background (see docs/local-kafka.md).
 import { parseArgs } from 'node:util'
 import { clusterFilePath } from './cluster-file.js'
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     'base-port': { type: 'string', default: '9092' },
     dir: { type: 'string', default: defaultClusterDir },
     fresh: { type: 'boolean', default: false },
+    toxiproxy: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -26,7 +27,10 @@ if (values.help) {
   --base-port P    PLAINTEXT port of node 1 of a 1-node cluster (default 9092);
                    node N of a bigger cluster gets N*10000+P
   --dir D          cluster folder (default .kafka)
-  --fresh          restart even when the same cluster already runs`)
+  --fresh          restart even when the same cluster already runs
+  --toxiproxy      a Toxiproxy proxy in front of every node's PLAINTEXT listener, advertised
+                   instead of it (clients reach brokers only through the proxies; brokers
+                   replicate directly); built with go install the first time`)
   process.exit(0)
 }
 
@@ -37,7 +41,8 @@ try {
     basePort: Number(values['base-port']),
     dir: values.dir,
     keepData: values['keep-data'],
-    reuse: !values.fresh
+    reuse: !values.fresh,
+    toxiproxy: values.toxiproxy
   })
   console.log(`kafka: cluster file ${clusterFilePath(cluster.dir)}`)
 } catch (err) {

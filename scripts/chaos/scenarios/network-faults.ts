@@ -6,7 +6,7 @@
 // and in order, and the consumer has seen all of them. For the blackhole, requests must time out
 // (requestTimeoutMs) and the connection be replaced.
 import diagnostics from 'node:diagnostics_channel'
-import type { Toxic } from '../toxiproxy.js'
+import type { Toxic } from '../../kafka/toxiproxy.js'
 import { check, createTopic, leaderOf, produceTracked, readBack, sleep, verify, type ChaosContext, type ScenarioResult } from '../harness.js'
 
 interface Fault {

@@ -2,7 +2,7 @@
 // into ~/.cache/kafkats/bin the first time (about 20-40 s), started on a free loopback port,
 // driven over its HTTP API (proxies, toxics). Everything listens on 127.0.0.1 only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -52,16 +52,21 @@ export interface Toxic {
 
 /** A running toxiproxy server and its HTTP API. */
 export class Toxiproxy {
-  private constructor (private readonly child: ChildProcess, readonly apiPort: number) {}
+  private constructor (private readonly child: ChildProcess | null, readonly apiPort: number, private readonly serverPid: number | undefined) {}
 
-  /** Builds (if needed) and starts a server on a free port; resolves when its API answers. */
-  static async start (log: (line: string) => void = () => {}): Promise<Toxiproxy> {
+  /**
+   * Builds (if needed) and starts a server on a free port; resolves when its API answers.
+   * `detached`: the server outlives this process (kafka:start's mode; stopped by its pid).
+   */
+  static async start (log: (line: string) => void = () => {}, options: { detached?: boolean } = {}): Promise<Toxiproxy> {
     const bin = ensureToxiproxy(log)
     const apiPort = await freePort()
-    const child = spawn(bin, ['-host', '127.0.0.1', '-port', String(apiPort)], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const detached = options.detached === true
+    const child = spawn(bin, ['-host', '127.0.0.1', '-port', String(apiPort)], { stdio: ['ignore', 'ignore', detached ? 'ignore' : 'pipe'], detached })
     let stderr = ''
     child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000) })
-    const proxy = new Toxiproxy(child, apiPort)
+    if (detached) child.unref()
+    const proxy = new Toxiproxy(detached ? null : child, apiPort, child.pid)
     for (let i = 0; i < 100; i++) {
       if (child.exitCode !== null) throw new Error(`toxiproxy exited at start:\n${stderr}`)
       try {
@@ -75,8 +80,13 @@ export class Toxiproxy {
     throw new Error(`toxiproxy did not answer on 127.0.0.1:${apiPort}:\n${stderr}`)
   }
 
+  /** The server another process started (kafka:start --toxiproxy), from its API port and pid. */
+  static attach (apiPort: number, pid?: number): Toxiproxy {
+    return new Toxiproxy(null, apiPort, pid)
+  }
+
   get pid (): number | undefined {
-    return this.child.pid
+    return this.serverPid
   }
 
   private async api (method: string, path: string, body?: unknown): Promise<unknown> {
@@ -117,10 +127,39 @@ export class Toxiproxy {
 
   /** Stops the server (by its pid). */
   async stop (): Promise<void> {
-    if (this.child.exitCode !== null) return
-    const exited = new Promise(resolve => this.child.once('exit', resolve))
-    this.child.kill('SIGTERM')
+    const child = this.child
+    if (child === null) {
+      if (this.serverPid !== undefined) await stopToxiproxyPid(this.serverPid)
+      return
+    }
+    if (child.exitCode !== null) return
+    const exited = new Promise(resolve => child.once('exit', resolve))
+    child.kill('SIGTERM')
     await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 5000))])
-    if (this.child.exitCode === null) this.child.kill('SIGKILL')
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }
+}
+
+/** Stops a toxiproxy server by pid (TERM, then KILL), if it is one and still runs. */
+export async function stopToxiproxyPid (pid: number): Promise<void> {
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (!alive() || !isToxiproxy(pid)) return
+  process.kill(pid, 'SIGTERM')
+  for (let i = 0; i < 50 && alive(); i++) await new Promise(resolve => setTimeout(resolve, 100))
+  if (alive()) process.kill(pid, 'SIGKILL')
+}
+
+function isToxiproxy (pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === binary
+  } catch {
+    return false
   }
 }
