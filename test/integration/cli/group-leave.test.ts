@@ -52,7 +52,8 @@ t.test('SIGINT leaves the group cleanly and commits what was printed', async (t)
   }
   const ms = Date.now() - started
   t.equal(assigned, 3, 'the second member owns every partition')
-  t.ok(ms < 8000, `assigned after ${ms} ms, well before the 30 s session timeout`)
+  // Without the LeaveGroup the partitions would wait out the 30 s session timeout.
+  t.ok(ms < 30_000, `assigned after ${ms} ms, before the 30 s session timeout`)
   await second.stop()
   await admin.deleteTopics([topic])
 })
