@@ -82,6 +82,21 @@ export interface DrainResult {
   nextWakeAt: number
 }
 
+/**
+ * Where a batch sent before goes back in its partition's queue: after the batches first sent
+ * before it, before those first sent after it and those never sent. Pieces of one split batch
+ * share its send order and are ordered by their first record's place in it.
+ */
+function insertionPoint(q: PartitionQueue, batch: ProducerBatch): number {
+  let at = 0
+  while (at < q.batches.length) {
+    const b = q.batches[at]
+    if (b.sendOrder < 0 || b.sendOrder > batch.sendOrder || (b.sendOrder === batch.sendOrder && b.splitOffset > batch.splitOffset)) break
+    at++
+  }
+  return at
+}
+
 export class Accumulator {
   private readonly options: AccumulatorOptions
   private readonly byTopic = new Map<string, PartitionQueue[]>()
@@ -309,13 +324,7 @@ export class Accumulator {
     const i = q.inFlight.indexOf(batch)
     if (i >= 0) q.inFlight.splice(i, 1)
     batch.retryAt = retryAt
-    let at = 0
-    while (at < q.batches.length) {
-      const b = q.batches[at]
-      if (b.sendOrder < 0 || b.sendOrder > batch.sendOrder) break
-      at++
-    }
-    q.batches.splice(at, 0, batch)
+    q.batches.splice(insertionPoint(q, batch), 0, batch)
     this.unsentRecords += batch.count
     this.unsentBytes += batch.sizeInBytes
   }
@@ -341,12 +350,7 @@ export class Accumulator {
     const q = this.queue(batch.topic, batch.partition)
     const i = q.splitting.indexOf(batch)
     if (i >= 0) q.splitting.splice(i, 1)
-    let at = 0
-    while (at < q.batches.length) {
-      const b = q.batches[at]
-      if (b.sendOrder < 0 || b.sendOrder > batch.sendOrder) break
-      at++
-    }
+    let at = insertionPoint(q, batch)
     for (const p of pieces) {
       p.retryAt = now
       q.batches.splice(at++, 0, p)

@@ -57,6 +57,7 @@ export async function splitBatch(big: ProducerBatch, compression: CompressionCod
     piece.reservedBytes = to === records.length ? reservedLeft : Math.floor((big.reservedBytes * (to - from)) / big.count)
     reservedLeft -= piece.reservedBytes
     piece.sendOrder = big.sendOrder
+    piece.splitOffset = big.splitOffset + from
     piece.attempts = big.attempts
     piece.lastError = big.lastError
     piece.close()

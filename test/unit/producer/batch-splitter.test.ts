@@ -132,3 +132,33 @@ t.test('a batch of one record is not split', async (t) => {
   const one = sendOne(a, null, 'batch')
   await t.rejects(splitBatch(one, 'none', undefined), { code: 'ENCODE_FAILED' })
 })
+
+t.test('a piece split again, or retried, stays ahead of its later sibling', async (t) => {
+  const a = acc({ batchSize: 100_000 })
+  for (let i = 0; i < 16; i++) a.append('t', 0, { key: null, value: Buffer.from(`r${i}`.padEnd(60, '.')), timestamp: 1000 }, 80, noop, i, null, 1000)
+  const big = sendOne(a, null, 'batch')
+  a.beginSplit(big)
+  const [first, second] = await splitBatch(big, 'none', undefined)
+  a.endSplit(big, [first, second], 2000)
+  const q = a.queue('t', 0)
+  t.same(q.batches, [first, second])
+  t.equal(sendOne(a, first, 'first half'), first)
+  a.beginSplit(first)
+  const [a1, a2] = await splitBatch(first, 'none', undefined)
+  t.same([a1.sendOrder, a2.sendOrder], [big.sendOrder, big.sendOrder], 'pieces share the send order')
+  t.same([a1.splitOffset, a2.splitOffset, second.splitOffset], [0, a1.count, first.count])
+  a.endSplit(first, [a1, a2], 2000)
+  t.same(q.batches, [a1, a2, second], 'the quarters go ahead of the second half')
+  t.equal(sendOne(a, a1, 'first quarter'), a1)
+  a.requeue(a1, 2000) // a retriable error
+  t.same(q.batches, [a1, a2, second], 'a retried piece goes back ahead of its siblings')
+  const order: string[] = []
+  for (const b of [a1, a2, second]) {
+    const went = sendOne(a, b, 'in order')
+    order.push(...(await values(went)).map((v) => v.replace(/\.+$/, '')))
+    a.acknowledged(went)
+    a.settle(went)
+  }
+  t.same(order, Array.from({ length: 16 }, (_, i) => `r${i}`), 'every record once, in order')
+  t.equal(a.bufferedBytes, 0)
+})
