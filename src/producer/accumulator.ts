@@ -36,6 +36,8 @@ export class PartitionQueue {
   readonly batches: ProducerBatch[] = []
   /** Batches sent and not yet answered, in send order. */
   readonly inFlight: ProducerBatch[] = []
+  /** Batches rejected as too large and being split (batch-splitter.ts): the partition sends nothing meanwhile. */
+  readonly splitting: ProducerBatch[] = []
   /** Sequence the next new batch gets. */
   nextSequence = 0
   /** Sequence of the last acknowledged record, -1 when none under this epoch. */
@@ -78,6 +80,21 @@ export interface DrainResult {
   failed: ProducerBatch[]
   /** Earliest time something becomes sendable without an outside event, or Infinity. */
   nextWakeAt: number
+}
+
+/**
+ * Where a batch sent before goes back in its partition's queue: after the batches first sent
+ * before it, before those first sent after it and those never sent. Pieces of one split batch
+ * share its send order and are ordered by their first record's place in it.
+ */
+function insertionPoint(q: PartitionQueue, batch: ProducerBatch): number {
+  let at = 0
+  while (at < q.batches.length) {
+    const b = q.batches[at]
+    if (b.sendOrder < 0 || b.sendOrder > batch.sendOrder || (b.sendOrder === batch.sendOrder && b.splitOffset > batch.splitOffset)) break
+    at++
+  }
+  return at
 }
 
 export class Accumulator {
@@ -185,8 +202,17 @@ export class Accumulator {
    */
   private sendableAt(q: PartitionQueue, now: number, force: boolean): number {
     const head = q.batches[0]
-    if (head === undefined) return Infinity
-    if (q.inFlight.length >= this.options.maxInFlightPerPartition) return Infinity
+    if (head === undefined || q.splitting.length > 0) return Infinity
+    const inFlight = q.inFlight.length
+    if (inFlight > 0) {
+      if (inFlight >= this.options.maxInFlightPerPartition) return Infinity
+      // Idempotent: one batch in flight until the partition acknowledged one under this producer
+      // id and epoch. A broker with no state for the producer on the partition accepts any
+      // sequence, so a later batch could be written ahead of a first batch that is retried or
+      // split (ProducerAppendInfo.checkSequence); once it has state, a gap is rejected
+      // (OUT_OF_ORDER_SEQUENCE_NUMBER) and the later batch comes back in order.
+      if (this.options.idempotent && q.lastAckedSequence < 0) return Infinity
+    }
     if (head.attempts > 0) {
       if (q.inFlight.length > 0) return Infinity
       if (head.retryAt > now) return head.retryAt
@@ -298,15 +324,39 @@ export class Accumulator {
     const i = q.inFlight.indexOf(batch)
     if (i >= 0) q.inFlight.splice(i, 1)
     batch.retryAt = retryAt
-    let at = 0
-    while (at < q.batches.length) {
-      const b = q.batches[at]
-      if (b.sendOrder < 0 || b.sendOrder > batch.sendOrder) break
-      at++
-    }
-    q.batches.splice(at, 0, batch)
+    q.batches.splice(insertionPoint(q, batch), 0, batch)
     this.unsentRecords += batch.count
     this.unsentBytes += batch.sizeInBytes
+  }
+
+  /**
+   * Takes an in-flight batch the broker rejected as too large out of flight while it is split;
+   * its partition sends nothing until {@link Accumulator.endSplit}.
+   */
+  beginSplit(batch: ProducerBatch): void {
+    const q = this.queue(batch.topic, batch.partition)
+    const i = q.inFlight.indexOf(batch)
+    if (i >= 0) q.inFlight.splice(i, 1)
+    q.splitting.push(batch)
+  }
+
+  /**
+   * Puts the pieces of a split batch (in record order, none if the split failed) where the batch
+   * was: ahead of batches first sent after it and of every batch never sent, sendable at `now`.
+   * They keep the batch's send order and attempts, so, like retries, each waits until nothing of
+   * its partition is in flight.
+   */
+  endSplit(batch: ProducerBatch, pieces: readonly ProducerBatch[], now: number): void {
+    const q = this.queue(batch.topic, batch.partition)
+    const i = q.splitting.indexOf(batch)
+    if (i >= 0) q.splitting.splice(i, 1)
+    let at = insertionPoint(q, batch)
+    for (const p of pieces) {
+      p.retryAt = now
+      q.batches.splice(at++, 0, p)
+      this.unsentRecords += p.count
+      this.unsentBytes += p.sizeInBytes
+    }
   }
 
   /** Removes and returns the batches not in flight whose deadline passed. */

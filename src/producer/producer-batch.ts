@@ -50,6 +50,8 @@ export class ProducerBatch {
   producerEpoch = -1
   /** Position among the partition's batches in first-send order (-1 before); retries go back in this order. */
   sendOrder = -1
+  /** For a piece of a split batch (same `sendOrder` as its siblings): records before it in the batch first sent; orders the pieces. */
+  splitOffset = 0
   /** Sends so far. */
   attempts = 0
   /** Not before this time (retry backoff), ms. */

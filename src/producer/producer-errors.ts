@@ -20,16 +20,22 @@ export class DeliveryTimeoutError extends KafkaError {
 
 /**
  * A record is larger than `maxRequestSize` or `bufferMemory` (Java's RecordTooLargeException):
- * rejected by `send` before anything is sent.
+ * rejected by `send` before anything is sent. Also a record the broker rejected with
+ * MESSAGE_TOO_LARGE alone in its batch (larger than the topic's `max.message.bytes`), after the
+ * producer split the batch it was in: then `partition` is set and `cause` is the broker's
+ * `ResponseError`.
  */
 export class RecordTooLargeError extends KafkaError {
   readonly topic: string
-  /** Estimated encoded size in bytes. */
+  /** The partition the broker rejected it for; -1 when `send` rejected it. */
+  readonly partition: number
+  /** Encoded size in bytes: estimated by `send`, or the size of its batch as sent to the broker. */
   readonly size: number
 
-  constructor(message: string, topic: string, size: number) {
-    super(message, { code: 'MESSAGE_TOO_LARGE', retriable: false })
+  constructor(message: string, topic: string, size: number, partition = -1, cause?: unknown) {
+    super(message, { code: 'MESSAGE_TOO_LARGE', retriable: false, cause })
     this.topic = topic
+    this.partition = partition
     this.size = size
   }
 }

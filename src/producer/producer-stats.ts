@@ -20,6 +20,8 @@ export interface ProducerStats {
   batchesSent: number
   /** Batch sends retried. */
   retries: number
+  /** Batches split in two after the broker rejected them as too large (MESSAGE_TOO_LARGE; Java's batch-split-total). */
+  batchSplits: number
   /** Records that failed. */
   errors: number
   /** Records given to send and not yet acknowledged or failed (buffered, waiting, or in flight). */
@@ -35,6 +37,7 @@ export class StatsCollector {
   bytesSent = 0
   batchesSent = 0
   retries = 0
+  batchSplits = 0
   errors = 0
   private readonly brokers = new Map<number, { requests: number; totalMs: number; maxMs: number }>()
 
@@ -60,6 +63,7 @@ export class StatsCollector {
       bytesSent: this.bytesSent,
       batchesSent: this.batchesSent,
       retries: this.retries,
+      batchSplits: this.batchSplits,
       errors: this.errors,
       queueLength,
       bufferedBytes,

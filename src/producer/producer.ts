@@ -146,6 +146,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       },
       report: (r) => this.report(r),
       fatal: (e) => this.onFatal(e),
+      split: (batch, pieces) => this.onSplit(batch, pieces),
     }
     this.metadata = new ProducerMetadata(context.cluster, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs }, o.allowAutoTopicCreation, context.log, (topics, error) => this.onMetadata(topics, error))
     this.sender = new Sender(context.cluster, this.accumulator, this.metadata, o, this.statsCollector, this.host, context.log)
@@ -199,6 +200,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
     const batches = new Set<ProducerBatch>()
     for (const q of this.accumulator.allQueues()) {
       for (const b of q.inFlight) batches.add(b)
+      for (const b of q.splitting) batches.add(b)
       for (const b of q.batches) batches.add(b)
     }
     let done!: () => void
@@ -586,6 +588,14 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (this.flushes.length > 0) for (const f of this.flushes) f.batches.delete(batch)
     if (this.memoryWaits.length > 0) this.pumpMemory()
     if (this.flushes.length > 0) this.checkFlushes()
+  }
+
+  /** A batch was split: a flush waiting for it waits for its pieces. */
+  private onSplit(batch: ProducerBatch, pieces: readonly ProducerBatch[]): void {
+    for (const f of this.flushes) {
+      if (!f.batches.delete(batch)) continue
+      for (const p of pieces) f.batches.add(p)
+    }
   }
 
   /** Resolves every flush whose records all settled; the sender goes back to linger when none is left. */

@@ -16,7 +16,8 @@ import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { Produce, type ProduceResponse } from '../protocol/messages/produce.js'
 import type { Accumulator, DrainedRequest } from './accumulator.js'
 import type { ProducerBatch } from './producer-batch.js'
-import { DeliveryTimeoutError } from './producer-errors.js'
+import { splitBatch } from './batch-splitter.js'
+import { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
 import { ProducerIdManager } from './producer-id-manager.js'
 import type { ProducerMetadata } from './producer-metadata.js'
 import type { ResolvedProducerOptions } from './producer-options.js'
@@ -32,6 +33,8 @@ export interface SenderHost {
   report(report: DeliveryReport): void
   /** A fatal error: the producer cannot send any more (e.g. not authorised to get a producer id). */
   fatal(error: KafkaError): void
+  /** A batch rejected as too large was split into `pieces`, which now hold its records. */
+  split(batch: ProducerBatch, pieces: readonly ProducerBatch[]): void
 }
 
 export class Sender {
@@ -294,11 +297,45 @@ export class Sender {
           return this.retry(b, err, now, true)
       }
     }
+    if (err.code === 'MESSAGE_TOO_LARGE' && b.encoded !== null) {
+      if (b.count > 1) return this.split(b, err)
+      err = new RecordTooLargeError(`a record of ${b.encoded.length} bytes (as a batch) for ${b.topic}-${b.partition} is larger than the broker accepts (MESSAGE_TOO_LARGE: the topic's max.message.bytes)`, b.topic, b.encoded.length, b.partition, err)
+    }
     if (err.retriable) return this.retry(b, err, now)
     this.accumulator.settle(b)
     // A hole in the sequence: later batches of the partition would be out of order.
     if (ids !== null && b.baseSequence >= 0) ids.bumpNeeded = true
     this.fail(b, err)
+  }
+
+  /**
+   * MESSAGE_TOO_LARGE for a batch of several records: split it in two (batch-splitter.ts) and
+   * send the halves in its place, again and again until each is accepted or holds one record.
+   * The halves take the batch's own sequence range, so batches sent after it keep theirs: the
+   * broker rejected those with OUT_OF_ORDER_SEQUENCE_NUMBER (a gap), they come back and are
+   * requeued behind the halves, and the halves, like retries, wait until nothing of the
+   * partition is in flight (Accumulator.sendableAt). Nothing of the partition is sent while the
+   * split runs. Not retried as such: the halves count the batch's attempts and its deadline.
+   */
+  private split(b: ProducerBatch, err: KafkaError): void {
+    b.lastError = err
+    this.accumulator.beginSplit(b)
+    this.stats.batchSplits++
+    this.log.debug('producer', { topic: b.topic, partition: b.partition, records: b.count, bytes: b.encoded?.length }, 'batch too large for the broker; splitting it')
+    splitBatch(b, this.options.compression, this.options.compressionLevel).then(
+      (pieces) => {
+        this.accumulator.endSplit(b, pieces, Date.now())
+        this.host.split(b, pieces)
+        if (this.fatalError === null) return
+        for (const p of this.accumulator.takeAllUnsent()) this.fail(p, this.fatalError)
+      },
+      (e: unknown) => {
+        this.accumulator.endSplit(b, [], Date.now())
+        this.accumulator.settle(b)
+        if (this.ids !== null && b.baseSequence >= 0) this.ids.bumpNeeded = true
+        this.fail(b, e instanceof KafkaError ? e : new KafkaError(`splitting the batch for ${b.topic}-${b.partition} failed: ${String(e)}`, { code: 'ENCODE_FAILED', cause: e }))
+      },
+    ).finally(() => this.run())
   }
 
   private retry(b: ProducerBatch, err: KafkaError, now: number, immediate = false): void {

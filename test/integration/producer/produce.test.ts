@@ -85,7 +85,9 @@ t.test('a too-large record rejects with a typed error and does not block others'
   const brokerRejects = producer.send({ topic, partition: 0, value: Buffer.alloc(50_000) })
   const after = producer.send({ topic, value: 'after' })
   await t.rejects(huge, RecordTooLargeError, 'over maxRequestSize: rejected by send')
-  await t.rejects(brokerRejects, { code: 'MESSAGE_TOO_LARGE', name: 'ResponseError' }, 'over the topic\'s max.message.bytes: the broker\'s error')
+  // The batch it is in is split until it is alone: then it fails on its own, typed.
+  await t.rejects(brokerRejects, { code: 'MESSAGE_TOO_LARGE', name: 'RecordTooLargeError', topic, partition: 0 }, 'over the topic\'s max.message.bytes: rejected by the broker alone in its batch')
+  t.ok(((await brokerRejects.catch((e: unknown) => e)) as { cause?: { name?: string } }).cause?.name === 'ResponseError', 'the broker\'s error is the cause')
   t.equal((await before).offset, 0n)
   t.ok((await after).offset >= 1n, 'the record after still goes')
   const more = await producer.send({ topic, value: 'more' })

@@ -124,10 +124,18 @@ t.test('sequence numbers: assigned on first send, kept on retry, partition order
   const a = acc({ lingerMs: 0, batchSize: 120, idempotent: true })
   const pid = { producerId: 7n, epoch: 3 }
   for (let i = 0; i < 9; i++) a.append('t', 0, rec('s'.repeat(30)), 50, noop, i, null, 1000)
+  // Until the partition has an acknowledged batch under this id and epoch, one batch in flight.
+  const lone = a.drain(1000, false, leader0, manySlots, pid)
+  t.equal(lone.requests.length, 1, 'one batch in flight before the first acknowledgement')
+  const firstBatch = lone.requests[0].batches[0]
+  t.equal(firstBatch.baseSequence, 0)
+  t.equal(a.drain(1000, false, leader0, manySlots, pid).requests.length, 0, 'the next waits for it')
+  a.acknowledged(firstBatch)
+  a.settle(firstBatch)
   const first = a.drain(1000, false, leader0, manySlots, pid)
   const sent = first.requests.map((r) => r.batches[0])
-  t.ok(sent.length >= 3)
-  let expect = 0
+  t.ok(sent.length >= 3, 'then pipelined')
+  let expect = firstBatch.count
   for (const b of sent) {
     t.equal(b.baseSequence, expect)
     t.equal(b.producerId, 7n)
@@ -146,7 +154,7 @@ t.test('sequence numbers: assigned on first send, kept on retry, partition order
   const retry = a.drain(1000, false, leader0, manySlots, pid)
   t.equal(retry.requests.length, 1, 'retries go one at a time')
   t.equal(retry.requests[0].batches[0], sent[0])
-  t.equal(sent[0].baseSequence, 0, 'same sequence on retry')
+  t.equal(sent[0].baseSequence, firstBatch.count, 'same sequence on retry')
   a.acknowledged(sent[0])
   a.settle(sent[0])
   t.equal(a.expectedSequence('t', 0), sent[1].baseSequence)

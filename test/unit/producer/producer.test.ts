@@ -23,6 +23,8 @@ class FakeCluster {
   initProducerIdCalls: Array<{ producerId?: bigint; producerEpoch?: number }> = []
   /** Error code to answer per partition, consumed one per batch. */
   readonly errors: Array<{ topic: string; partition: number; code: number }> = []
+  /** Set: batches larger than this many bytes are rejected with MESSAGE_TOO_LARGE (a topic's max.message.bytes). */
+  maxMessageBytes = Infinity
   /** While set, answers wait for release(). */
   hold = false
   private held: Array<() => void> = []
@@ -97,6 +99,9 @@ class FakeCluster {
           const code = this.errors[i].code
           this.errors.splice(i, 1)
           return { index: pd.index, errorCode: code, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }
+        }
+        if (pd.records !== null && pd.records.length > this.maxMessageBytes) {
+          return { index: pd.index, errorCode: 10, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }
         }
         const key = `${td.name}-${pd.index}`
         if (batch.producerId >= 0n) {
@@ -281,12 +286,17 @@ t.test('flush sends now and resolves after acknowledgement; a send during flush 
   const c = new FakeCluster()
   c.addTopic('f', 1)
   const p = makeProducer(c, { lingerMs: 60000 })
+  // One acknowledged batch first: until then an idempotent partition has one batch in flight.
+  const warm = p.send({ topic: 'f', value: '0' })
+  await p.flush()
+  await warm
+  const sentBefore = c.produceRequests
   let acked = false
   const first = p.send({ topic: 'f', value: 'a' }).then(() => {
     acked = true
   })
   await new Promise((resolve) => setTimeout(resolve, 20))
-  t.equal(c.produceRequests, 0, 'linger holds the batch')
+  t.equal(c.produceRequests, sentBefore, 'linger holds the batch')
   c.hold = true
   let flushed = false
   const flushing = p.flush().then(() => {
@@ -298,7 +308,7 @@ t.test('flush sends now and resolves after acknowledgement; a send during flush 
     duringSettled = true
   })
   await until('the record sent during the flush to go out, linger or not', () => c.heldCount === 2)
-  t.equal(c.produceRequests, 2, 'sent while the flush runs, not after it')
+  t.equal(c.produceRequests, sentBefore + 2, 'sent while the flush runs, not after it')
   c.releaseOne()
   await flushing
   t.ok(acked, 'flush resolved after the record before it was acknowledged')
@@ -307,7 +317,7 @@ t.test('flush sends now and resolves after acknowledgement; a send during flush 
   c.hold = false
   c.release()
   await first
-  t.equal((await during).offset, 1n)
+  t.equal((await during).offset, 2n)
   await p.close()
 })
 
@@ -515,5 +525,37 @@ t.test('default partitioner: unkeyed records stick to one partition until its ba
   }
   t.ok(runs.length > 1, `moved on after full batches (${runs.length} runs)`)
   t.ok(runs.slice(0, -1).every((n) => n >= 5), `each partition took a batch's worth of records before switching: ${runs.join(',')}`)
+  await p.close()
+})
+
+t.test('MESSAGE_TOO_LARGE: the sender splits batches, later in-flight batches come back in order, sequences stay contiguous', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('big', 1)
+  c.maxMessageBytes = 3000
+  const p = makeProducer(c, { lingerMs: 60000, batchSize: 12000 })
+  const warm = p.send({ topic: 'big', value: 'warm' })
+  await p.flush()
+  await warm
+  const values = Array.from({ length: 120 }, (_, i) => `${i}:`.padEnd(i === 100 ? 4000 : 200, 'v'))
+  const settled = Promise.allSettled(values.map((value) => p.send({ topic: 'big', value })))
+  await p.flush()
+  const results = await settled
+  t.same(results.flatMap((r, i) => (r.status === 'rejected' ? [i] : [])), [100], 'only the record too large alone fails')
+  const err = (results[100] as PromiseRejectedResult).reason as RecordTooLargeError
+  t.ok(err instanceof RecordTooLargeError)
+  t.equal(err.partition, 0)
+  t.same(c.logs.get('big-0'), ['warm', ...values.filter((_, i) => i !== 100)], 'every other record once, in order')
+  t.ok(p.stats().batchSplits >= 4, `${p.stats().batchSplits} splits`)
+  // Sequences written: contiguous per epoch; the hole left by the failed record moved to a new epoch.
+  const byEpoch = new Map<number, SentBatch[]>()
+  for (const b of c.sent) byEpoch.set(b.producerEpoch, [...(byEpoch.get(b.producerEpoch) ?? []), b])
+  t.equal(byEpoch.size, 2, 'one epoch bump, for the failed record')
+  for (const list of byEpoch.values()) {
+    let next = list[0].baseSequence
+    for (const b of list) {
+      t.equal(b.baseSequence, next)
+      next += b.count
+    }
+  }
   await p.close()
 })
