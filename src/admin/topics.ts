@@ -21,8 +21,11 @@ export interface NewTopic {
   replicationFactor?: number
   /** Explicit replica placement: the broker ids of each partition, leader preferred first. */
   assignments?: ReadonlyArray<{ partition: number; replicas: readonly number[] }>
-  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
-  configs?: Readonly<Record<string, string>>
+  /**
+   * Topic configs, e.g. `{ 'cleanup.policy': 'compact', 'retention.ms': 60000 }`: numbers and
+   * booleans are sent as their string form (`String(value)`).
+   */
+  configs?: Readonly<Record<string, string | number | boolean>>
 }
 
 /** A config of a created topic, as the broker reports it (CreateTopics v5+). */
@@ -95,7 +98,7 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
         numPartitions: t.assignments ? -1 : (t.partitions ?? -1),
         replicationFactor: t.assignments ? -1 : (t.replicationFactor ?? -1),
         assignments: (t.assignments ?? []).map((a) => ({ partitionIndex: a.partition, brokerIds: [...a.replicas] })),
-        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value: String(value) })),
       })),
       timeoutMs,
       ...(v >= 1 ? { validateOnly: options.validateOnly ?? false } : {}),
