@@ -59,6 +59,7 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'Kafka constructor', kind: 'wrong type', input: "`new Kafka({ bootstrapServers: 9092 })`", expect: config(/bootstrapServers/), sent: NOTHING, broker: false, run: (e) => failure(() => new e.Kafka({ bootstrapServers: 9092 } as never)) },
   { entry: 'Kafka constructor', kind: 'unknown option', input: "`new Kafka({ …, requestTimeoutMS: 1 })`", expect: config(/requestTimeoutMS/), sent: NOTHING, broker: false, run: (e) => failure(() => new e.Kafka({ bootstrapServers: '127.0.0.1:1', requestTimeoutMS: 1 } as never)) },
   { entry: 'Kafka constructor', kind: 'non-integer count', input: "`new Kafka({ …, connectionsPerBroker: 1.5 })`", expect: config(/connectionsPerBroker/), sent: NOTHING, broker: false, run: (e) => failure(() => new e.Kafka({ bootstrapServers: '127.0.0.1:1', connectionsPerBroker: 1.5 } as never)) },
+  { entry: 'Kafka constructor', kind: 'use after close', input: '`kafka.producer().send()`, `kafka.consumer().poll()`, `kafka.admin().listTopics()` after `kafka.disconnectAll()`', expect: { error: 'ClosedError', code: 'CLIENT_CLOSED', message: /client is closed/ }, sent: NOTHING, broker: false, run: (e) => afterDisconnectAll(e) },
   // producer
   { entry: 'producer', kind: 'unknown option', input: '`kafka.producer({ lingerMS: 5 })`', expect: config(/lingerMS/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.producer({ lingerMS: 5 } as never)) },
   { entry: 'producer', kind: 'wrong type', input: '`send({ topic, value: 42 })`', expect: config(/value/), sent: REJECTS, broker: false, run: (e) => failure(() => withProducer(e, (p) => p.send({ topic: e.topic, value: 42 } as never))) },
@@ -88,6 +89,9 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'admin', kind: 'wrong type', input: "`listOffsets([{ topic, partition: 0, at: 'newest' }])`", expect: config(/partitions\[0\]\.at/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().listOffsets([{ topic: e.topic, partition: 0, at: 'newest' } as never])) },
   { entry: 'admin', kind: 'wrong type', input: '`deleteRecords([{ topic, partition: 0, beforeOffset: -2n }])`', expect: config(/partitions\[0\]\.beforeOffset/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().deleteRecords([{ topic: e.topic, partition: 0, beforeOffset: -2n }])) },
   { entry: 'admin', kind: 'wrong type', input: "`describeGroups('my-group')`", expect: config(/groupIds: .*array/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().describeGroups('g' as never)) },
+  { entry: 'admin', kind: 'wrong type', input: "`incrementalAlterConfigs([{ type: 'topic', name, configs: [{ name: 'retention.ms', op: 'remove' }] }])`", expect: config(/resources\[0\]\.configs\[0\]\.op/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().incrementalAlterConfigs([{ type: 'topic', name: e.topic, configs: [{ name: 'retention.ms', op: 'remove' as never }] }])) },
+  { entry: 'admin', kind: 'wrong type', input: "`fetchCommittedOffsets('')`", expect: config(/groupId/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().fetchCommittedOffsets('')) },
+  { entry: 'admin', kind: 'non-integer count', input: "`alterCommittedOffsets(group, [{ topic, partition: 0, offset: -5 }])`", expect: config(/offsets\[0\]\.offset/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().alterCommittedOffsets('g', [{ topic: e.topic, partition: 0, offset: -5 }])) },
   { entry: 'admin', kind: 'illegal topic name', input: "`createTopics([{ name: 'a b' }])`", expect: config(/topics\[0\]\.name: illegal topic name/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().createTopics([{ name: 'a b' }])) },
   { entry: 'admin', kind: 'illegal topic name', input: "`createTopics([{ name: '..' }])`", expect: config(/topics\[0\]\.name: illegal topic name/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().createTopics([{ name: '..' }])) },
   { entry: 'admin', kind: 'illegal topic name', input: '`createTopics([{ name: 250 × "a" }])`', expect: config(/at most 249/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().createTopics([{ name: 'a'.repeat(250) }])) },
@@ -104,6 +108,21 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'CLI', kind: 'illegal topic name', input: "`kafkats topic create 'a b'`", expect: { exit: 2, message: /^kafkats: invalid createTopics arguments: topics\[0\]\.name: illegal topic name/ }, sent: 'no CreateTopics', broker: true, run: (e) => e.cli!(['topic', 'create', 'a b']) },
   { entry: 'CLI', kind: 'wrong type', input: '`kafkats consume -t T -o latest`', expect: { exit: 2, message: /^kafkats: -o: expected beginning, end, stored/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'x', '-o', 'latest']) },
 ]
+
+/**
+ * The first failure of a producer, a consumer and an admin made from a Kafka instance after its
+ * `disconnectAll()`: a second instance, since this row closes the one it tests.
+ */
+async function afterDisconnectAll(e: BadInputEnv): Promise<unknown> {
+  const kafka = new e.Kafka({ bootstrapServers: '127.0.0.1:1', socketFactory: () => { throw new Error('no connection expected') } } as never)
+  await kafka.disconnectAll()
+  const errors = [
+    await failure(() => kafka.producer().send({ topic: e.topic, value: 'x' })),
+    await failure(() => kafka.consumer({ assignments: [{ topic: e.topic, partition: 0 }] }).poll(2000)),
+    await failure(() => kafka.admin().listTopics()),
+  ]
+  return errors.find((err) => !(err instanceof Error) || err.constructor.name !== 'ClosedError') ?? errors[0]
+}
 
 /** A producer of the env's Kafka, closed after `fn`. */
 async function withProducer<T>(e: BadInputEnv, fn: (p: ReturnType<Kafka['producer']>) => Promise<T>): Promise<T> {
