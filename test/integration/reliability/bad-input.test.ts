@@ -56,7 +56,7 @@ t.test('broker rows', async (t) => {
       const outcome = await row.run(env)
       t.same(outcomeProblems(row, outcome), [], 'the typed error of the row')
       if (row.entry !== 'CLI') t.type(outcome, KafkaError)
-      t.same(writes, [], 'no write request sent')
+      if (row.writes !== true) t.same(writes, [], 'no write request sent')
     })
   }
 })

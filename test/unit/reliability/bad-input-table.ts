@@ -35,6 +35,8 @@ export interface BadInputRow {
   sent: string
   /** Needs the shared broker (test/integration/reliability). */
   broker: boolean
+  /** The row sends a write request on purpose (the broker is the one to refuse); default no. */
+  writes?: boolean
   /** The error the call threw or rejected with (CLI rows: the process result). */
   run: (env: BadInputEnv) => Promise<unknown>
 }
@@ -70,6 +72,7 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'producer', kind: 'illegal topic name', input: "`send({ topic: 'a b', value: 'x' })`", expect: { error: 'ResponseError', code: 'INVALID_TOPIC_EXCEPTION', message: /INVALID_TOPIC_EXCEPTION/ }, sent: 'Metadata only (the broker names the error); the record’s promise rejects, no Produce', broker: true, run: (e) => failure(() => withProducer(e, (p) => p.send({ topic: 'a b', value: 'x' }))) },
   { entry: 'producer', kind: 'illegal topic name', input: '`send({ topic: 250 × "a", value: "x" })`', expect: { error: 'ResponseError', code: 'INVALID_TOPIC_EXCEPTION', message: /INVALID_TOPIC_EXCEPTION/ }, sent: 'Metadata only; the record’s promise rejects, no Produce', broker: true, run: (e) => failure(() => withProducer(e, (p) => p.send({ topic: 'a'.repeat(250), value: 'x' }))) },
   { entry: 'producer', kind: 'oversize record', input: '`send({ topic, value: Buffer.alloc(maxRequestSize + 1) })`', expect: { error: 'RecordTooLargeError', code: 'MESSAGE_TOO_LARGE', message: /larger than|too large|exceeds/i }, sent: REJECTS, broker: false, run: (e) => failure(() => withProducer(e, (p) => p.send({ topic: e.topic, value: Buffer.alloc(1_048_577) }))) },
+  { entry: 'producer', kind: 'oversize record', input: "`send({ topic, value: 4000 bytes })`, topic `max.message.bytes` 1024", expect: { error: 'ResponseError', code: 'MESSAGE_TOO_LARGE', message: /MESSAGE_TOO_LARGE/ }, sent: 'one Produce, refused by the broker: nothing written (the high watermark stays 0); the record’s promise rejects', broker: true, writes: true, run: (e) => oversizeForBroker(e) },
   { entry: 'producer', kind: 'use after close', input: '`send()` after `close()`', expect: closed, sent: REJECTS, broker: false, run: (e) => failure(async () => { const p = e.kafka.producer(); await p.close(); await p.send({ topic: e.topic, value: 'x' }) }) },
   { entry: 'producer', kind: 'use after close', input: '`partitionFor()` after `close()`', expect: closed, sent: NOTHING, broker: false, run: (e) => failure(async () => { const p = e.kafka.producer(); await p.close(); await p.partitionFor(e.topic, null) }) },
   // consumer
@@ -122,6 +125,22 @@ async function afterDisconnectAll(e: BadInputEnv): Promise<unknown> {
     await failure(() => kafka.admin().listTopics()),
   ]
   return errors.find((err) => !(err instanceof Error) || err.constructor.name !== 'ClosedError') ?? errors[0]
+}
+
+/** A record over its topic's `max.message.bytes` (but under `maxRequestSize`): the broker refuses it, and nothing is written. */
+async function oversizeForBroker(e: BadInputEnv): Promise<unknown> {
+  const admin = e.kafka.admin()
+  const topic = `${e.topic}-small`
+  const [created] = await admin.createTopics([{ name: topic, partitions: 1, configs: { 'max.message.bytes': 1024 } }])
+  if (created.errorCode !== 0) return new Error(`createTopics: ${created.errorName}`)
+  try {
+    const err = await failure(() => withProducer(e, (p) => p.send({ topic, value: Buffer.alloc(4000, 1) })))
+    const [end] = await admin.listOffsets([{ topic, partition: 0, at: 'latest' }])
+    return end.offset === 0n ? err : new Error(`${end.offset} records written`)
+  } finally {
+    await admin.deleteTopics([topic]).catch(() => {})
+    await admin.close()
+  }
 }
 
 /** A producer of the env's Kafka, closed after `fn`. */
