@@ -46,7 +46,7 @@ t.test('broker rows', async (t) => {
     kafka,
     Kafka: Kafka as never,
     topic,
-    cli: (args: readonly string[]) => runCli(args, { env: cliEnv() }),
+    cli: (args: readonly string[], input?: string) => runCli(args, { env: cliEnv(), ...(input === undefined ? {} : { input }) }),
   }
   diagnostics.subscribe('kafkats:request', onRequest)
   t.teardown(() => diagnostics.unsubscribe('kafkats:request', onRequest))

@@ -21,7 +21,7 @@ export interface BadInputEnv {
   /** An existing topic (broker rows), or a name that is never created (unit rows). */
   topic: string
   /** Runs the CLI: exit code and stderr (broker rows only). */
-  cli?: (args: readonly string[]) => Promise<{ code: number | null; stderr: string }>
+  cli?: (args: readonly string[], input?: string) => Promise<{ code: number | null; stderr: string }>
 }
 
 export interface BadInputRow {
@@ -109,6 +109,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'CLI', kind: 'unknown option', input: '`kafkats consume -t T --bogus`', expect: { exit: 2, message: /^kafkats: unknown option '--bogus'/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'x', '--bogus']) },
   { entry: 'CLI', kind: 'unknown option', input: '`kafkats metadata -X linger.msec=5`', expect: { exit: 2, message: /^kafkats: unknown property 'linger\.msec'/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['metadata', '-X', 'linger.msec=5']) },
   { entry: 'CLI', kind: 'illegal topic name', input: "`kafkats topic create 'a b'`", expect: { exit: 2, message: /^kafkats: invalid createTopics arguments: topics\[0\]\.name: illegal topic name/ }, sent: 'no CreateTopics', broker: true, run: (e) => e.cli!(['topic', 'create', 'a b']) },
+  { entry: 'CLI', kind: 'illegal topic name', input: "`kafkats consume -t 'a b' -g G`", expect: { exit: 2, message: /^kafkats: invalid consumer options: topics\.0: illegal topic name/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'a b', '-g', 'g', '-c', '1']) },
+  { entry: 'CLI', kind: 'illegal topic name', input: "`echo x | kafkats produce -t 'a b'`", expect: { exit: 1, message: /^kafkats: INVALID_TOPIC_EXCEPTION \(17\)/ }, sent: 'Metadata only (the broker names the error)', broker: true, run: (e) => e.cli!(['produce', '-t', 'a b'], 'x\n') },
   { entry: 'CLI', kind: 'wrong type', input: '`kafkats consume -t T -o latest`', expect: { exit: 2, message: /^kafkats: -o: expected beginning, end, stored/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'x', '-o', 'latest']) },
 ]
 
