@@ -27,11 +27,14 @@ const offset = z.union([z.bigint(), z.number().int().refine(Number.isSafeInteger
 const nonNegativeOffset = offset.refine((o) => o >= 0, 'must be >= 0')
 const topicPartition = z.object({ topic: topicName, partition }).strict()
 
+/** A count of CreateTopics: positive, or -1 for the broker's default (the protocol's meaning, KIP-464). */
+const countOrDefault = z.number().int().refine((n) => n === -1 || n >= 1, 'must be a positive integer, or -1 for the broker default')
+
 const newTopic = z
   .object({
     name: topicName,
-    partitions: positiveInt.optional(),
-    replicationFactor: positiveInt.optional(),
+    partitions: countOrDefault.optional(),
+    replicationFactor: countOrDefault.optional(),
     assignments: z.array(z.object({ partition, replicas: z.array(brokerId).min(1) }).strict()).min(1).optional(),
     configs: z.record(z.string().min(1), configValue).optional(),
   })

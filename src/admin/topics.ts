@@ -15,9 +15,9 @@ import { failedWith, settleItems } from './item-retry.js'
 /** A topic to create. */
 export interface NewTopic {
   name: string
-  /** Partition count; default the broker's `num.partitions` (KIP-464). Leave out with `assignments`. */
+  /** Partition count; default (left out, or -1) the broker's `num.partitions` (KIP-464). Leave out with `assignments`. */
   partitions?: number
-  /** Replication factor; default the broker's `default.replication.factor`. Leave out with `assignments`. */
+  /** Replication factor; default (left out, or -1) the broker's `default.replication.factor`. Leave out with `assignments`. */
   replicationFactor?: number
   /** Explicit replica placement: the broker ids of each partition, leader preferred first. */
   assignments?: ReadonlyArray<{ partition: number; replicas: readonly number[] }>
