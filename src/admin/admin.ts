@@ -11,6 +11,7 @@ import { configErrorFrom } from '../options.js'
 import { newConnectionOwner } from '../pool/connection-routing.js'
 import { type AclBinding, type AclFilter, createAcls, type CreateAclResult, deleteAcls, type DeleteAclsResult, describeAcls, type DescribedAcl } from './acls.js'
 import type { AdminContext } from './admin-context.js'
+import { type AdminMethod, checkAdminArgs } from './admin-args.js'
 import { type ClusterDescription, describeCluster, listTopics, metadata, type MetadataResult } from './cluster-info.js'
 import {
   type AlterConfigsResource,
@@ -86,8 +87,10 @@ export class Admin {
     context.track(this)
   }
 
-  private open(): AdminContext {
+  /** The context of an open admin whose `method` got valid `args`. @throws ClosedError, then ConfigError. */
+  private open(method: AdminMethod, ...args: unknown[]): AdminContext {
     if (this.closed) throw new ClosedError('the admin client is closed')
+    checkAdminArgs(method, args)
     return this.ctx
   }
 
@@ -97,7 +100,7 @@ export class Admin {
    * factor default to the broker's (KIP-464).
    */
   async createTopics(topics: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<CreateTopicResult[]> {
-    return createTopics(this.open(), topics, options)
+    return createTopics(this.open('createTopics', topics, options), topics, options)
   }
 
   /**
@@ -105,12 +108,12 @@ export class Admin {
    * with UNKNOWN_TOPIC_OR_PARTITION (3). Deletion completes asynchronously on the brokers.
    */
   async deleteTopics(names: readonly string[], options: { timeoutMs?: number } = {}): Promise<DeleteTopicResult[]> {
-    return deleteTopics(this.open(), names, options)
+    return deleteTopics(this.open('deleteTopics', names, options), names, options)
   }
 
   /** Grows topics to `count` partitions (CreatePartitions). One result per topic. */
   async createPartitions(topics: readonly NewPartitions[], options: { validateOnly?: boolean; timeoutMs?: number } = {}): Promise<CreatePartitionsResult[]> {
-    return createPartitions(this.open(), topics, options)
+    return createPartitions(this.open('createPartitions', topics, options), topics, options)
   }
 
   /**
@@ -118,17 +121,17 @@ export class Admin {
    * out). A topic that does not exist is listed with errorCode 3; none is auto-created.
    */
   async metadata(topics?: readonly string[]): Promise<MetadataResult> {
-    return metadata(this.open(), topics)
+    return metadata(this.open('metadata', topics), topics)
   }
 
   /** Names of the cluster's topics, sorted; internal ones (`__consumer_offsets`) only if asked. */
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
-    return listTopics(this.open(), options)
+    return listTopics(this.open('listTopics', options), options)
   }
 
   /** Cluster id, controller id and brokers (DescribeCluster, KIP-700, else Metadata). */
   async describeCluster(): Promise<ClusterDescription> {
-    return describeCluster(this.open())
+    return describeCluster(this.open('describeCluster'))
   }
 
   /**
@@ -136,7 +139,7 @@ export class Admin {
    * resource, in order; broker resources are asked of that broker.
    */
   async describeConfigs(resources: readonly ConfigResource[], options: DescribeConfigsOptions = {}): Promise<DescribeConfigsResult[]> {
-    return describeConfigs(this.open(), resources, options)
+    return describeConfigs(this.open('describeConfigs', resources, options), resources, options)
   }
 
   /**
@@ -144,12 +147,12 @@ export class Admin {
    * One result per resource, in order.
    */
   async incrementalAlterConfigs(resources: readonly AlterConfigsResource[], options: { validateOnly?: boolean } = {}): Promise<AlterConfigsResult[]> {
-    return incrementalAlterConfigs(this.open(), resources, options)
+    return incrementalAlterConfigs(this.open('incrementalAlterConfigs', resources, options), resources, options)
   }
 
   /** Groups of every broker (ListGroups), sorted by id. Rejects when a broker answers with an error. */
   async listGroups(options: ListGroupsOptions = {}): Promise<ListedGroup[]> {
-    return listGroups(this.open(), options)
+    return listGroups(this.open('listGroups', options), options)
   }
 
   /**
@@ -158,12 +161,12 @@ export class Admin {
    * state `Dead` and no members.
    */
   async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
-    return describeGroups(this.open(), groupIds)
+    return describeGroups(this.open('describeGroups', groupIds), groupIds)
   }
 
   /** Deletes empty groups (DeleteGroups); a group with members comes back NON_EMPTY_GROUP (68). */
   async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupResult[]> {
-    return deleteGroups(this.open(), groupIds)
+    return deleteGroups(this.open('deleteGroups', groupIds), groupIds)
   }
 
   /**
@@ -171,7 +174,7 @@ export class Admin {
    * partition, in order.
    */
   async listOffsets(partitions: readonly ListOffsetsRequestItem[], options: { isolationLevel?: IsolationLevel } = {}): Promise<ListOffsetsResult[]> {
-    return listOffsets(this.open(), partitions, options)
+    return listOffsets(this.open('listOffsets', partitions, options), partitions, options)
   }
 
   /**
@@ -180,7 +183,7 @@ export class Admin {
    * Rejects with the group-level error (e.g. GROUP_AUTHORIZATION_FAILED).
    */
   async fetchCommittedOffsets(groupId: string, topics?: CommittedOffsetsTopics, options: { requireStable?: boolean } = {}): Promise<CommittedOffset[]> {
-    return fetchCommittedOffsets(this.open(), groupId, topics, options)
+    return fetchCommittedOffsets(this.open('fetchCommittedOffsets', groupId, topics, options), groupId, topics, options)
   }
 
   /**
@@ -188,12 +191,12 @@ export class Admin {
    * while the group has no members, as in Java; otherwise partitions fail UNKNOWN_MEMBER_ID.
    */
   async alterCommittedOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<AlterOffsetResult[]> {
-    return alterCommittedOffsets(this.open(), groupId, offsets)
+    return alterCommittedOffsets(this.open('alterCommittedOffsets', groupId, offsets), groupId, offsets)
   }
 
   /** Deletes a group's committed offsets (OffsetDelete, KIP-496). One result per partition. */
   async deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<DeleteOffsetResult[]> {
-    return deleteCommittedOffsets(this.open(), groupId, partitions)
+    return deleteCommittedOffsets(this.open('deleteCommittedOffsets', groupId, partitions), groupId, partitions)
   }
 
   /**
@@ -201,12 +204,12 @@ export class Admin {
    * -1 means the high watermark. One result per partition with its new low watermark.
    */
   async deleteRecords(partitions: readonly DeleteRecordsRequestItem[], options: { timeoutMs?: number } = {}): Promise<DeleteRecordsResult[]> {
-    return deleteRecords(this.open(), partitions, options)
+    return deleteRecords(this.open('deleteRecords', partitions, options), partitions, options)
   }
 
   /** SCRAM credentials of users, all when left out (DescribeUserScramCredentials, KIP-554). */
   async describeUserScramCredentials(users?: readonly string[]): Promise<UserScramCredentials[]> {
-    return describeUserScramCredentials(this.open(), users)
+    return describeUserScramCredentials(this.open('describeUserScramCredentials', users), users)
   }
 
   /**
@@ -214,27 +217,27 @@ export class Admin {
    * random and the salted password is computed here (PBKDF2), the password never leaves.
    */
   async upsertScramUser(user: ScramUpsertion): Promise<ScramAlterationResult> {
-    return upsertScramUser(this.open(), user)
+    return upsertScramUser(this.open('upsertScramUser', user), user)
   }
 
   /** Deletes a user's SCRAM credential of one mechanism. */
   async deleteScramUser(user: { name: string; mechanism: ScramMechanismName }): Promise<ScramAlterationResult> {
-    return deleteScramUser(this.open(), user)
+    return deleteScramUser(this.open('deleteScramUser', user), user)
   }
 
   /** Creates ACLs (CreateAcls). One result per ACL, in order. Needs ALTER on the cluster. */
   async createAcls(acls: readonly AclBinding[]): Promise<CreateAclResult[]> {
-    return createAcls(this.open(), acls)
+    return createAcls(this.open('createAcls', acls), acls)
   }
 
   /** ACLs matching a filter (DescribeAcls). Needs DESCRIBE on the cluster. */
   async describeAcls(filter: AclFilter = {}): Promise<DescribedAcl[]> {
-    return describeAcls(this.open(), filter)
+    return describeAcls(this.open('describeAcls', filter), filter)
   }
 
   /** Deletes the ACLs matching each filter (DeleteAcls). One result per filter. */
   async deleteAcls(filters: readonly AclFilter[]): Promise<DeleteAclsResult[]> {
-    return deleteAcls(this.open(), filters)
+    return deleteAcls(this.open('deleteAcls', filters), filters)
   }
 
   /**

@@ -148,7 +148,8 @@ export async function describeConfigs(ctx: AdminContext, resources: readonly Con
 export interface AlterConfigsResource {
   type: ConfigResourceType
   name: string
-  configs: ReadonlyArray<{ name: string; value?: string | null; op?: AlterConfigOp }>
+  /** Values may be numbers or booleans: they are sent as their string form. */
+  configs: ReadonlyArray<{ name: string; value?: string | number | boolean | null; op?: AlterConfigOp }>
 }
 
 /** One resource of an {@link incrementalAlterConfigs} result. */
@@ -181,7 +182,7 @@ export async function incrementalAlterConfigs(
             configs: resources[i].configs.map((c) => ({
               name: c.name,
               configOperation: alterConfigOpCode(c.op ?? 'set'),
-              value: c.op === 'delete' ? null : (c.value ?? null),
+              value: c.op === 'delete' || c.value === undefined || c.value === null ? null : String(c.value),
             })),
           })),
           validateOnly: options.validateOnly ?? false,

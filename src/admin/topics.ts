@@ -15,14 +15,17 @@ import { failedWith, settleItems } from './item-retry.js'
 /** A topic to create. */
 export interface NewTopic {
   name: string
-  /** Partition count; default the broker's `num.partitions` (KIP-464). Leave out with `assignments`. */
+  /** Partition count; default (left out, or -1) the broker's `num.partitions` (KIP-464). Leave out with `assignments`. */
   partitions?: number
-  /** Replication factor; default the broker's `default.replication.factor`. Leave out with `assignments`. */
+  /** Replication factor; default (left out, or -1) the broker's `default.replication.factor`. Leave out with `assignments`. */
   replicationFactor?: number
   /** Explicit replica placement: the broker ids of each partition, leader preferred first. */
   assignments?: ReadonlyArray<{ partition: number; replicas: readonly number[] }>
-  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
-  configs?: Readonly<Record<string, string>>
+  /**
+   * Topic configs, e.g. `{ 'cleanup.policy': 'compact', 'retention.ms': 60000 }`: numbers and
+   * booleans are sent as their string form (`String(value)`).
+   */
+  configs?: Readonly<Record<string, string | number | boolean>>
 }
 
 /** A config of a created topic, as the broker reports it (CreateTopics v5+). */
@@ -95,7 +98,7 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
         numPartitions: t.assignments ? -1 : (t.partitions ?? -1),
         replicationFactor: t.assignments ? -1 : (t.replicationFactor ?? -1),
         assignments: (t.assignments ?? []).map((a) => ({ partitionIndex: a.partition, brokerIds: [...a.replicas] })),
-        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value: String(value) })),
       })),
       timeoutMs,
       validateOnly: options.validateOnly ?? false,

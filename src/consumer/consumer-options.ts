@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { ConfigError } from '../errors.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { configErrorFrom } from '../options.js'
+import { topicNameProblem } from '../topic-name.js'
 import { resolveAssignor, type Assignor, type AssignorName } from './group/assignors/index.js'
 
 /** Where a partition without a committed offset starts (Java's auto.offset.reset). */
@@ -111,11 +112,17 @@ const startOffset = z.union([
   z.enum(['earliest', 'latest', 'committed']),
 ])
 
+/** Kafka's topic name rule: a group subscribed to an illegal name would otherwise get nothing, silently. */
+const topicName = z.string().superRefine((name, ctx) => {
+  const problem = topicNameProblem(name)
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `illegal topic name: ${problem}` })
+})
+
 const schema = z.object({
   groupId: z.string().min(1).optional(),
-  topics: z.array(z.string().min(1)).min(1).optional(),
+  topics: z.array(topicName).min(1).optional(),
   assignments: z
-    .array(z.object({ topic: z.string().min(1), partition: z.number().int().min(0), offset: startOffset.optional() }))
+    .array(z.object({ topic: topicName, partition: z.number().int().min(0), offset: startOffset.optional() }))
     .min(1)
     .optional(),
   groupInstanceId: z.string().min(1).optional(),

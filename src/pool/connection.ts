@@ -463,11 +463,14 @@ export class Connection {
   private onFrame(frame: Buffer): void {
     if (frame.length < 4) throw new KafkaProtocolError(`response frame of ${frame.length} bytes from ${this} has no correlation id`, 0)
     const correlationId = frame.readInt32BE(0)
-    const p = this.pending.get(correlationId)
-    if (!p) {
-      this.log.debug('protocol', { broker: this.toString(), correlationId }, 'dropping the response of a timed-out request')
-      return
+    // A broker answers a connection in order, and a written request that times out drops the
+    // connection, so the answer must be the oldest request in flight. Anything else is a broken
+    // peer (Java's NetworkClient throws on it too): the connection is dropped with a KafkaProtocolError.
+    const oldest = this.pending.keys().next()
+    if (oldest.done === true || oldest.value !== correlationId) {
+      throw new KafkaProtocolError(`response with correlation id ${correlationId} from ${this}, expected ${oldest.done === true ? 'none (no request in flight)' : oldest.value}`, 0)
     }
+    const p = this.pending.get(correlationId)!
     this.pending.delete(correlationId)
     if (p.timer) clearTimeout(p.timer)
     p.timer = null
@@ -483,8 +486,14 @@ export class Connection {
     if (responseChannel.hasSubscribers) {
       responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
     }
-    if (error) p.reject(error)
-    else p.resolve(result)
+    if (error) {
+      p.reject(error)
+      // A complete frame that does not decode comes from a broken peer: drop the connection, as
+      // for bad framing, so the next request gets a fresh one instead of more of the same.
+      this.destroy(new ConnectionError(`connection to ${this} dropped: a ${p.apiName} v${p.version} response did not decode`, ClientErrorCode.CONNECTION_ERROR, error))
+      return
+    }
+    p.resolve(result)
     this.notifyDrained()
     this.drainQueue()
   }

@@ -1,38 +1,15 @@
-// A fake peer, because a real broker never sends garbage, a 2 GB length prefix or half a frame
-// on demand, and cannot be made silent on demand either (short of SIGSTOP on a broker that other
-// tests share). It answers the first request (ApiVersions) in a faulty way; the connection must
-// fail with a KafkaError, no crash, no large allocation, no hang. The last tests answer
+// A fake peer (test/helpers/fake-peer.ts), because a real broker never sends garbage, a 2 GB
+// length prefix or half a frame on demand, and cannot be made silent on demand either (short of
+// SIGSTOP on a broker that other tests share). It answers the first request (ApiVersions) in a
+// faulty way; the connection must fail with a KafkaError, no crash, no large allocation, no hang. The last tests answer
 // ApiVersions properly and then go silent, as a dead NAT entry or a hung broker does.
 import t, { type Test } from 'tap'
-import net from 'node:net'
 import { Connection } from '../../../src/pool/connection.js'
 import { ConnectionPool } from '../../../src/pool/connection-pool.js'
 import { ConnectionError, KafkaError, KafkaProtocolError, RequestTimeoutError } from '../../../src/errors.js'
 import { ClientErrorCode } from '../../../src/client-error-codes.js'
-import { ApiVersions } from '../../../src/protocol/messages/api-versions.js'
-import { API_BY_KEY } from '../../../src/protocol/messages/index.js'
 import { Metadata } from '../../../src/protocol/messages/metadata.js'
-import { Writer } from '../../../src/protocol/writer.js'
-
-type Behaviour = (socket: net.Socket, request: Buffer) => void
-
-async function fakePeer(behaviour: Behaviour): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer((socket) => {
-    sockets.add(socket)
-    socket.on('error', () => {})
-    socket.once('data', (request) => behaviour(socket, request))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      }),
-  }
-}
+import { apiVersionsAnswer, type Behaviour, correlationIdOf, fakePeer } from '../../helpers/fake-peer.js'
 
 async function connectTo(t: Test, behaviour: Behaviour, requestTimeoutMs = 3000): Promise<unknown> {
   const peer = await fakePeer(behaviour)
@@ -43,10 +20,6 @@ async function connectTo(t: Test, behaviour: Behaviour, requestTimeoutMs = 3000)
   t.ok(process.memoryUsage().arrayBuffers - heapBefore < 64 * 1024 * 1024, 'no large allocation')
   t.equal(conn.closed, true, 'the connection is closed')
   return err
-}
-
-function correlationIdOf(request: Buffer): number {
-  return request.readInt32BE(8)
 }
 
 t.test('garbage bytes', async (t) => {
@@ -102,26 +75,12 @@ t.test('a refused connection', async (t) => {
   t.equal((err as ConnectionError).retriable, true)
 })
 
-/** An ApiVersions response (header v0) to `request`, listing every API this client knows. */
-function apiVersionsAnswer(request: Buffer): Buffer {
-  const version = request.readInt16BE(6)
-  const w = new Writer(1024)
-  const sizeAt = w.reserve(4)
-  w.int32(correlationIdOf(request))
-  const apiKeys = API_BY_KEY.flatMap((api) => (api === undefined ? [] : [{ apiKey: api.apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion }]))
-  ApiVersions.encodeResponse(w, version, { errorCode: 0, apiKeys, throttleTimeMs: 0 })
-  w.int32At(sizeAt, w.offset - 4)
-  return Buffer.from(w.view())
-}
-
 /** A peer that answers ApiVersions on each connection, then never answers again. Counts connections. */
 async function silentAfterHandshake(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
-  let accepted = 0
-  const peer = await fakePeer((socket, request) => {
-    accepted++
-    socket.write(apiVersionsAnswer(request))
+  const peer = await fakePeer((socket, request, nth) => {
+    if (nth === 0) socket.write(apiVersionsAnswer(request))
   })
-  return { ...peer, connections: () => accepted }
+  return { ...peer, connections: peer.accepted }
 }
 
 const metadataRequest = (): { topics: []; allowAutoTopicCreation: boolean; includeClusterAuthorizedOperations: boolean; includeTopicAuthorizedOperations: boolean } => ({
