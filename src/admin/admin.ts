@@ -9,57 +9,80 @@ import type { ClientContext } from '../client-context.js'
 import { ClosedError } from '../errors.js'
 import { configErrorFrom } from '../options.js'
 import { newConnectionOwner } from '../pool/connection-routing.js'
-import { type AclBinding, type AclFilter, createAcls, type CreateAclResult, deleteAcls, type DeleteAclsResult, describeAcls, type DescribedAcl } from './acls.js'
+import type {
+  AclBinding,
+  AclFilter,
+  createAcls,
+  CreateAclResult,
+  deleteAcls,
+  DeleteAclsResult,
+  describeAcls,
+  DescribedAcl,
+} from './acls.js'
 import type { AdminContext } from './admin-context.js'
 import { type AdminMethod, checkAdminArgs } from './admin-args.js'
-import { type ClusterDescription, describeCluster, listTopics, metadata, type MetadataResult } from './cluster-info.js'
-import {
-  type AlterConfigsResource,
-  type AlterConfigsResult,
-  type ConfigResource,
+import type {
+  ClusterDescription,
+  describeCluster,
+  listTopics,
+  metadata,
+  MetadataResult,
+} from './cluster-info.js'
+import type {
+  AlterConfigsResource,
+  AlterConfigsResult,
+  ConfigResource,
   describeConfigs,
-  type DescribeConfigsOptions,
-  type DescribeConfigsResult,
+  DescribeConfigsOptions,
+  DescribeConfigsResult,
   incrementalAlterConfigs,
 } from './configs.js'
-import { deleteGroups, type DeleteGroupResult, describeGroups, type GroupDescription, listGroups, type ListedGroup, type ListGroupsOptions } from './groups.js'
+import type {
+  deleteGroups,
+  DeleteGroupResult,
+  describeGroups,
+  GroupDescription,
+  listGroups,
+  ListedGroup,
+  ListGroupsOptions,
+} from './groups.js'
 import type { TopicPartition } from './leader-routing.js'
-import {
+import type {
   alterCommittedOffsets,
-  type AlterOffsetResult,
-  type CommittedOffset,
-  type CommittedOffsetsTopics,
+  AlterOffsetResult,
+  CommittedOffset,
+  CommittedOffsetsTopics,
   deleteCommittedOffsets,
-  type DeleteOffsetResult,
+  DeleteOffsetResult,
   deleteRecords,
-  type DeleteRecordsRequestItem,
-  type DeleteRecordsResult,
+  DeleteRecordsRequestItem,
+  DeleteRecordsResult,
   fetchCommittedOffsets,
-  type IsolationLevel,
+  IsolationLevel,
   listOffsets,
-  type ListOffsetsRequestItem,
-  type ListOffsetsResult,
-  type OffsetToCommit,
+  ListOffsetsRequestItem,
+  ListOffsetsResult,
+  OffsetToCommit,
 } from './offsets.js'
-import {
+import type {
   deleteScramUser,
   describeUserScramCredentials,
-  type ScramAlterationResult,
-  type ScramMechanismName,
-  type ScramUpsertion,
+  ScramAlterationResult,
+  ScramMechanismName,
+  ScramUpsertion,
   upsertScramUser,
-  type UserScramCredentials,
+  UserScramCredentials,
 } from './scram-credentials.js'
-import {
+import type {
   createPartitions,
-  type CreatePartitionsResult,
+  CreatePartitionsResult,
   createTopics,
-  type CreateTopicResult,
-  type CreateTopicsOptions,
+  CreateTopicResult,
+  CreateTopicsOptions,
   deleteTopics,
-  type DeleteTopicResult,
-  type NewPartitions,
-  type NewTopic,
+  DeleteTopicResult,
+  NewPartitions,
+  NewTopic,
 } from './topics.js'
 
 /** Options of `kafka.admin(options)`. */
@@ -100,7 +123,7 @@ export class Admin {
    * factor default to the broker's (KIP-464).
    */
   async createTopics(topics: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<CreateTopicResult[]> {
-    return createTopics(this.open('createTopics', topics, options), topics, options)
+    return (await import('./topics.js')).createTopics(this.open('createTopics', topics, options), topics, options)
   }
 
   /**
@@ -108,12 +131,12 @@ export class Admin {
    * with UNKNOWN_TOPIC_OR_PARTITION (3). Deletion completes asynchronously on the brokers.
    */
   async deleteTopics(names: readonly string[], options: { timeoutMs?: number } = {}): Promise<DeleteTopicResult[]> {
-    return deleteTopics(this.open('deleteTopics', names, options), names, options)
+    return (await import('./topics.js')).deleteTopics(this.open('deleteTopics', names, options), names, options)
   }
 
   /** Grows topics to `count` partitions (CreatePartitions). One result per topic. */
   async createPartitions(topics: readonly NewPartitions[], options: { validateOnly?: boolean; timeoutMs?: number } = {}): Promise<CreatePartitionsResult[]> {
-    return createPartitions(this.open('createPartitions', topics, options), topics, options)
+    return (await import('./topics.js')).createPartitions(this.open('createPartitions', topics, options), topics, options)
   }
 
   /**
@@ -121,17 +144,17 @@ export class Admin {
    * out). A topic that does not exist is listed with errorCode 3; none is auto-created.
    */
   async metadata(topics?: readonly string[]): Promise<MetadataResult> {
-    return metadata(this.open('metadata', topics), topics)
+    return (await import('./cluster-info.js')).metadata(this.open('metadata', topics), topics)
   }
 
   /** Names of the cluster's topics, sorted; internal ones (`__consumer_offsets`) only if asked. */
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
-    return listTopics(this.open('listTopics', options), options)
+    return (await import('./cluster-info.js')).listTopics(this.open('listTopics', options), options)
   }
 
   /** Cluster id, controller id and brokers (DescribeCluster, KIP-700, else Metadata). */
   async describeCluster(): Promise<ClusterDescription> {
-    return describeCluster(this.open('describeCluster'))
+    return (await import('./cluster-info.js')).describeCluster(this.open('describeCluster'))
   }
 
   /**
@@ -139,7 +162,7 @@ export class Admin {
    * resource, in order; broker resources are asked of that broker.
    */
   async describeConfigs(resources: readonly ConfigResource[], options: DescribeConfigsOptions = {}): Promise<DescribeConfigsResult[]> {
-    return describeConfigs(this.open('describeConfigs', resources, options), resources, options)
+    return (await import('./configs.js')).describeConfigs(this.open('describeConfigs', resources, options), resources, options)
   }
 
   /**
@@ -147,12 +170,12 @@ export class Admin {
    * One result per resource, in order.
    */
   async incrementalAlterConfigs(resources: readonly AlterConfigsResource[], options: { validateOnly?: boolean } = {}): Promise<AlterConfigsResult[]> {
-    return incrementalAlterConfigs(this.open('incrementalAlterConfigs', resources, options), resources, options)
+    return (await import('./configs.js')).incrementalAlterConfigs(this.open('incrementalAlterConfigs', resources, options), resources, options)
   }
 
   /** Groups of every broker (ListGroups), sorted by id. Rejects when a broker answers with an error. */
   async listGroups(options: ListGroupsOptions = {}): Promise<ListedGroup[]> {
-    return listGroups(this.open('listGroups', options), options)
+    return (await import('./groups.js')).listGroups(this.open('listGroups', options), options)
   }
 
   /**
@@ -161,12 +184,12 @@ export class Admin {
    * state `Dead` and no members.
    */
   async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
-    return describeGroups(this.open('describeGroups', groupIds), groupIds)
+    return (await import('./groups.js')).describeGroups(this.open('describeGroups', groupIds), groupIds)
   }
 
   /** Deletes empty groups (DeleteGroups); a group with members comes back NON_EMPTY_GROUP (68). */
   async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupResult[]> {
-    return deleteGroups(this.open('deleteGroups', groupIds), groupIds)
+    return (await import('./groups.js')).deleteGroups(this.open('deleteGroups', groupIds), groupIds)
   }
 
   /**
@@ -174,7 +197,7 @@ export class Admin {
    * partition, in order.
    */
   async listOffsets(partitions: readonly ListOffsetsRequestItem[], options: { isolationLevel?: IsolationLevel } = {}): Promise<ListOffsetsResult[]> {
-    return listOffsets(this.open('listOffsets', partitions, options), partitions, options)
+    return (await import('./offsets.js')).listOffsets(this.open('listOffsets', partitions, options), partitions, options)
   }
 
   /**
@@ -183,7 +206,7 @@ export class Admin {
    * Rejects with the group-level error (e.g. GROUP_AUTHORIZATION_FAILED).
    */
   async fetchCommittedOffsets(groupId: string, topics?: CommittedOffsetsTopics, options: { requireStable?: boolean } = {}): Promise<CommittedOffset[]> {
-    return fetchCommittedOffsets(this.open('fetchCommittedOffsets', groupId, topics, options), groupId, topics, options)
+    return (await import('./offsets.js')).fetchCommittedOffsets(this.open('fetchCommittedOffsets', groupId, topics, options), groupId, topics, options)
   }
 
   /**
@@ -191,12 +214,12 @@ export class Admin {
    * while the group has no members, as in Java; otherwise partitions fail UNKNOWN_MEMBER_ID.
    */
   async alterCommittedOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<AlterOffsetResult[]> {
-    return alterCommittedOffsets(this.open('alterCommittedOffsets', groupId, offsets), groupId, offsets)
+    return (await import('./offsets.js')).alterCommittedOffsets(this.open('alterCommittedOffsets', groupId, offsets), groupId, offsets)
   }
 
   /** Deletes a group's committed offsets (OffsetDelete, KIP-496). One result per partition. */
   async deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<DeleteOffsetResult[]> {
-    return deleteCommittedOffsets(this.open('deleteCommittedOffsets', groupId, partitions), groupId, partitions)
+    return (await import('./offsets.js')).deleteCommittedOffsets(this.open('deleteCommittedOffsets', groupId, partitions), groupId, partitions)
   }
 
   /**
@@ -204,12 +227,12 @@ export class Admin {
    * -1 means the high watermark. One result per partition with its new low watermark.
    */
   async deleteRecords(partitions: readonly DeleteRecordsRequestItem[], options: { timeoutMs?: number } = {}): Promise<DeleteRecordsResult[]> {
-    return deleteRecords(this.open('deleteRecords', partitions, options), partitions, options)
+    return (await import('./offsets.js')).deleteRecords(this.open('deleteRecords', partitions, options), partitions, options)
   }
 
   /** SCRAM credentials of users, all when left out (DescribeUserScramCredentials, KIP-554). */
   async describeUserScramCredentials(users?: readonly string[]): Promise<UserScramCredentials[]> {
-    return describeUserScramCredentials(this.open('describeUserScramCredentials', users), users)
+    return (await import('./scram-credentials.js')).describeUserScramCredentials(this.open('describeUserScramCredentials', users), users)
   }
 
   /**
@@ -217,27 +240,27 @@ export class Admin {
    * random and the salted password is computed here (PBKDF2), the password never leaves.
    */
   async upsertScramUser(user: ScramUpsertion): Promise<ScramAlterationResult> {
-    return upsertScramUser(this.open('upsertScramUser', user), user)
+    return (await import('./scram-credentials.js')).upsertScramUser(this.open('upsertScramUser', user), user)
   }
 
   /** Deletes a user's SCRAM credential of one mechanism. */
   async deleteScramUser(user: { name: string; mechanism: ScramMechanismName }): Promise<ScramAlterationResult> {
-    return deleteScramUser(this.open('deleteScramUser', user), user)
+    return (await import('./scram-credentials.js')).deleteScramUser(this.open('deleteScramUser', user), user)
   }
 
   /** Creates ACLs (CreateAcls). One result per ACL, in order. Needs ALTER on the cluster. */
   async createAcls(acls: readonly AclBinding[]): Promise<CreateAclResult[]> {
-    return createAcls(this.open('createAcls', acls), acls)
+    return (await import('./acls.js')).createAcls(this.open('createAcls', acls), acls)
   }
 
   /** ACLs matching a filter (DescribeAcls). Needs DESCRIBE on the cluster. */
   async describeAcls(filter: AclFilter = {}): Promise<DescribedAcl[]> {
-    return describeAcls(this.open('describeAcls', filter), filter)
+    return (await import('./acls.js')).describeAcls(this.open('describeAcls', filter), filter)
   }
 
   /** Deletes the ACLs matching each filter (DeleteAcls). One result per filter. */
   async deleteAcls(filters: readonly AclFilter[]): Promise<DeleteAclsResult[]> {
-    return deleteAcls(this.open('deleteAcls', filters), filters)
+    return (await import('./acls.js')).deleteAcls(this.open('deleteAcls', filters), filters)
   }
 
   /**
