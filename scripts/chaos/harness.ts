@@ -82,10 +82,10 @@ export interface Produced {
 
 /**
  * Sends `total` records in chunks of `chunk` with at most `window` chunks in flight, calling
- * `between(sentSoFar)` after each chunk is handed over (where faults are injected). Stops
- * early when `stopAt` (ms since epoch) passes. Every send settles before it returns.
+ * `between(sentSoFar)` after each chunk is handed over. Stops early when `stopAt` (ms since
+ * epoch) passes or `stopWhen(sentSoFar)` says so. Every send settles before it returns.
  */
-export async function produceTracked (producer: Producer, topic: string, total: number, options: { chunk?: number, window?: number, between?: (sent: number) => Promise<void> | void, stopAt?: number } = {}): Promise<Produced> {
+export async function produceTracked (producer: Producer, topic: string, total: number, options: { chunk?: number, window?: number, between?: (sent: number) => Promise<void> | void, stopAt?: number, stopWhen?: (sent: number) => boolean } = {}): Promise<Produced> {
   const chunk = options.chunk ?? 2000
   const window = options.window ?? 4
   const out: Produced = { metas: new Array(total), failed: 0, firstError: null }
@@ -93,6 +93,7 @@ export async function produceTracked (producer: Producer, topic: string, total: 
   let sent = 0
   for (let start = 0; start < total; start += chunk) {
     if (options.stopAt !== undefined && Date.now() > options.stopAt) break
+    if (options.stopWhen?.(start) === true) break
     const n = Math.min(chunk, total - start)
     const records = Array.from({ length: n }, (_, j) => ({ topic, key: `k${(start + j) % 997}`, value: String(start + j) }))
     inFlight.push(producer.sendBatch(records).then(m => {

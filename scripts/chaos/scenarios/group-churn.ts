@@ -96,31 +96,35 @@ export async function groupChurn (ctx: ChaosContext): Promise<ScenarioResult> {
     children.push(childMember(bootstrap, groupId, topic, tally))
     const producer = kafka.producer({ acks: 'all', lingerMs: 5 })
     const started = Date.now()
+    // The churn runs by the clock; producing goes on (at least `total` records) until it is over.
     let step = 0
-    let joiner: { stop: () => Promise<void> } | null = null
-    const produced = await produceTracked(producer, topic, total, {
+    const churn = (async () => {
+      await sleep(3_000)
+      ctx.log('group: a fourth member joins')
+      const joiner = member(kafka, groupId, topic, tally)
+      step++
+      await sleep(3_000)
+      ctx.log('group: the fourth member leaves')
+      await joiner.stop()
+      step++
+      await sleep(3_000)
+      ctx.log('group: SIGKILL the child member; a new child joins')
+      children[0].kill('SIGKILL')
+      kills++
+      children.push(childMember(bootstrap, groupId, topic, tally))
+      step++
+      await sleep(3_000)
+    })()
+    let churnOver = false
+    void churn.finally(() => { churnOver = true })
+    const produced = await produceTracked(producer, topic, 100_000_000, {
       chunk: 1000,
       window: 2,
-      between: async () => {
-        const t = Date.now() - started
-        if (step === 0 && t > 3_000) {
-          step++
-          ctx.log('group: a fourth member joins')
-          joiner = member(kafka, groupId, topic, tally)
-        } else if (step === 1 && t > 6_000) {
-          step++
-          ctx.log('group: the fourth member leaves')
-          await joiner?.stop()
-        } else if (step === 2 && t > 9_000) {
-          step++
-          ctx.log('group: SIGKILL the child member; a new child joins')
-          children[0].kill('SIGKILL')
-          kills++
-          children.push(childMember(bootstrap, groupId, topic, tally))
-        }
-        await sleep(20)
-      }
+      stopWhen: sent => sent >= total && churnOver,
+      // At most about 20,000 records/s, so that the quick run spans the churn.
+      between: async () => sleep(50)
     })
+    await churn
     await producer.close()
     const acknowledged = produced.metas.filter(m => m !== undefined).length
     // Wait (bounded) until every acknowledged record was handed to some member.
@@ -139,7 +143,7 @@ export async function groupChurn (ctx: ChaosContext): Promise<ScenarioResult> {
       name: 'group churn: join, leave, SIGKILL',
       ok: checks.every(c => c.startsWith('ok')),
       checks,
-      figures: { records: total, acknowledged, lost, duplicated, uncommittedAtRevocation: tally.uncommitted, kills, seconds: Math.round(seconds) }
+      figures: { records: produced.metas.length, acknowledged, lost, duplicated, uncommittedAtRevocation: tally.uncommitted, kills, seconds: Math.round(seconds) }
     }
   } finally {
     for (const c of children) c.kill('SIGKILL')
