@@ -183,7 +183,7 @@ export async function requestOffsetFetch(
   if (group === undefined) return { errorCode: -1, partitions: [] }
   const sentIds = namesById as Map<string, string> | null
   // v10 answers by id. Every committed offset (topics null): ids not cached yet cost one refresh.
-  if (sentIds === null && group.topics.some((t) => 'topicId' in t && t.name === undefined && cluster.topicName(t.topicId ?? ZERO_UUID) === undefined)) {
+  if (topics === null && group.topics.some((t) => 'topicId' in t && t.name === undefined && cluster.topicName(t.topicId ?? ZERO_UUID) === undefined)) {
     await cluster.refreshAllTopics()
   }
   const partitions: FetchedOffset[] = []
