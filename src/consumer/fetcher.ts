@@ -221,7 +221,8 @@ export class Fetcher {
           ...(v >= 7 ? { sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [] } : {}),
           topics: [...byTopic].map(([topic, list]) => {
             const meta = this.cluster.topic(topic)
-            const topicId = meta?.topicId ?? ZERO_UUID
+            // The cluster's topic-id cache; an unknown id gets UNKNOWN_TOPIC_ID back (reroute: refresh).
+            const topicId = this.cluster.topicId(topic) ?? ZERO_UUID
             if (v >= 13) topicById.set(topicId, topic)
             return {
               ...(v >= 13 ? { topicId } : { topic }),
