@@ -66,7 +66,7 @@ async function preProduce(kafka: Kafka, topic: string, a: Args): Promise<void> {
         for (let i = from; i < Math.min(count, from + BATCH); i++) records.push({ key: Buffer.from(`k${i}`), value })
         const batch = await encodeRecordBatch(records, { compression: a.compression })
         const leader = await kafka.cluster.leaderFor(topic, p)
-        const r = await leader.send(Produce, () => ({ transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: p, records: batch }] }] }))
+        const r = await leader.send(Produce, (v) => ({ transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{ ...(v >= 13 ? { topicId: kafka.cluster.topicId(topic) } : { name: topic }), partitionData: [{ index: p, records: batch }] }] }))
         const code = r.responses[0].partitionResponses[0].errorCode
         if (code !== 0) throw new Error(`Produce failed: ${code}`)
       }

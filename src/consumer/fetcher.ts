@@ -5,7 +5,10 @@
  * assignment change; nothing polls.
  *
  * Fetch sessions (KIP-227) are not used: every request is a full fetch (session id 0, epoch -1).
- * From Fetch v13 topics are named by topic id (KIP-516), mapped through the metadata cache.
+ * From Fetch v13 topics are named by topic id (KIP-516), taken from and mapped back through the
+ * cluster's topic-id cache. A topic whose id changes under a positioned cursor was deleted and
+ * created again: the cursor's position means nothing there, so it is reset as a new topic's
+ * would be, per `resetStrategy` (an error with 'none'). Java's consumer does the same.
  * Partition errors that mean "the leader moved or metadata is stale" refresh metadata and back
  * the cursor off; the next tick routes it to the new leader.
  */
@@ -78,6 +81,8 @@ export class Fetcher {
   private readonly buffered = new Map<number, number>()
   private readonly errorCounts = new Map<string, number>()
   private readonly wantedTopics = new Set<string>()
+  /** The topic id each positioned cursor fetched under: a different one means a re-created topic. */
+  private readonly fetchedTopicIds = new WeakMap<PartitionState, string>()
   private refreshing = false
   private timer: NodeJS.Timeout | null = null
   private timerAt = Infinity
@@ -113,7 +118,9 @@ export class Fetcher {
         if (c.backoffUntil < wakeAt) wakeAt = c.backoffUntil
         continue
       }
-      const p = this.cluster.topic(c.topic)?.partitions[c.partition]
+      const meta = this.cluster.topic(c.topic)
+      if (meta !== undefined && this.recreated(c, meta.topicId)) continue
+      const p = meta?.partitions[c.partition]
       if (p === undefined || p.leader < 0) {
         this.refresh(c.topic)
         continue
@@ -132,6 +139,22 @@ export class Fetcher {
       this.inFlight.set(nodeId, run)
     }
     if (wakeAt !== Infinity) this.wakeAt(wakeAt)
+  }
+
+  /**
+   * Whether the topic of a positioned cursor has a new id since it last fetched (deleted and
+   * created again): then its position is reset per `resetStrategy`, as for a new topic.
+   */
+  private recreated(c: PartitionState, topicId: string): boolean {
+    if (topicId === ZERO_UUID) return false
+    const before = this.fetchedTopicIds.get(c)
+    this.fetchedTopicIds.set(c, topicId)
+    if (before === undefined || before === topicId) return false
+    this.fetchedTopicIds.delete(c)
+    this.errorCounts.delete(c.key)
+    this.log.debug('consumer', { topic: c.topic, partition: c.partition, before, topicId }, 'topic re-created; resetting the position')
+    this.host.outOfRange(c, responseError(ErrorCode.INCONSISTENT_TOPIC_ID, `topic ${c.topic} was deleted and created again (topic id ${before} is now ${topicId}); its position ${c.fetchPosition} was reset`, `Fetch ${c.topic}-${c.partition}`))
+    return true
   }
 
   private wakeAt(at: number): void {
@@ -198,7 +221,8 @@ export class Fetcher {
           ...(v >= 7 ? { sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [] } : {}),
           topics: [...byTopic].map(([topic, list]) => {
             const meta = this.cluster.topic(topic)
-            const topicId = meta?.topicId ?? ZERO_UUID
+            // The cluster's topic-id cache; an unknown id gets UNKNOWN_TOPIC_ID back (reroute: refresh).
+            const topicId = this.cluster.topicId(topic) ?? ZERO_UUID
             if (v >= 13) topicById.set(topicId, topic)
             return {
               ...(v >= 13 ? { topicId } : { topic }),

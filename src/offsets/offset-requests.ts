@@ -4,11 +4,19 @@
  * KIP-79 timestamps, KIP-447 requireStable, KIP-709 batched OffsetFetch v8+). No retries here:
  * callers retry through the one retry policy (offsets.ts for the consumer, the admin's
  * per-leader/per-coordinator routing for the admin). Results carry per-partition error codes.
+ *
+ * OffsetFetch v10 and OffsetCommit v10 (KIP-848) name topics by id: the ids come from the
+ * cluster's topic-id cache, and the answers are mapped back to names through the ids sent (or,
+ * for "every committed offset", the cache). A topic whose id is not cached yet costs one metadata
+ * refresh before the request; when it still has none the call fails with a retriable
+ * UNKNOWN_TOPIC_ID (refreshMetadata). A broker without v10 gets the name versions (negotiation).
  */
 import { UnsupportedVersionError } from '../errors.js'
+import { ZERO_UUID } from '../protocol/api.js'
+import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { ListOffsets } from '../protocol/messages/list-offsets.js'
 import { OffsetCommit } from '../protocol/messages/offset-commit.js'
-import { OffsetFetch } from '../protocol/messages/offset-fetch.js'
+import { OffsetFetch, type OffsetFetchResponseTopic, type OffsetFetchResponseTopics } from '../protocol/messages/offset-fetch.js'
 import type { Broker } from '../pool/broker.js'
 import type { Cluster } from '../pool/cluster.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
@@ -82,6 +90,49 @@ export async function requestListOffsets(
   return out
 }
 
+/** What the offsets requests need of the cluster: sending, and the topic-id cache (KIP-516). */
+export type OffsetsCluster = Pick<Cluster, 'send' | 'topicId' | 'topicName' | 'topicIds' | 'refreshAllTopics'>
+
+/** Thrown by a request builder when a version names topics by id and some ids are not cached. */
+class TopicIdsMissing extends Error {
+  constructor(readonly topics: string[]) {
+    super(`topic ids not known: ${topics.join(', ')}`)
+  }
+}
+
+/** The cached ids of `names`; throws TopicIdsMissing naming those not cached. */
+function idsFor(cluster: OffsetsCluster, names: Iterable<string>): Map<string, string> {
+  const ids = new Map<string, string>()
+  const missing: string[] = []
+  for (const n of names) {
+    const id = cluster.topicId(n)
+    if (id === undefined) missing.push(n)
+    else ids.set(n, id)
+  }
+  if (missing.length > 0) throw new TopicIdsMissing(missing)
+  return ids
+}
+
+/**
+ * Sends once; when the negotiated version needs topic ids the cache lacks, refreshes their
+ * metadata and sends once more. Still unknown: a retriable UNKNOWN_TOPIC_ID for the caller's
+ * retry policy.
+ */
+async function sendWithTopicIds<T>(cluster: OffsetsCluster, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send()
+  } catch (err) {
+    if (!(err instanceof TopicIdsMissing)) throw err
+    await cluster.topicIds(err.topics)
+  }
+  try {
+    return await send()
+  } catch (err) {
+    if (!(err instanceof TopicIdsMissing)) throw err
+    throw responseError(ErrorCode.UNKNOWN_TOPIC_ID, `no topic id known for ${err.topics.join(', ')}`, 'topic ids')
+  }
+}
+
 /** A committed offset as OffsetFetch answers it. */
 export interface FetchedOffset extends TopicPartition {
   errorCode: number
@@ -98,30 +149,51 @@ export interface FetchedOffset extends TopicPartition {
  * @returns the group-level error code and the partitions answered
  */
 export async function requestOffsetFetch(
-  cluster: Pick<Cluster, 'send'>,
+  cluster: OffsetsCluster,
   coordinator: Broker,
   groupId: string,
   topics: ReadonlyMap<string, readonly number[]> | null,
   requireStable: boolean,
   owner?: ConnectionOwner,
 ): Promise<{ errorCode: number; partitions: FetchedOffset[] }> {
-  const res = await cluster.send(
-    coordinator,
-    OffsetFetch,
-    (v) => {
-      if (v < 2 && topics === null) throw new UnsupportedVersionError(`fetching all committed offsets needs OffsetFetch v2, the broker speaks v${v}`)
-      const reqTopics = topics === null ? null : [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes: [...partitionIndexes] }))
-      if (v >= 8) return { groups: [{ groupId, ...(v >= 9 ? { memberId: null, memberEpoch: -1 } : {}), topics: reqTopics }], requireStable }
-      return { groupId, topics: reqTopics, ...(v >= 7 ? { requireStable } : {}) }
-    },
-    { owner },
+  let namesById: Map<string, string> | null = null
+  const res = await sendWithTopicIds(cluster, () =>
+    cluster.send(
+      coordinator,
+      OffsetFetch,
+      (v) => {
+        if (v < 2 && topics === null) throw new UnsupportedVersionError(`fetching all committed offsets needs OffsetFetch v2, the broker speaks v${v}`)
+        namesById = null
+        if (v >= 10) {
+          const ids = topics === null ? new Map<string, string>() : idsFor(cluster, topics.keys())
+          namesById = new Map([...ids].map(([name, id]) => [id, name]))
+          const reqTopics = topics === null ? null : [...topics].map(([name, partitionIndexes]) => ({ topicId: ids.get(name) as string, partitionIndexes: [...partitionIndexes] }))
+          return { groups: [{ groupId, memberId: null, memberEpoch: -1, topics: reqTopics }], requireStable }
+        }
+        const reqTopics = topics === null ? null : [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes: [...partitionIndexes] }))
+        if (v >= 8) return { groups: [{ groupId, ...(v >= 9 ? { memberId: null, memberEpoch: -1 } : {}), topics: reqTopics }], requireStable }
+        return { groupId, topics: reqTopics, ...(v >= 7 ? { requireStable } : {}) }
+      },
+      { owner },
+    ),
   )
-  const group = res.groups ? res.groups.find((g) => g.groupId === groupId) : { topics: res.topics ?? [], errorCode: res.errorCode ?? 0 }
+  const group: { topics: Array<OffsetFetchResponseTopics | OffsetFetchResponseTopic>; errorCode?: number } | undefined = res.groups
+    ? res.groups.find((g) => g.groupId === groupId)
+    : { topics: res.topics ?? [], errorCode: res.errorCode ?? 0 }
   if (group === undefined) return { errorCode: -1, partitions: [] }
+  const sentIds = namesById as Map<string, string> | null
+  // v10 answers by id. Every committed offset (topics null): ids not cached yet cost one refresh.
+  if (topics === null && group.topics.some((t) => 'topicId' in t && t.name === undefined && cluster.topicName(t.topicId ?? ZERO_UUID) === undefined)) {
+    await cluster.refreshAllTopics()
+  }
   const partitions: FetchedOffset[] = []
   for (const t of group.topics) {
+    const id = ('topicId' in t ? t.topicId : undefined) ?? ZERO_UUID
+    const topic = t.name ?? sentIds?.get(id) ?? cluster.topicName(id)
+    // An id no metadata names: a topic deleted since the offsets were committed.
+    if (topic === undefined) continue
     for (const p of t.partitions) {
-      partitions.push({ topic: t.name ?? '', partition: p.partitionIndex, errorCode: p.errorCode, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.metadata ?? null })
+      partitions.push({ topic, partition: p.partitionIndex, errorCode: p.errorCode, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.metadata ?? null })
     }
   }
   return { errorCode: group.errorCode ?? 0, partitions }
@@ -147,36 +219,48 @@ export interface OffsetToCommit extends TopicPartition {
  * @returns partitionKey → error code (0 for success) of every partition answered
  */
 export async function requestOffsetCommit(
-  cluster: Pick<Cluster, 'send'>,
+  cluster: OffsetsCluster,
   coordinator: Broker,
   groupId: string,
   identity: CommitIdentity,
   offsets: readonly OffsetToCommit[],
   owner?: ConnectionOwner,
 ): Promise<Map<string, number>> {
-  const res = await cluster.send(
-    coordinator,
-    OffsetCommit,
-    (v) => ({
-      groupId,
-      generationIdOrMemberEpoch: identity.generationId,
-      memberId: identity.memberId,
-      ...(v >= 7 ? { groupInstanceId: identity.groupInstanceId } : {}),
-      ...(v >= 2 && v <= 4 ? { retentionTimeMs: -1n } : {}),
-      topics: [...byTopic(offsets)].map(([name, list]) => ({
-        name,
-        partitions: list.map((o) => ({
-          partitionIndex: o.partition,
-          committedOffset: o.offset,
-          ...(v >= 6 ? { committedLeaderEpoch: o.leaderEpoch } : {}),
-          ...(v === 1 ? { commitTimestamp: -1n } : {}),
-          committedMetadata: o.metadata,
-        })),
-      })),
-    }),
-    { owner },
+  const grouped = byTopic(offsets)
+  let namesById: Map<string, string> | null = null
+  const res = await sendWithTopicIds(cluster, () =>
+    cluster.send(
+      coordinator,
+      OffsetCommit,
+      (v) => {
+        const ids = v >= 10 ? idsFor(cluster, grouped.keys()) : null
+        namesById = ids === null ? null : new Map([...ids].map(([name, id]) => [id, name]))
+        return {
+          groupId,
+          generationIdOrMemberEpoch: identity.generationId,
+          memberId: identity.memberId,
+          ...(v >= 7 ? { groupInstanceId: identity.groupInstanceId } : {}),
+          ...(v >= 2 && v <= 4 ? { retentionTimeMs: -1n } : {}),
+          topics: [...grouped].map(([name, list]) => ({
+            ...(ids === null ? { name } : { topicId: ids.get(name) as string }),
+            partitions: list.map((o) => ({
+              partitionIndex: o.partition,
+              committedOffset: o.offset,
+              ...(v >= 6 ? { committedLeaderEpoch: o.leaderEpoch } : {}),
+              ...(v === 1 ? { commitTimestamp: -1n } : {}),
+              committedMetadata: o.metadata,
+            })),
+          })),
+        }
+      },
+      { owner },
+    ),
   )
+  const sentIds = namesById as Map<string, string> | null
   const out = new Map<string, number>()
-  for (const t of res.topics) for (const p of t.partitions) out.set(partitionKey(t.name ?? '', p.partitionIndex), p.errorCode)
+  for (const t of res.topics) {
+    const topic = t.name ?? sentIds?.get(t.topicId ?? ZERO_UUID) ?? ''
+    for (const p of t.partitions) out.set(partitionKey(topic, p.partitionIndex), p.errorCode)
+  }
   return out
 }

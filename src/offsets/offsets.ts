@@ -43,16 +43,32 @@ const LIST_OFFSETS_BROKER_TIMEOUT_MS = 30_000
 const COORDINATOR_MOVED = new Set<number>([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE])
 const COORDINATOR_RETRY = new Set<number>([...COORDINATOR_MOVED, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS])
 
-/** Retries a coordinator call, finding the coordinator again after connection errors and moves. */
-function withCoordinatorRetry<T>(cluster: Cluster, groupId: string, options: OffsetsCallOptions, fn: (coordinator: Broker) => Promise<T>): Promise<T> {
-  return cluster.withRetry(async () => fn(await cluster.coordinator('group', groupId)), {
-    deadline: options.deadline,
-    refreshMetadata: false,
-    beforeRetry: (err) => {
-      // A connection error or a moved coordinator: look it up again (not while it is loading).
-      if (!(err instanceof ResponseError) || COORDINATOR_MOVED.has(err.errorCode)) cluster.invalidateCoordinator('group', groupId)
+/**
+ * Retries a coordinator call, finding the coordinator again after connection errors and moves.
+ * After UNKNOWN_TOPIC_ID (a topic id the coordinator does not know: the topic was deleted, or
+ * re-created under a new id) the next attempt first refreshes the metadata of `topics`, so the
+ * topic-id cache holds the current ids.
+ */
+function withCoordinatorRetry<T>(cluster: Cluster, groupId: string, topics: readonly string[], options: OffsetsCallOptions, fn: (coordinator: Broker) => Promise<T>): Promise<T> {
+  let refreshIds = false
+  return cluster.withRetry(
+    async () => {
+      if (refreshIds) {
+        refreshIds = false
+        await cluster.metadata(topics, { force: true })
+      }
+      return fn(await cluster.coordinator('group', groupId))
     },
-  })
+    {
+      deadline: options.deadline,
+      refreshMetadata: false,
+      beforeRetry: (err) => {
+        if (err.code === 'UNKNOWN_TOPIC_ID') refreshIds = true
+        // A connection error or a moved coordinator: look it up again (not while it is loading).
+        else if (!(err instanceof ResponseError) || COORDINATOR_MOVED.has(err.errorCode)) cluster.invalidateCoordinator('group', groupId)
+      },
+    },
+  )
 }
 
 /**
@@ -137,7 +153,7 @@ export async function fetchCommittedOffsets(
     if (list) list.push(p.partition)
     else topics.set(p.topic, [p.partition])
   }
-  return withCoordinatorRetry(cluster, groupId, options, async (coordinator) => {
+  return withCoordinatorRetry(cluster, groupId, [...topics.keys()], options, async (coordinator) => {
     const res = await requestOffsetFetch(cluster, coordinator, groupId, topics, requireStable, options.owner)
     const code = res.errorCode !== 0 ? res.errorCode : (res.partitions.find((p) => p.errorCode !== 0)?.errorCode ?? 0)
     if (code !== 0) throw responseError(code, null, `OffsetFetch group ${groupId}`)
@@ -148,7 +164,8 @@ export async function fetchCommittedOffsets(
 }
 
 /**
- * Commits offsets for the group (OffsetCommit), retrying past coordinator moves and loads.
+ * Commits offsets for the group (OffsetCommit), retrying past coordinator moves and loads, and
+ * past UNKNOWN_TOPIC_ID (OffsetCommit v10) after a metadata refresh.
  * @returns per-partition error codes that are not 0 (the caller decides what they mean)
  * @throws KafkaError when the coordinator cannot be reached (or keeps moving) until the deadline
  */
@@ -159,12 +176,13 @@ export async function commitOffsets(
   offsets: readonly OffsetToCommit[],
   options: OffsetsCallOptions = {},
 ): Promise<Map<string, number>> {
-  return withCoordinatorRetry(cluster, groupId, options, async (coordinator) => {
+  return withCoordinatorRetry(cluster, groupId, [...new Set(offsets.map((o) => o.topic))], options, async (coordinator) => {
     const res = await requestOffsetCommit(cluster, coordinator, groupId, identity, offsets.map((o) => ({ ...o, metadata: o.metadata ?? '' })), options.owner)
     const errors = new Map<string, number>()
     for (const [key, code] of res) {
       if (code === 0) continue
-      if (COORDINATOR_RETRY.has(code)) throw responseError(code, null, `OffsetCommit group ${groupId}`)
+      // UNKNOWN_TOPIC_ID: retried after refreshing the topic ids (a re-created topic has a new one).
+      if (COORDINATOR_RETRY.has(code) || code === ErrorCode.UNKNOWN_TOPIC_ID) throw responseError(code, null, `OffsetCommit group ${groupId}`)
       errors.set(key, code)
     }
     return errors

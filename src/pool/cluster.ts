@@ -140,9 +140,37 @@ export class Cluster {
     return this.topics.get(name)
   }
 
-  /** The name of a topic id from cached metadata. */
+  /** The name of a topic id from cached metadata (the one topic-id cache, KIP-516). */
   topicName(topicId: string): string | undefined {
     return this.topicNamesById.get(topicId)
+  }
+
+  /** The id of a topic from cached metadata, undefined when not known (no metadata yet, or a broker without ids). */
+  topicId(name: string): string | undefined {
+    const id = this.topics.get(name)?.topicId
+    return id === undefined || id === ZERO_UUID ? undefined : id
+  }
+
+  /**
+   * The ids of these topics (KIP-516), refreshing metadata first for those not in the cache.
+   * Topics that still have no id (missing, or a broker that gives none) are absent.
+   */
+  async topicIds(names: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>()
+    const missing: string[] = []
+    for (const n of names) {
+      const id = this.topicId(n)
+      if (id === undefined) missing.push(n)
+      else out.set(n, id)
+    }
+    if (missing.length > 0) {
+      await this.metadata(missing, { force: true })
+      for (const n of missing) {
+        const id = this.topicId(n)
+        if (id !== undefined) out.set(n, id)
+      }
+    }
+    return out
   }
 
   /** Forgets a topic's metadata (or all) so the next use refreshes it. */
@@ -217,11 +245,16 @@ export class Cluster {
   }
 
   private async fetchMetadata(topics: string[] | null, allowAutoTopicCreation: boolean): Promise<void> {
-    // Even attempts ask a known broker, odd ones a bootstrap address: when every known broker is
-    // gone the client finds the cluster again from the bootstrap list (KIP-1102 re-bootstrap).
+    // KIP-1102 re-bootstrap. Even attempts ask a known broker, odd ones a bootstrap address: when
+    // every known broker is gone (or moved) the client finds the cluster again from the bootstrap
+    // list. A Metadata v13+ answer REBOOTSTRAP_REQUIRED sends the next attempt to the bootstrap
+    // list at once.
+    let rebootstrap = false
     await this.withRetry(async (attempt) => {
       this.assertOpen()
-      const broker = this.brokers.size > 0 && attempt % 2 === 0 ? this.anyBroker() : this.bootstrap[(attempt + Math.floor(Math.random() * this.bootstrap.length)) % this.bootstrap.length]
+      const fromBootstrap = rebootstrap || this.brokers.size === 0 || attempt % 2 === 1
+      rebootstrap = false
+      const broker = fromBootstrap ? this.bootstrap[(attempt + Math.floor(Math.random() * this.bootstrap.length)) % this.bootstrap.length] : this.anyBroker()
       try {
         const res = await broker.send(Metadata, (v) => ({
           topics: topics === null ? (v >= 1 ? null : []) : topics.map((name) => ({ name, topicId: ZERO_UUID })),
@@ -229,6 +262,10 @@ export class Cluster {
           includeClusterAuthorizedOperations: false,
           includeTopicAuthorizedOperations: false,
         }))
+        if (res.errorCode === ErrorCode.REBOOTSTRAP_REQUIRED) {
+          rebootstrap = true
+          throw new KafkaError(`${broker.toString()} answered Metadata with REBOOTSTRAP_REQUIRED: asking the bootstrap servers (KIP-1102)`, { code: 'REBOOTSTRAP_REQUIRED', retriable: true })
+        }
         this.apply(res, topics === null)
       } catch (err) {
         this.log.debug('metadata', { broker: broker.toString(), error: (err as Error).message, attempt }, 'metadata request failed')
@@ -263,6 +300,8 @@ export class Cluster {
       const names = new Set(res.topics.map((t) => t.name))
       for (const name of this.topics.keys()) {
         if (!names.has(name)) {
+          const id = this.topics.get(name)?.topicId
+          if (id !== undefined && this.topicNamesById.get(id) === name) this.topicNamesById.delete(id)
           this.topics.delete(name)
           this.topicFetchedAt.delete(name)
         }
@@ -272,6 +311,7 @@ export class Cluster {
       if (t.name === null || t.name === undefined) continue
       if (t.errorCode !== 0 && t.partitions.length === 0) {
         // Keep the error visible to callers without caching a partition-less topic as fresh.
+        this.setTopicId(t.name, t.topicId ?? ZERO_UUID)
         this.topics.set(t.name, { name: t.name, topicId: t.topicId ?? ZERO_UUID, isInternal: t.isInternal ?? false, errorCode: t.errorCode, partitions: [] })
         this.topicFetchedAt.delete(t.name)
         continue
@@ -289,10 +329,24 @@ export class Cluster {
         }
       }
       const topicId = t.topicId ?? ZERO_UUID
+      this.setTopicId(t.name, topicId)
       this.topics.set(t.name, { name: t.name, topicId, isInternal: t.isInternal ?? false, errorCode: t.errorCode, partitions })
-      if (topicId !== ZERO_UUID) this.topicNamesById.set(topicId, t.name)
       this.topicFetchedAt.set(t.name, now)
     }
+  }
+
+  /**
+   * Records `name`'s id from a Metadata answer. A different non-zero id than the cached one means
+   * the topic was deleted and created again under the same name: the old id is forgotten (requests
+   * still naming it get UNKNOWN_TOPIC_ID, and answers naming it no longer map to the name).
+   */
+  private setTopicId(name: string, topicId: string): void {
+    const old = this.topics.get(name)?.topicId
+    if (old !== undefined && old !== ZERO_UUID && old !== topicId) {
+      if (topicId !== ZERO_UUID) this.log.debug('metadata', { topic: name, oldTopicId: old, topicId }, 'topic re-created: new topic id')
+      if (this.topicNamesById.get(old) === name) this.topicNamesById.delete(old)
+    }
+    if (topicId !== ZERO_UUID) this.topicNamesById.set(topicId, name)
   }
 
   /**

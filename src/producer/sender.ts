@@ -13,7 +13,7 @@ import type { Log } from '../logger.js'
 import type { Cluster } from '../pool/cluster.js'
 import { backoffMs, type RetryPolicy } from '../pool/retry.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
-import { Produce, type ProduceResponse } from '../protocol/messages/produce.js'
+import { Produce, type ProduceRequest, type ProduceResponse } from '../protocol/messages/produce.js'
 import type { Accumulator, DrainedRequest } from './accumulator.js'
 import type { ProducerBatch } from './producer-batch.js'
 import { splitBatch } from './batch-splitter.js'
@@ -216,18 +216,36 @@ export class Sender {
       }
       t.partitionData.push({ index: b.partition, records: b.encoded })
     }
+    // Produce v13 names topics by id (KIP-516): the ids come from the cluster's topic-id cache,
+    // and the answer is matched by the ids this request carried (the cache may have moved on).
+    const namesById = new Map<string, string>()
+    const build = (v: number): ProduceRequest => {
+      if (v < 13) return { transactionalId: null, acks, timeoutMs, topicData }
+      return {
+        transactionalId: null,
+        acks,
+        timeoutMs,
+        topicData: topicData.map((t) => {
+          const topicId = this.cluster.topicId(t.name)
+          // Not in metadata yet: a retriable error that refreshes metadata (the retry path below).
+          if (topicId === undefined) throw new KafkaError(`the topic id of ${t.name} is not known yet (Produce v${v} names topics by id)`, { code: 'UNKNOWN_TOPIC_ID', retriable: true, refreshMetadata: true })
+          namesById.set(topicId, t.name)
+          return { topicId, partitionData: t.partitionData }
+        }),
+      }
+    }
     const acks = this.options.acks
     const timeoutMs = this.options.requestTimeoutMs
     const started = performance.now()
     this.cluster
-      .send(nodeId, Produce, () => ({ transactionalId: null, acks, timeoutMs, topicData }), {
+      .send(nodeId, Produce, build, {
         timeoutMs: timeoutMs + 1000,
         noResponse: acks === 0,
       })
       .then(
         (res) => {
           this.stats.request(nodeId, performance.now() - started)
-          this.onResponse(batches, res as ProduceResponse | undefined)
+          this.onResponse(batches, res as ProduceResponse | undefined, namesById)
         },
         (err: unknown) => {
           this.stats.request(nodeId, performance.now() - started)
@@ -241,16 +259,19 @@ export class Sender {
       })
   }
 
-  private onResponse(batches: ProducerBatch[], res: ProduceResponse | undefined): void {
+  private onResponse(batches: ProducerBatch[], res: ProduceResponse | undefined, namesById: ReadonlyMap<string, string>): void {
     if (this.options.acks === 0 || res === undefined) {
       for (const b of batches) this.complete(b, -1n, -1)
       return
     }
     const now = Date.now()
+    // v13 answers by topic id: the names are those the request sent under each id.
+    const names = res.responses.map((t) => t.name ?? (t.topicId === undefined ? undefined : namesById.get(t.topicId)))
     for (const b of batches) {
       let found = false
-      for (const t of res.responses) {
-        if (t.name !== b.topic) continue
+      for (let i = 0; i < res.responses.length; i++) {
+        const t = res.responses[i]
+        if (names[i] !== b.topic) continue
         for (const p of t.partitionResponses) {
           if (p.index !== b.partition) continue
           found = true

@@ -9,15 +9,13 @@ import { API_VERSION_RANGES } from './messages/versions.js'
  * The highest version the client code may use per API key, where the generated code carries
  * newer versions that the code sending the API does not fill in yet. The one place to lift.
  *
- * These versions name topics by id instead of by name, and their name fields are `ignorable`,
- * so a request filled with names only would silently lose them. Topic-id support (a topic-id
- * cache from Metadata, UNKNOWN_TOPIC_ID handling) comes next; lift each cap with it.
+ * Produce v13, OffsetCommit v10, OffsetFetch v10 and Fetch v13+ name topics by id: their
+ * senders take the ids from the cluster's topic-id cache (src/pool/cluster.ts, filled from
+ * Metadata) and are no longer capped. TxnOffsetCommit v6 stays capped: the client has no
+ * transactions yet, so nothing fills its topic ids.
  */
 export const VERSION_CAPS: ReadonlyMap<number, { readonly max: number; readonly why: string }> = new Map([
-  [0, { max: 12, why: 'Produce v13 names topics by id' }],
-  [8, { max: 9, why: 'OffsetCommit v10 names topics by id' }],
-  [9, { max: 9, why: 'OffsetFetch v10 names topics by id' }],
-  [28, { max: 5, why: 'TxnOffsetCommit v6 names topics by id' }],
+  [28, { max: 5, why: 'TxnOffsetCommit v6 names topics by id; transactions are not implemented yet' }],
 ])
 
 /** One past the highest API key the client package carries. */

@@ -41,7 +41,8 @@ export async function produce(
     const leader = await kafka.cluster.leaderFor(topic, partition)
     const res = await leader.send(
       Produce,
-      () => ({ transactionalId: options.transactionalId ?? null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }] }),
+      // Produce v13 names the topic by id (KIP-516), from the metadata leaderFor just read.
+      (v) => ({ transactionalId: options.transactionalId ?? null, acks: -1, timeoutMs: 30_000, topicData: [{ ...(v >= 13 ? { topicId: kafka.cluster.topicId(topic) } : { name: topic }), partitionData: [{ index: partition, records: batch }] }] }),
     )
     const p = res.responses[0].partitionResponses[0]
     if (p.errorCode === 0) return p.baseOffset

@@ -19,13 +19,15 @@ t.teardown(async () => {
  * admin's metadata, since a DENY ACL on the topic also hides it from alice's Metadata.
  */
 async function aliceProduces(k: Kafka, topic: string): Promise<number> {
-  const leader = (await admin.metadata([topic])).topics[0].partitions[0].leader
+  const described = (await admin.metadata([topic])).topics[0]
+  const leader = described.partitions[0].leader
   await k.cluster.refreshAllTopics()
   const records = encodeRecordBatchSync([{ key: null, value: Buffer.from('hello') }])
   const res = await k.cluster.send(
     leader,
     Produce,
-    () => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] }),
+    // Produce v13 names the topic by id; the admin's metadata has it (alice's may hide the topic).
+    (v) => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ ...(v >= 13 ? { topicId: described.topicId } : { name: topic }), partitionData: [{ index: 0, records }] }] }),
   )
   return res.responses[0].partitionResponses[0].errorCode
 }

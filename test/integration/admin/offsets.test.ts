@@ -16,7 +16,7 @@ async function produce(k: Kafka, topic: string, partition: number, values: strin
     const leader = await k.cluster.leaderFor(topic, partition)
     const res = await leader.send(
       Produce,
-      () => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] }),
+      (v) => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ ...(v >= 13 ? { topicId: k.cluster.topicId(topic) } : { name: topic }), partitionData: [{ index: partition, records }] }] }),
     )
     const p = res.responses[0].partitionResponses[0]
     return { errorCode: p.errorCode, baseOffset: p.baseOffset }
