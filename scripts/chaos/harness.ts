@@ -173,3 +173,33 @@ export async function leaderOf (kafka: Kafka, topic: string, partition: number):
   }
   throw new Error(`no leader for ${topic}-${partition}`)
 }
+
+/** A partition consumer reading `partitions` of `topic` from the earliest offset while a scenario runs. */
+export interface LiveConsumer {
+  /** Distinct record values seen so far. */
+  readonly consumed: Set<string>
+  /** Waits (at most 120 s) until `count` distinct records were seen, then stops reading. */
+  finish: (count: number) => Promise<void>
+}
+
+export function liveConsumer (kafka: Kafka, topic: string, partitions: number): LiveConsumer {
+  const consumed = new Set<string>()
+  const consumer = kafka.consumer({ assignments: Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 'earliest' as const })) })
+  let consuming = true
+  const reading = (async () => {
+    while (consuming) {
+      const ev = await consumer.poll(500)
+      if (ev.type === 'records') for (const r of ev.records) consumed.add(r.value?.toString() ?? '')
+    }
+  })()
+  return {
+    consumed,
+    finish: async (count) => {
+      const until = Date.now() + 120_000
+      while (Date.now() < until && consumed.size < count) await sleep(200)
+      consuming = false
+      await reading
+      await consumer.stop()
+    }
+  }
+}

@@ -3,7 +3,7 @@
 // consumer run. Leadership moves when the controller loses the node's session; clients must
 // time out their requests, move on, and lose or duplicate nothing.
 import { readClusterFile, clusterFilePath } from '../../kafka/cluster-file.js'
-import { check, createTopic, leaderOf, produceTracked, readBack, sleep, verify, type ChaosContext, type ScenarioResult } from '../harness.js'
+import { check, createTopic, leaderOf, liveConsumer, produceTracked, readBack, sleep, verify, type ChaosContext, type ScenarioResult } from '../harness.js'
 
 export async function brokerStall (ctx: ChaosContext): Promise<ScenarioResult> {
   const stallMs = ctx.quick ? 12_000 : 20_000
@@ -19,15 +19,7 @@ export async function brokerStall (ctx: ChaosContext): Promise<ScenarioResult> {
     const victimPid = readClusterFile(clusterFilePath(ctx.cluster.dir)).pids[victim - 1]
     if (victimPid === null || victimPid === undefined) throw new Error(`node ${victim} has no pid`)
     pid = victimPid
-    const consumed = new Set<string>()
-    const consumer = kafka.consumer({ assignments: [0, 1, 2].map(partition => ({ topic, partition, offset: 'earliest' as const })) })
-    let consuming = true
-    const reading = (async () => {
-      while (consuming) {
-        const ev = await consumer.poll(500)
-        if (ev.type === 'records') for (const r of ev.records) consumed.add(r.value?.toString() ?? '')
-      }
-    })()
+    const live = liveConsumer(kafka, topic, 3)
     const producer = kafka.producer({ acks: 'all', lingerMs: 5, deliveryTimeoutMs: 120_000 })
     const started = Date.now()
     // Stopped and continued by the clock, not between sends: sends stall while it is stopped.
@@ -51,21 +43,17 @@ export async function brokerStall (ctx: ChaosContext): Promise<ScenarioResult> {
     await producer.close()
     const seconds = (Date.now() - started) / 1000
     const acknowledged = produced.metas.filter(m => m !== undefined).length
-    const until = Date.now() + 120_000
-    while (Date.now() < until && consumed.size < acknowledged) await sleep(200)
-    consuming = false
-    await reading
-    await consumer.stop()
+    await live.finish(acknowledged)
     const v = verify(produced, await readBack(kafka, topic, 3))
     check(checks, stopped !== null, 'the leader was stalled mid-run')
     check(checks, produced.failed === 0, `every send acknowledged (${produced.failed} failed${produced.firstError !== null ? `: ${produced.firstError}` : ''})`)
     check(checks, v.lost === 0 && v.duplicated === 0 && v.outOfOrder === 0, `read back: ${v.lost} lost, ${v.duplicated} duplicated, ${v.outOfOrder} out of order`)
-    check(checks, consumed.size >= acknowledged, `the live consumer saw ${consumed.size} of ${acknowledged}`)
+    check(checks, live.consumed.size >= acknowledged, `the live consumer saw ${live.consumed.size} of ${acknowledged}`)
     return {
       name: `broker SIGSTOP ${stallMs / 1000} s`,
       ok: checks.every(c => c.startsWith('ok')),
       checks,
-      figures: { records: produced.metas.length, acknowledged: v.acknowledged, lost: v.lost, duplicated: v.duplicated, consumed: consumed.size, seconds: Math.round(seconds) }
+      figures: { records: produced.metas.length, acknowledged: v.acknowledged, lost: v.lost, duplicated: v.duplicated, consumed: live.consumed.size, seconds: Math.round(seconds) }
     }
   } finally {
     // Never leave a broker stopped, whatever failed.

@@ -7,7 +7,7 @@
 // (requestTimeoutMs) and the connection be replaced.
 import diagnostics from 'node:diagnostics_channel'
 import type { Toxic } from '../../kafka/toxiproxy.js'
-import { check, createTopic, leaderOf, produceTracked, readBack, sleep, verify, type ChaosContext, type ScenarioResult } from '../harness.js'
+import { check, createTopic, leaderOf, liveConsumer, produceTracked, readBack, sleep, verify, type ChaosContext, type ScenarioResult } from '../harness.js'
 
 interface Fault {
   name: string
@@ -49,15 +49,7 @@ async function oneFault (ctx: ChaosContext, fault: Fault): Promise<ScenarioResul
     const leader = await leaderOf(kafka, topic, 0)
     const proxy = ctx.proxyOf.get(leader) as string
     // A consumer reading along the whole time, through the same proxies.
-    const consumed = new Set<string>()
-    const consumer = kafka.consumer({ assignments: [{ topic, partition: 0, offset: 'earliest' }] })
-    let consuming = true
-    const reading = (async () => {
-      while (consuming) {
-        const ev = await consumer.poll(500)
-        if (ev.type === 'records') for (const r of ev.records) consumed.add(r.value?.toString() ?? '')
-      }
-    })()
+    const live = liveConsumer(kafka, topic, 1)
     const producer = kafka.producer({ acks: 'all', lingerMs: 5, deliveryTimeoutMs: 120_000 })
     const started = Date.now()
     // The fault goes on and off by the clock, not between sends: sends stall while it is on.
@@ -83,23 +75,19 @@ async function oneFault (ctx: ChaosContext, fault: Fault): Promise<ScenarioResul
     const seconds = (Date.now() - started) / 1000
     // The consumer catches up to every acknowledged record (bounded wait).
     const acknowledged = produced.metas.filter(m => m !== undefined).length
-    const until = Date.now() + 120_000
-    while (Date.now() < until && consumed.size < acknowledged) await sleep(200)
-    consuming = false
-    await reading
-    await consumer.stop()
+    await live.finish(acknowledged)
     const read = await readBack(kafka, topic, 1)
     const v = verify(produced, read)
     check(checks, on, 'the fault was applied mid-run')
     check(checks, produced.failed === 0, `every send acknowledged (${produced.failed} failed${produced.firstError !== null ? `: ${produced.firstError}` : ''})`)
     check(checks, v.lost === 0 && v.duplicated === 0 && v.outOfOrder === 0, `read back: ${v.lost} lost, ${v.duplicated} duplicated, ${v.outOfOrder} out of order`)
-    check(checks, consumed.size >= acknowledged, `the live consumer saw ${consumed.size} of ${acknowledged}`)
+    check(checks, live.consumed.size >= acknowledged, `the live consumer saw ${live.consumed.size} of ${acknowledged}`)
     if (fault.toxics[0].type === 'timeout') check(checks, timeouts > 0, `requests timed out (${timeouts}) during the blackhole`)
     return {
       name: `network: ${fault.name}`,
       ok: checks.every(c => c.startsWith('ok')),
       checks,
-      figures: { records: produced.metas.length, acknowledged: v.acknowledged, lost: v.lost, duplicated: v.duplicated, consumed: consumed.size, requestTimeouts: timeouts, seconds: Math.round(seconds) }
+      figures: { records: produced.metas.length, acknowledged: v.acknowledged, lost: v.lost, duplicated: v.duplicated, consumed: live.consumed.size, requestTimeouts: timeouts, seconds: Math.round(seconds) }
     }
   } finally {
     diagnostics.unsubscribe('kafkats:response', onResponse)

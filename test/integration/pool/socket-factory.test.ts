@@ -6,35 +6,9 @@ import net from 'node:net'
 import type { SocketFactoryArgs } from '../../../src/pool/socket.js'
 import { ConfigError, ConnectionError } from '../../../src/errors.js'
 import { caPem, clusterFile, newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { relay } from '../../helpers/relay.js'
 
 const cf = clusterFile()
-
-/** A TCP relay on 127.0.0.1 to `target`; counts the connections it carried. */
-async function relay(target: string): Promise<{ port: number; connections: number; close(): Promise<void> }> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))]
-  const sockets = new Set<net.Socket>()
-  const state = { port: 0, connections: 0, close: async () => {} }
-  const server = net.createServer((client) => {
-    state.connections++
-    const upstream = net.connect(port, host)
-    sockets.add(client).add(upstream)
-    client.pipe(upstream).pipe(client)
-    const end = (): void => {
-      client.destroy()
-      upstream.destroy()
-    }
-    client.on('error', end).on('close', end)
-    upstream.on('error', end).on('close', end)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  state.port = (server.address() as net.AddressInfo).port
-  state.close = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy()
-      server.close(() => resolve())
-    })
-  return state
-}
 
 t.test('every connection (bootstrap and advertised brokers) goes through the factory', async (t) => {
   const r = await relay(cf.plaintext.split(',')[0])

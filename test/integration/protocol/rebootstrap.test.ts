@@ -5,42 +5,7 @@ import t from 'tap'
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { clusterFile, newKafka } from '../../helpers/cluster.js'
-
-/** A TCP relay on 127.0.0.1 to `target`; counts the connections it carried. */
-async function relay(target: string): Promise<{ port: number; connections: number; cut(): void; close(): Promise<void> }> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))]
-  const sockets = new Set<net.Socket>()
-  const state = {
-    port: 0,
-    connections: 0,
-    /** Cuts the connections open now (new ones are still relayed). */
-    cut: () => {
-      for (const s of sockets) s.destroy()
-      sockets.clear()
-    },
-    close: async () => {},
-  }
-  const server = net.createServer((client) => {
-    state.connections++
-    const upstream = net.connect(port, host)
-    sockets.add(client).add(upstream)
-    client.pipe(upstream).pipe(client)
-    const end = (): void => {
-      client.destroy()
-      upstream.destroy()
-    }
-    client.on('error', end).on('close', end)
-    upstream.on('error', end).on('close', end)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  state.port = (server.address() as net.AddressInfo).port
-  state.close = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy()
-      server.close(() => resolve())
-    })
-  return state
-}
+import { relay } from '../../helpers/relay.js'
 
 t.test('every known broker unreachable: the metadata refresh goes back to the bootstrap address', async (t) => {
   const r = await relay(clusterFile().plaintext.split(',')[0])
