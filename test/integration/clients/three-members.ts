@@ -12,7 +12,14 @@ const PARTITIONS = 6
 const RECORDS = 30_000
 
 export async function threeMembersOneInstance(t: Test, assignor: AssignorName): Promise<void> {
-  const kafka = newKafka({ clientId: `usage-${assignor}` })
+  // The group's debug log, kept in memory and printed only when the split does not come: a
+  // failure must be explainable from the CI output alone.
+  const trail: string[] = []
+  const keep = (level: string) => (obj: object, msg: string): void => {
+    trail.push(`${new Date().toISOString()} ${level} ${msg} ${JSON.stringify(obj)}`)
+    if (trail.length > 400) trail.shift()
+  }
+  const kafka = newKafka({ clientId: `usage-${assignor}`, debug: 'consumer', logger: { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') } })
   t.teardown(() => kafka.disconnectAll())
   const admin = kafka.admin()
   const topic = uniqueTopic(`usage-${assignor}`)
@@ -24,7 +31,13 @@ export async function threeMembersOneInstance(t: Test, assignor: AssignorName): 
     startUsageMember(kafka, n, { groupId, topics: [topic], assignors: [assignor], resetStrategy: 'earliest', heartbeatIntervalMs: 1000, sessionTimeoutMs: 10_000 }),
   )
   try {
-    await until('a 2/2/2 split', () => splitEvenly(members, topic, PARTITIONS), 90_000)
+    await until('a 2/2/2 split', () => splitEvenly(members, topic, PARTITIONS), 90_000).catch((err: unknown) => {
+      for (const m of members) {
+        t.comment(`${m.name}: rebalances ${JSON.stringify(m.rebalances.map((r) => ({ gen: r.generationId, owned: Object.keys(r.assignment[topic] ?? {}), revoked: r.revoked.map((p) => p.partition) })))}; errors ${m.errors.map(String).join(' | ')}`)
+      }
+      for (const line of trail.slice(-150)) t.comment(line)
+      throw err
+    })
     t.pass(`split 2/2/2: ${members.map((m) => `${m.name}=[${m.owned(topic).join(',')}]`).join(' ')}`)
     const rebalancesAtSplit = members.map((m) => m.rebalances.length)
 
