@@ -15,9 +15,9 @@ import { Heartbeat } from '../../protocol/messages/heartbeat.js'
 import { JoinGroup, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
 import { LeaveGroup } from '../../protocol/messages/leave-group.js'
 import { SyncGroup } from '../../protocol/messages/sync-group.js'
-import type { Cluster } from '../../pool/cluster.js'
+import type { Cluster, TopicMetadata } from '../../pool/cluster.js'
 import type { ConnectionOwner } from '../../pool/connection-routing.js'
-import { retry } from '../../pool/retry.js'
+import { backoffMs, retry, sleep } from '../../pool/retry.js'
 import type { CommitIdentity } from '../../offsets/offset-requests.js'
 import type { Assignor } from './assignors/index.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitionMap } from './consumer-protocol.js'
@@ -229,7 +229,7 @@ export class GroupMembership {
     }
     const members = join.members.map((m) => decodeSubscription(m.memberId, m.groupInstanceId ?? null, m.metadata))
     const topics = [...new Set(members.flatMap((m) => m.topics))]
-    const metadata = await this.cluster.metadata(topics, { force: true })
+    const metadata = await this.subscribedMetadata(topics)
     const partitionsPerTopic = new Map<string, number>()
     for (const [name, t] of metadata) {
       if (t.errorCode === 0 && t.partitions.length > 0) partitionsPerTopic.set(name, t.partitions.length)
@@ -237,6 +237,28 @@ export class GroupMembership {
     const assignment = assignor.assign({ members, partitionsPerTopic })
     this.log.debug('consumer', { groupId: this.options.groupId, assignor: assignor.name, members: members.length }, 'computed assignment')
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(assignment.get(m.memberId) ?? new Map()) }))
+  }
+
+  /**
+   * Metadata of the group's subscribed topics for the assignor. A topic created just before
+   * the group formed may not have reached this broker's metadata yet (KRaft propagates it
+   * asynchronously): assigning without it would hand out nothing of it until some later
+   * rebalance. So a subscribed topic reported missing or leaderless is asked for again, with
+   * the retry policy's backoff, for at most a third of the session timeout (the other members
+   * wait in SyncGroup meanwhile); after that the assignor runs with what is known.
+   */
+  private async subscribedMetadata(topics: readonly string[]): Promise<Map<string, TopicMetadata>> {
+    const deadline = Date.now() + Math.floor(this.options.sessionTimeoutMs / 3)
+    for (let attempt = 0; ; attempt++) {
+      const metadata = await this.cluster.metadata(topics, { force: true })
+      const pending = topics.some((t) => {
+        const m = metadata.get(t)
+        return m === undefined || m.partitions.length === 0 || m.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || m.errorCode === ErrorCode.LEADER_NOT_AVAILABLE
+      })
+      const delay = backoffMs(attempt, this.cluster.retryPolicy)
+      if (!pending || this.stopped || Date.now() + delay >= deadline) return metadata
+      await sleep(delay)
+    }
   }
 
   private assertOpen(): void {

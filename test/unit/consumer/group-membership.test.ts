@@ -244,3 +244,33 @@ t.test('leave (max.poll.interval.ms): LeaveGroup, member id and generation forgo
   await g.stop()
   t.equal(s.sent.filter((x) => x.api === 'LeaveGroup').length, 1, 'stop after leave sends no second LeaveGroup')
 })
+
+t.test('join as leader: a subscribed topic not yet in the metadata is asked for again before assigning', async (t) => {
+  // KRaft: a topic created just before the group formed may reach the broker's metadata late;
+  // assigning without it would give every member nothing of it (seen in the usage suite).
+  const sub = (topics: string[]): Buffer => encodeSubscription({ topics, userData: null, owned: new Map(), generationId: -1 })
+  const s = script({
+    JoinGroup: [joined('a', { leader: 'a', members: [{ memberId: 'a', metadata: sub(['t']) }, { memberId: 'b', metadata: sub(['t']) }] })],
+    SyncGroup: [synced([0])],
+    Heartbeat: [{ errorCode: 0 }],
+    LeaveGroup: [{ errorCode: 0 }],
+  })
+  let asked = 0
+  ;(s.cluster as unknown as { metadata: unknown }).metadata = async (topics: string[]) => {
+    asked++
+    return new Map(topics.map((name) => [name, asked < 3 ? { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partitions: [] } : { errorCode: 0, partitions: [{ partition: 0 }, { partition: 1 }] }]))
+  }
+  const g = member(s.cluster, recorder().events)
+  await g.join(new Map())
+  const sync = s.sent.find((x) => x.api === 'SyncGroup')?.request as { assignments: { memberId: string; assignment: Buffer }[] }
+  t.equal(asked, 3, 'metadata asked again until the topic showed')
+  t.same(
+    sync.assignments.map((a) => [a.memberId, [...decodeAssignment(a.assignment)]]),
+    [
+      ['a', [['t', [0]]]],
+      ['b', [['t', [1]]]],
+    ],
+    'the topic was assigned',
+  )
+  await g.stop()
+})
