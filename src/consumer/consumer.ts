@@ -122,6 +122,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
               rebalanceTimeoutMs: o.maxPollIntervalMs,
               heartbeatIntervalMs: o.heartbeatIntervalMs,
               requestTimeoutMs: context.options.requestTimeoutMs,
+              metadataMaxAgeMs: context.options.metadataMaxAgeMs,
               owner: this.owner,
             },
             {

@@ -31,6 +31,8 @@ export interface GroupMembershipOptions {
   rebalanceTimeoutMs: number
   heartbeatIntervalMs: number
   requestTimeoutMs: number
+  /** How often the leader re-reads the subscribed topics' metadata to notice new partitions (ms). */
+  metadataMaxAgeMs: number
   /** The consumer whose own coordinator connections carry this member's requests. */
   owner: ConnectionOwner
 }
@@ -73,6 +75,13 @@ export class GroupMembership {
   private heartbeatInFlight: Promise<void> | null = null
   private stopped = false
   private joining = false
+  /**
+   * The leader's view at its last assignment: partitions per topic subscribed by any member
+   * (0 for a topic the metadata did not show). Null when this member is not the leader.
+   */
+  private assignmentSnapshot: Map<string, number> | null = null
+  private metadataWatchTimer: NodeJS.Timeout | null = null
+  private metadataWatchAttempt = 0
 
   constructor(
     private readonly cluster: Cluster,
@@ -107,6 +116,9 @@ export class GroupMembership {
    */
   async join(owned: TopicPartitionMap): Promise<JoinResult> {
     this.stopHeartbeat()
+    this.stopMetadataWatch()
+    this.assignmentSnapshot = null
+    this.metadataWatchAttempt = 0
     this.rejoin = false
     this.joining = true
     this.log.debug('consumer', { groupId: this.options.groupId, memberId: this.memberId, generationId: this.generationId }, 'joining group')
@@ -199,6 +211,7 @@ export class GroupMembership {
         this.generationId = generationId
         this.joining = false
         this.startHeartbeat()
+        this.startMetadataWatch()
         this.log.debug('consumer', { groupId: o.groupId, generationId: this.generationId, memberId: this.memberId }, 'joined group')
         return { generationId, memberId: this.memberId, protocolName, assigned }
       }
@@ -234,6 +247,7 @@ export class GroupMembership {
     for (const [name, t] of metadata) {
       if (t.errorCode === 0 && t.partitions.length > 0) partitionsPerTopic.set(name, t.partitions.length)
     }
+    this.assignmentSnapshot = new Map(topics.map((t) => [t, partitionsPerTopic.get(t) ?? 0]))
     const assignment = assignor.assign({ members, partitionsPerTopic })
     this.log.debug('consumer', { groupId: this.options.groupId, assignor: assignor.name, members: members.length }, 'computed assignment')
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(assignment.get(m.memberId) ?? new Map()) }))
@@ -259,6 +273,57 @@ export class GroupMembership {
       if (!pending || this.stopped || Date.now() + delay >= deadline) return metadata
       await sleep(delay)
     }
+  }
+
+  /**
+   * The leader watches the metadata of every topic the group subscribes to, as the Java
+   * consumer's leader compares its assignment snapshot with each metadata update: a topic
+   * that gained partitions, appeared late (created after the group formed, or not yet in the
+   * broker's metadata then) or went away calls for a rejoin, so the assignor runs again.
+   * A topic still missing is looked for again with the retry backoff; otherwise the metadata
+   * is re-read every `metadataMaxAgeMs`.
+   */
+  private startMetadataWatch(): void {
+    this.stopMetadataWatch()
+    const snapshot = this.assignmentSnapshot
+    if (snapshot === null || this.stopped) return
+    const missing = [...snapshot.values()].some((n) => n === 0)
+    const delay = missing ? backoffMs(this.metadataWatchAttempt++, this.cluster.retryPolicy) : this.options.metadataMaxAgeMs
+    this.metadataWatchTimer = setTimeout(() => {
+      this.metadataWatchTimer = null
+      void this.checkMetadata(snapshot)
+    }, delay)
+    this.metadataWatchTimer.unref?.()
+  }
+
+  private stopMetadataWatch(): void {
+    if (this.metadataWatchTimer !== null) clearTimeout(this.metadataWatchTimer)
+    this.metadataWatchTimer = null
+  }
+
+  private async checkMetadata(snapshot: Map<string, number>): Promise<void> {
+    let changed: string | null = null
+    try {
+      const metadata = await this.cluster.metadata([...snapshot.keys()], { force: true })
+      for (const [topic, before] of snapshot) {
+        const m = metadata.get(topic)
+        const now = m !== undefined && m.errorCode === 0 ? m.partitions.length : 0
+        if (now !== before) {
+          changed = `topic ${topic} has ${now} partitions, ${before} when the group was assigned`
+          break
+        }
+      }
+    } catch (err) {
+      this.log.debug('consumer', { groupId: this.options.groupId, error: String(err) }, 'metadata check failed')
+    }
+    // A rejoin or stop began meanwhile: that round takes its own snapshot.
+    if (this.stopped || snapshot !== this.assignmentSnapshot) return
+    if (changed !== null) {
+      this.assignmentSnapshot = null
+      this.requestRejoin(changed)
+      return
+    }
+    this.startMetadataWatch()
   }
 
   private assertOpen(): void {
@@ -346,6 +411,7 @@ export class GroupMembership {
   async leave(reason: string): Promise<void> {
     if (this.stopped || this.memberId === '') return
     this.stopHeartbeat()
+    this.stopMetadataWatch()
     const memberId = this.memberId
     this.memberId = ''
     this.generationId = -1
@@ -362,6 +428,7 @@ export class GroupMembership {
     if (this.stopped) return
     this.stopped = true
     this.stopHeartbeat()
+    this.stopMetadataWatch()
     await this.heartbeatInFlight
     if (this.memberId !== '' && this.options.groupInstanceId === null) await this.sendLeave(this.memberId, 'consumer stopped')
     this.memberId = ''

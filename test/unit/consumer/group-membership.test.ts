@@ -59,7 +59,7 @@ function recorder() {
   return { seen, events }
 }
 
-function member(cluster: Cluster, events: GroupEvents, extra: { groupInstanceId?: string } = {}): GroupMembership {
+function member(cluster: Cluster, events: GroupEvents, extra: { groupInstanceId?: string; metadataMaxAgeMs?: number } = {}): GroupMembership {
   return new GroupMembership(
     cluster,
     {
@@ -71,6 +71,7 @@ function member(cluster: Cluster, events: GroupEvents, extra: { groupInstanceId?
       rebalanceTimeoutMs: 5_000,
       heartbeatIntervalMs: 5,
       requestTimeoutMs: 1_000,
+      metadataMaxAgeMs: extra.metadataMaxAgeMs ?? 300_000,
       owner: newConnectionOwner('consumer'),
     },
     events,
@@ -272,5 +273,76 @@ t.test('join as leader: a subscribed topic not yet in the metadata is asked for 
     ],
     'the topic was assigned',
   )
+  await g.stop()
+})
+
+t.test('leader: a subscribed topic that gains partitions after the assignment calls for a rejoin', async (t) => {
+  // The Java leader compares its assignment snapshot with each metadata update.
+  const sub = (topics: string[]): Buffer => encodeSubscription({ topics, userData: null, owned: new Map(), generationId: -1 })
+  const s = script({
+    JoinGroup: [joined('a', { leader: 'a', members: [{ memberId: 'a', metadata: sub(['t']) }] })],
+    SyncGroup: [synced([0, 1])],
+    Heartbeat: [{ errorCode: 0 }],
+    LeaveGroup: [{ errorCode: 0 }],
+  })
+  let partitions = 2
+  let asked = 0
+  ;(s.cluster as unknown as { metadata: unknown }).metadata = async (topics: string[]) => {
+    asked++
+    return new Map(topics.map((name) => [name, { errorCode: 0, partitions: Array.from({ length: partitions }, (_, partition) => ({ partition })) }]))
+  }
+  const r = recorder()
+  const g = member(s.cluster, r.events, { metadataMaxAgeMs: 10 })
+  await g.join(new Map())
+  await until(() => asked >= 4)
+  t.same(r.seen, [], 'no rejoin while the partition count stays')
+  partitions = 3
+  await until(() => r.seen.length > 0)
+  t.match(r.seen, [/^rejoin: topic t has 3 partitions, 2 when the group was assigned/])
+  t.equal(g.rejoinNeeded, true)
+  const after = asked
+  await new Promise((res) => setTimeout(res, 50))
+  t.equal(asked, after, 'the watch stops once a rejoin is asked for')
+  await g.stop()
+})
+
+t.test('leader: a subscribed topic missing at assignment is looked for with backoff; its arrival calls for a rejoin', async (t) => {
+  const sub = (topics: string[]): Buffer => encodeSubscription({ topics, userData: null, owned: new Map(), generationId: -1 })
+  const s = script({
+    JoinGroup: [joined('a', { leader: 'a', members: [{ memberId: 'a', metadata: sub(['t']) }] })],
+    SyncGroup: [synced([])],
+    Heartbeat: [{ errorCode: 0 }],
+    LeaveGroup: [{ errorCode: 0 }],
+  })
+  let exists = false
+  ;(s.cluster as unknown as { metadata: unknown }).metadata = async (topics: string[]) =>
+    new Map(topics.map((name) => [name, exists ? { errorCode: 0, partitions: [{ partition: 0 }] } : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partitions: [] }]))
+  const r = recorder()
+  // sessionTimeoutMs 10 s / 3 would hold the join; a short session lets it assign without the topic.
+  const g = new GroupMembership(
+    s.cluster,
+    { groupId: 'g', groupInstanceId: null, topics: ['t'], assignors: [resolveAssignor('range')], sessionTimeoutMs: 30, rebalanceTimeoutMs: 5_000, heartbeatIntervalMs: 5, requestTimeoutMs: 1_000, metadataMaxAgeMs: 300_000, owner: newConnectionOwner('consumer') },
+    r.events,
+    new Log({ debug() {}, info() {}, warn() {}, error() {} }),
+  )
+  await g.join(new Map())
+  t.same(r.seen, [])
+  exists = true
+  await until(() => r.seen.length > 0)
+  t.match(r.seen, [/^rejoin: topic t has 1 partitions, 0 when the group was assigned/], 'noticed long before metadataMaxAgeMs')
+  await g.stop()
+})
+
+t.test('a follower does not watch the metadata', async (t) => {
+  const s = script({ JoinGroup: [joined('b')], SyncGroup: [synced([0])], Heartbeat: [{ errorCode: 0 }], LeaveGroup: [{ errorCode: 0 }] })
+  let asked = 0
+  ;(s.cluster as unknown as { metadata: unknown }).metadata = async () => {
+    asked++
+    return new Map()
+  }
+  const g = member(s.cluster, recorder().events, { metadataMaxAgeMs: 5 })
+  await g.join(new Map())
+  await new Promise((res) => setTimeout(res, 50))
+  t.equal(asked, 0)
   await g.stop()
 })
