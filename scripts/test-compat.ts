@@ -23,7 +23,8 @@ export const COMPAT_TESTS = [
   'test/integration/admin/topics.test.ts',
   'test/integration/admin/configs.test.ts',
   'test/integration/admin/offsets.test.ts',
-  'test/integration/pool/listeners.test.ts'
+  'test/integration/pool/listeners.test.ts',
+  'test/integration/interop/java-client.test.ts'
 ]
 
 const log = (line: string): void => console.error(line)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { Kafka } from '../../../src/client.js'
+import { errorInfo, ErrorCode, responseError } from '../../../src/protocol/error-codes.js'
 import { Produce } from '../../../src/protocol/messages/produce.js'
 import { encodeRecordBatchSync } from '../../../src/protocol/records/index.js'
 import { clusterFile, newSaslKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
@@ -19,17 +20,22 @@ t.teardown(async () => {
  * admin's metadata, since a DENY ACL on the topic also hides it from alice's Metadata.
  */
 async function aliceProduces(k: Kafka, topic: string): Promise<number> {
-  const described = (await admin.metadata([topic])).topics[0]
-  const leader = described.partitions[0].leader
-  await k.cluster.refreshAllTopics()
   const records = encodeRecordBatchSync([{ key: null, value: Buffer.from('hello') }])
-  const res = await k.cluster.send(
-    leader,
-    Produce,
-    // Produce v13 names the topic by id; the admin's metadata has it (alice's may hide the topic).
-    (v) => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ ...(v >= 13 ? { topicId: described.topicId } : { name: topic }), partitionData: [{ index: 0, records }] }] }),
-  )
-  return res.responses[0].partitionResponses[0].errorCode
+  return k.cluster.withRetry(async () => {
+    const described = (await admin.metadata([topic])).topics[0]
+    const leader = described.partitions[0]?.leader ?? -1
+    if (leader < 0) throw responseError(ErrorCode.LEADER_NOT_AVAILABLE, null, topic)
+    await k.cluster.refreshAllTopics()
+    const res = await k.cluster.send(
+      leader,
+      Produce,
+      // Produce v13 names the topic by id; the admin's metadata has it (alice's may hide the topic).
+      (v) => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ ...(v >= 13 ? { topicId: described.topicId } : { name: topic }), partitionData: [{ index: 0, records }] }] }),
+    )
+    const code = res.responses[0].partitionResponses[0].errorCode
+    if (code !== 0 && errorInfo(code).retriable) throw responseError(code, null, `produce to ${topic}`)
+    return code
+  })
 }
 
 t.test('a DENY WRITE ACL stops alice producing until it is deleted', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { Kafka } from '../../../src/client.js'
 import { UnsupportedVersionError } from '../../../src/errors.js'
+import { responseError } from '../../../src/protocol/error-codes.js'
 import { Produce } from '../../../src/protocol/messages/produce.js'
 import { encodeRecordBatchSync } from '../../../src/protocol/records/index.js'
 import { brokerAtLeast, newKafka, uniqueTopic } from '../../helpers/cluster.js'
@@ -9,7 +10,11 @@ const kafka = newKafka()
 const admin = kafka.admin()
 t.teardown(() => kafka.disconnectAll())
 
-/** One raw Produce (acks all) of a record batch to the partition's leader. */
+/**
+ * One raw Produce (acks all) of a record batch to the partition's leader. A partition error is
+ * thrown so that the retry policy retries the retriable ones: right after CreateTopics the
+ * broker may not yet lead the partition (NOT_LEADER_OR_FOLLOWER; KRaft propagates it late).
+ */
 async function produce(k: Kafka, topic: string, partition: number, values: string[], timestamps: number[]): Promise<{ errorCode: number; baseOffset: bigint }> {
   const records = encodeRecordBatchSync(values.map((v, i) => ({ key: null, value: Buffer.from(v), timestamp: timestamps[i] })))
   return k.cluster.withRetry(async () => {
@@ -19,6 +24,7 @@ async function produce(k: Kafka, topic: string, partition: number, values: strin
       (v) => ({ transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ ...(v >= 13 ? { topicId: k.cluster.topicId(topic) } : { name: topic }), partitionData: [{ index: partition, records }] }] }),
     )
     const p = res.responses[0].partitionResponses[0]
+    if (p.errorCode !== 0) throw responseError(p.errorCode, null, `produce to ${topic}-${partition}`)
     return { errorCode: p.errorCode, baseOffset: p.baseOffset }
   })
 }
