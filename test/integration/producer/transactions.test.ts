@@ -7,14 +7,21 @@ import type { Kafka } from '../../../src/client.js'
 import type { Consumer } from '../../../src/consumer/consumer.js'
 import type { ConsumerRecord } from '../../../src/consumer/consumer-record.js'
 import { ProducerFencedError, TransactionAbortableError, TransactionStateError } from '../../../src/producer/producer.js'
-import { brokerAtLeast, newKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
+import { newKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
 import { fetchPartition } from './fetch-partition.js'
 import { createTopic } from './topics.js'
 
 const kafka = newKafka()
 t.teardown(() => kafka.disconnectAll())
-/** Kafka 4.0+ finalizes transaction.version 2 by default: the producer must use transactions v2. */
-const v2 = brokerAtLeast('4.0')
+/**
+ * Whether the cluster finalized transaction.version 2 (KIP-890; Kafka 4.0+ by default, unless
+ * downgraded), read from ApiVersions: the producer must then use transactions v2.
+ */
+async function transactionsV2(): Promise<boolean> {
+  await kafka.cluster.metadata([])
+  const conn = await kafka.cluster.anyBroker().connection()
+  return conn.finalizedFeature('transaction.version') >= 2
+}
 
 /** Waits until read_committed can see everything written: the last stable offset reached the high watermark. */
 async function settledLso(k: Kafka, topic: string, partitions: number): Promise<void> {
@@ -85,6 +92,7 @@ t.test('commit and abort: read_committed reads committed records in order, never
   const raw = await fetchPartition(kafka.cluster, topic, 0)
   t.ok(raw.every((r) => r.isTransactional && r.producerId >= 0n), 'every batch is transactional')
   const epochs = new Set(raw.map((r) => r.producerEpoch))
+  const v2 = await transactionsV2()
   t.equal(epochs.size, v2 ? 3 : 1, v2 ? 'transactions v2: one epoch per transaction' : 'transactions v1: one epoch')
 })
 
