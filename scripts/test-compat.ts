@@ -26,7 +26,7 @@ export const COMPAT_TESTS = [
   'test/integration/admin/configs.test.ts',
   'test/integration/admin/offsets.test.ts',
   'test/integration/pool/listeners.test.ts',
-  'test/integration/interop/java-client.test.ts'
+  'test/integration/interop/records-and-offsets.test.ts'
 ]
 
 const log = (line: string): void => console.error(line)

@@ -12,6 +12,9 @@
 //   offsets  <bootstrap> <group>  prints the group's committed offsets (Admin) as JSON lines.
 //   commit   <bootstrap> <group> <topic> <partition> <offset> <metadata>  commits one offset
 //            (consumer with assign(), so no group membership).
+//   member   <bootstrap> <group> <topic> <range|cooperative-sticky>  a group member: prints
+//            {"assigned":[partitions]} after every rebalance and {"partition","offset"} per record,
+//            commits after every poll, and leaves the group when "stop" arrives on stdin.
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.*;
@@ -46,6 +49,7 @@ public class JavaPeer {
       case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), args[4], Long.parseLong(args[5]));
       case "offsets" -> offsets(args[1], args[2]);
       case "commit" -> commit(args[1], args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]), args[6]);
+      case "member" -> member(args[1], args[2], args[3], args[4]);
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
     }
   }
@@ -135,5 +139,51 @@ public class JavaPeer {
       c.commitSync(Map.of(tp, new OffsetAndMetadata(offset, metadata)));
     }
     System.out.println("{\"committed\":" + offset + "}");
+  }
+
+  static void member(String bootstrap, String group, String topic, String assignor) throws Exception {
+    Properties p = consumerProps(bootstrap, group, "read_uncommitted");
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.equals("range")
+        ? RangeAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+    Set<Integer> owned = new TreeSet<>();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread stdin = new Thread(() -> {
+      try (Scanner in = new Scanner(System.in)) {
+        while (in.hasNextLine()) if (in.nextLine().trim().equals("stop")) break;
+      }
+      running.set(false);
+      c.wakeup();
+    });
+    stdin.setDaemon(true);
+    stdin.start();
+    c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+      public void onPartitionsRevoked(Collection<TopicPartition> ps) {
+        ps.forEach(tp -> owned.remove(tp.partition()));
+      }
+      public void onPartitionsAssigned(Collection<TopicPartition> ps) {
+        ps.forEach(tp -> owned.add(tp.partition()));
+        System.out.println("{\"assigned\":" + owned + "}");
+        System.out.flush();
+      }
+      public void onPartitionsLost(Collection<TopicPartition> ps) {
+        onPartitionsRevoked(ps);
+      }
+    });
+    try {
+      while (running.get()) {
+        ConsumerRecords<byte[], byte[]> rs = c.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> r : rs) System.out.println("{\"partition\":" + r.partition() + ",\"offset\":" + r.offset() + "}");
+        System.out.flush();
+        if (!rs.isEmpty()) c.commitSync();
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // "stop" arrived
+    } finally {
+      c.close();
+    }
+    System.out.println("{\"closed\":true}");
   }
 }

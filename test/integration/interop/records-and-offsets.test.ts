@@ -1,43 +1,16 @@
 // Interop with the Apache Kafka Java client (the broker's own kafka-clients jar, run as
-// test/interop/JavaPeer.java): what kafkats writes — record batches of every codec with
+// test/interop/JavaPeer.java) and librdkafka (confluent-kafka-python): what kafkats writes — record batches of every codec with
 // headers, null keys and tombstones (Produce v13 by topic id on 4.x), and committed offsets
 // with metadata and leader epoch (OffsetCommit v10 by topic id) — is what the Java client
-// reads, and the other way round. Self round trips cannot catch a field both sides get wrong.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+// (and librdkafka) reads, and the other way round. Self round trips cannot catch a field both sides get wrong.
 import t from 'tap'
-import { libsDir } from '../../../scripts/kafka/layout.js'
 import type { CompressionCodec } from '../../../src/protocol/compression/codec.js'
 import type { ConsumerRecord } from '../../../src/consumer/consumer-record.js'
-import { bootstrap, clusterFile, newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { bootstrap, newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { peerMissing, runPeer } from './peers.js'
 
-const peer = join(import.meta.dirname, '..', '..', 'interop', 'JavaPeer.java')
-const cf = clusterFile()
-const libs = cf.external ? '' : libsDir(cf.version)
-// An external cluster has no jars here; started clusters always have them (the broker runs from them).
-const skip = cf.external || !existsSync(join(libs, `kafka-clients-${cf.version}.jar`)) ? 'no kafka-clients jar of the broker under test' : false
-
-/** Runs JavaPeer with `args` and returns its stdout's JSON lines. */
-function java(...args: string[]): Promise<Record<string, unknown>[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx256m', '-cp', join(libs, '*'), peer, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`JavaPeer ${args[0]} exited ${code}: ${err.slice(-2000)}`))
-      resolve(
-        out
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, unknown>),
-      )
-    })
-  })
-}
+const skip = peerMissing('java')
+const java = (...args: string[]): Promise<Record<string, unknown>[]> => runPeer('java', ...args)
 
 // Timestamps in the past but within retention: older ones would be deleted by the broker's
 // next retention check (the first runs 30 s after it starts), under the consumer's feet.
@@ -54,7 +27,7 @@ async function newTopic(prefix: string, partitions: number): Promise<string> {
   return topic
 }
 
-t.test('kafkats writes, the Java client reads: every codec, headers, null keys, tombstones', { skip }, async (t) => {
+for (const kind of ['java', 'librdkafka'] as const) t.test(`kafkats writes, the ${kind} client reads: every codec, headers, null keys, tombstones`, { skip: peerMissing(kind) }, async (t) => {
   const codecs: CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
   const topic = await newTopic('interop-k2j', 3)
   const sent = new Map<string, { key: string | null; value: string | null; headers: [string, string | null][]; timestamp: number }>()
@@ -82,13 +55,13 @@ t.test('kafkats writes, the Java client reads: every codec, headers, null keys, 
     await Promise.all(sends)
     await producer.close()
   }
-  const read = await java('consume', bootstrap(), topic, String(sent.size))
-  t.equal(read.length, sent.size, `the Java consumer read all ${sent.size} records`)
+  const read = await runPeer(kind, 'consume', bootstrap(), topic, String(sent.size))
+  t.equal(read.length, sent.size, `the ${kind} consumer read all ${sent.size} records`)
   let same = 0
   for (const r of read) {
     const want = sent.get(`${String(r.partition)}:${String(r.offset)}`)
     if (want === undefined) {
-      t.fail(`the Java consumer read a record kafkats did not write: ${JSON.stringify(r)}`)
+      t.fail(`the ${kind} consumer read a record kafkats did not write: ${JSON.stringify(r)}`)
       continue
     }
     const got = { key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp }
