@@ -143,6 +143,8 @@ function makeProducer(cluster: FakeCluster, options: ProducerOptions = {}): Prod
     cluster: cluster as unknown as Cluster,
     log: new Log({ debug() {}, info() {}, warn() {}, error() {} }),
     options: { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000 } as ResolvedKafkaOptions,
+    name: 'kafkats#producer-1',
+    reportError() {},
     track() {},
     untrack() {},
   }
