@@ -26,7 +26,7 @@ t.test('requestDeliveryReport reports exactly the next delivery (sample mode)', 
   const m = await p.send({ topic, value: 'sampled' })
   for (let i = 0; i < 5; i++) await p.send({ topic, value: `b${i}` })
   t.equal(reports.length, 1, 'exactly one report')
-  t.equal(String(reports[0].record.value), 'sampled')
+  t.equal(String(reports[0].record?.value), 'sampled')
   t.equal(reports[0].offset, m.offset)
   t.equal(reports[0].error, undefined)
 
@@ -34,7 +34,7 @@ t.test('requestDeliveryReport reports exactly the next delivery (sample mode)', 
   const q = kafka.producer({ deliveryReportSampling: 4, lingerMs: 0 })
   t.teardown(() => q.close())
   const got: string[] = []
-  q.on('delivery', (r) => got.push(String(r.record.value)))
+  q.on('delivery', (r) => got.push(String(r.record?.value)))
   for (let i = 1; i <= 3; i++) await q.send({ topic, value: `c${i}` })
   q.requestDeliveryReport()
   await q.send({ topic, value: 'c-sampled' })
