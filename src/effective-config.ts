@@ -12,7 +12,7 @@ export type ConfigValue = string | number | boolean | null
  * The effective configuration of a client as property name → value. Names: `bootstrap.servers`,
  * `client.id`, `request.timeout.ms`, `socket.connection.setup.timeout.ms`, `retry.backoff.ms`,
  * `retry.backoff.max.ms`, `default.api.timeout.ms`, `metadata.max.age.ms`,
- * `max.in.flight.requests.per.connection`, `connections.max.per.broker` (kafkats),
+ * `max.in.flight.requests.per.connection`, `connections.per.broker` (kafkats),
  * `receive.message.max.bytes` (librdkafka), `security.protocol`, `sasl.mechanism`,
  * `sasl.username`, `sasl.password`, `ssl.endpoint.identification.algorithm`, `proxy` (kafkats),
  * `socket.factory` (kafkats), `debug` (librdkafka).
@@ -30,7 +30,7 @@ export function effectiveKafkaConfig(o: ResolvedKafkaOptions, bootstrapServers: 
     'default.api.timeout.ms': o.defaultApiTimeoutMs,
     'metadata.max.age.ms': o.metadataMaxAgeMs,
     'max.in.flight.requests.per.connection': o.maxInFlightRequestsPerConnection,
-    'connections.max.per.broker': o.connectionsPerBroker,
+    'connections.per.broker': o.connectionsPerBroker,
     'receive.message.max.bytes': o.maxResponseBytes,
     'security.protocol': protocol,
     'sasl.mechanism': sasl?.mechanism ?? null,

@@ -290,6 +290,7 @@ export class Cluster {
           throw new KafkaError(`${broker.toString()} answered Metadata with REBOOTSTRAP_REQUIRED: asking the bootstrap servers (KIP-1102)`, { code: 'REBOOTSTRAP_REQUIRED', retriable: true })
         }
         this.apply(res, topics === null)
+        if (this.log.on('metadata')) this.log.debug('metadata', { broker: broker.toString(), topics: topics ?? 'all', brokers: res.brokers.length }, 'metadata refreshed')
       } catch (err) {
         this.log.debug('metadata', { broker: broker.toString(), error: (err as Error).message, attempt }, 'metadata request failed')
         throw err
