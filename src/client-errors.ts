@@ -2,7 +2,8 @@
  * Errors that belong to no single call (KafkaTcl's `error_callback`, librdkafka's `error_cb`):
  * a broker that keeps refusing connections, an authentication failure on a background
  * connection, a producer turned fatal. `kafka.on('error', listener)` receives them; without a
- * listener they are logged (as before). Listeners are plain callbacks: unlike a Node
+ * listener they go to the debug log only (category `broker`), so nothing changes for a program
+ * that does not listen (its calls still reject with their own errors). Listeners are plain callbacks: unlike a Node
  * EventEmitter's `error` event, an error with no listener never throws.
  */
 import { ClientErrorCode } from './client-error-codes.js'
@@ -43,10 +44,10 @@ export class ClientErrors implements ConnectionHealth {
     return this.listeners.length
   }
 
-  /** Hands `error` to every listener (a throwing listener is logged), or logs it when there is none. */
+  /** Hands `error` to every listener (a throwing listener is logged), or to the debug log when there is none. */
   report(error: KafkaError, context: object = {}): void {
     if (this.listeners.length === 0) {
-      this.log.error({ ...context, code: error.code, error: error.message }, 'client error')
+      this.log.debug('broker', { ...context, code: error.code, error: error.message }, 'client error')
       return
     }
     for (const l of [...this.listeners]) {

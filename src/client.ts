@@ -71,7 +71,8 @@ export class Kafka {
    * row (`ConnectionError` code `BROKER_UNREACHABLE`, once until it connects again), an
    * `AuthenticationError` on any connection, a producer turned fatal (its fatal error, e.g.
    * `PRODUCER_FENCED`). The client keeps retrying; the event only informs. Without a listener
-   * these are logged at error level. A listener that throws is logged, never rethrown.
+   * these go to the debug log only (category `broker`), as before the event existed: the
+   * failing calls still reject with their own errors. A listener that throws is logged, never rethrown.
    */
   on(event: 'error', listener: ClientErrorListener): this {
     if (event !== 'error') throw new ConfigError(`kafka.on: unknown event ${JSON.stringify(event)} (only 'error')`)

@@ -52,14 +52,19 @@ t.test('the error event carries an authentication failure on a background connec
   t.type(errors[0], AuthenticationError)
 })
 
-t.test('without a listener the errors are logged; a throwing listener is logged too', async (t) => {
+t.test('without a listener the errors go to the debug log only; a throwing listener is logged', async (t) => {
   const port = await deadPort()
   const logged: string[] = []
-  const logger: Logger = { debug() {}, info() {}, warn: (_o, m) => void logged.push(`warn ${m}`), error: (o, m) => void logged.push(`error ${m} ${(o as { code?: string }).code ?? ''}`) }
-  const kafka = newKafka({ bootstrapServers: `127.0.0.1:${port}`, logger, defaultApiTimeoutMs: 1500, retryBackoffMaxMs: 100 })
+  const logger: Logger = { debug: (o, m) => void logged.push(`debug ${m} ${(o as { code?: string }).code ?? ''}`), info() {}, warn: (_o, m) => void logged.push(`warn ${m}`), error: (_o, m) => void logged.push(`error ${m}`) }
+  const silent = newKafka({ bootstrapServers: `127.0.0.1:${port}`, logger, defaultApiTimeoutMs: 1500, retryBackoffMaxMs: 100 })
+  t.teardown(() => silent.disconnectAll())
+  await t.rejects(silent.refreshMetadata())
+  t.same(logged, [], 'nothing logged without debug')
+  const kafka = newKafka({ bootstrapServers: `127.0.0.1:${port}`, logger, debug: 'broker', defaultApiTimeoutMs: 1500, retryBackoffMaxMs: 100 })
   t.teardown(() => kafka.disconnectAll())
   await t.rejects(kafka.refreshMetadata())
-  t.ok(logged.some((l) => l === 'error client error BROKER_UNREACHABLE'), logged.join('; '))
+  t.ok(logged.some((l) => l === 'debug client error BROKER_UNREACHABLE'), 'in the broker debug log')
+  t.notOk(logged.some((l) => l.startsWith('error')), 'never at error level')
   const bad = (): void => {
     throw new Error('listener bug')
   }
