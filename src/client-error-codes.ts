@@ -20,6 +20,8 @@ export const ClientErrorCode = {
   CONNECT_TIMEOUT: 'CONNECT_TIMEOUT',
   /** The HTTP CONNECT proxy failed or refused the tunnel: retriable ConnectionError. */
   PROXY_ERROR: 'PROXY_ERROR',
+  /** A broker refused or dropped 3 connection attempts in a row: a retriable ConnectionError handed to `kafka.on('error')` (the pool keeps reconnecting). */
+  BROKER_UNREACHABLE: 'BROKER_UNREACHABLE',
   /** No bootstrap broker answered within the CLI's connect timeout. */
   BROKERS_UNREACHABLE: 'BROKERS_UNREACHABLE',
   /** Bytes from the broker (or given to a decoder) are not a valid Kafka message: KafkaProtocolError. */

@@ -2,6 +2,9 @@
 export { Kafka } from './client.js'
 export type { KafkaOptions } from './options.js'
 export type { Logger, DebugCategory } from './logger.js'
+export { LIBRDKAFKA_DEBUG_CATEGORIES } from './logger.js'
+export type { ClientErrorListener } from './client-errors.js'
+export type { ConfigValue } from './effective-config.js'
 export type { SaslOptions, OAuthBearerToken } from './pool/sasl/index.js'
 export type { TlsOptions, ProxyOptions, SocketFactory, SocketFactoryArgs } from './pool/socket.js'
 export type { TopicMetadata, PartitionMetadata } from './pool/cluster.js'
@@ -37,8 +40,9 @@ export {
   type BrokerProduceStats,
   type ProducerStats,
   type ProducerEvents,
+  type PartitionForOptions,
 } from './producer/producer.js'
-export { Consumer } from './consumer/consumer.js'
+export { Consumer, type PollOptions, type ConsumerStats, type PartitionConsumeStats } from './consumer/consumer.js'
 export type { ConsumerOptions, ResetStrategy, StartOffset, PartitionAssignment } from './consumer/consumer-options.js'
 export type {
   ConsumerRecord,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
-import { DEBUG_CATEGORIES, type DebugCategory, type Logger } from './logger.js'
+import { DEBUG_CATEGORIES, LIBRDKAFKA_DEBUG_CATEGORIES, parseDebugCategories, type DebugCategory, type Logger } from './logger.js'
 import type { SaslOptions } from './pool/sasl/index.js'
 import type { ProxyOptions, SocketFactory, TlsOptions } from './pool/socket.js'
 
@@ -54,7 +54,10 @@ export interface KafkaOptions {
   maxResponseBytes?: number
   /** A pino-style logger. Default: warnings and errors to the console. */
   logger?: Logger
-  /** Debug categories logged at debug level (librdkafka's `debug`). */
+  /**
+   * Debug categories logged at debug level: an array, or a comma-separated string that may also
+   * use librdkafka's names (`cgrp`, `topic`, `msg`, `fetch`, ...; see LIBRDKAFKA_DEBUG_CATEGORIES).
+   */
   debug?: DebugCategory[] | string
 }
 
@@ -144,12 +147,11 @@ export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions
   if (servers.length === 0) throw new ConfigError('invalid Kafka options: bootstrapServers: no broker address given')
   let debug: DebugCategory[] = []
   if (typeof o.debug === 'string') {
-    for (const c of o.debug.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      if (!DEBUG_CATEGORIES.includes(c as DebugCategory)) {
-        throw new ConfigError(`invalid Kafka options: debug: unknown category ${JSON.stringify(c)} (known: ${DEBUG_CATEGORIES.join(', ')})`)
-      }
-      debug.push(c as DebugCategory)
+    const parsed = parseDebugCategories(o.debug)
+    if ('unknown' in parsed) {
+      throw new ConfigError(`invalid Kafka options: debug: unknown category ${JSON.stringify(parsed.unknown)} (known: ${DEBUG_CATEGORIES.join(', ')}, and librdkafka's ${Object.keys(LIBRDKAFKA_DEBUG_CATEGORIES).join(', ')})`)
     }
+    debug = parsed.categories
   } else if (o.debug) {
     debug = o.debug
   }

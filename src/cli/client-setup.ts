@@ -30,7 +30,8 @@ export interface ClientSetup {
 export function clientSetup(args: ParsedArgs, io: Pick<CliIo, 'env' | 'stderr'>): ClientSetup {
   const config = mapProperties(args.strings('property'))
   const { bootstrapServers, ...client } = config.client
-  const debug = args.string('debug') ?? client.debug
+  // -d may be repeated (rkt-kafka's habit): the categories add up.
+  const debug = args.has('debug') ? args.strings('debug').join(',') : client.debug
   const options: KafkaOptions = {
     connectionTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
     ...client,
@@ -38,7 +39,7 @@ export function clientSetup(args: ParsedArgs, io: Pick<CliIo, 'env' | 'stderr'>)
     bootstrapServers: args.string('brokers') ?? bootstrapServers ?? (io.env.KAFKA_BOOTSTRAP || DEFAULT_BOOTSTRAP),
     clientId: client.clientId ?? 'kafkats-cli',
     debug,
-    logger: stderrLogger(io.stderr, debug !== undefined && debug !== ''),
+    logger: stderrLogger(io.stderr, debug !== undefined && debug !== '', args.flag('quiet')),
   }
   return { options, config }
 }

@@ -12,6 +12,7 @@ import { metadataCommand } from './commands/metadata.js'
 import { offsetsCommand } from './commands/offsets.js'
 import { produceCommand } from './commands/produce.js'
 import { topicCommand } from './commands/topic.js'
+import { configDump, wantsDump } from './config-dump.js'
 import { propertyListing } from './config-map.js'
 import { UsageError } from './usage-error.js'
 
@@ -41,7 +42,7 @@ function topHelp(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
-    'common options: -b BROKERS, -X KEY=VALUE (`kafkats -X list`), -d CATEGORIES, --json, -h',
+    'common options: -b BROKERS, -X KEY=VALUE (`kafkats -X list`; `-X dump`: effective values), -d CATEGORIES, -q, --json, -h',
     '`kafkats COMMAND --help` shows the options of a command; docs/cli.md has examples.',
     '',
   ].join('\n')
@@ -72,6 +73,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (wantsPropertyList(argv)) {
       io.stdout.write(propertyListing())
+      return 0
+    }
+    if (wantsDump(argv)) {
+      io.stdout.write(configDump(argv, io))
       return 0
     }
     const command = COMMANDS.find((c) => c.name === name)

@@ -1,4 +1,4 @@
-/** The CLI's logger: one line per entry on stderr; debug entries only when `-d` is given. */
+/** The CLI's logger: one line per entry on stderr; debug entries only when `-d` is given, no warnings with `-q`. */
 import type { Writable } from 'node:stream'
 import type { Logger } from '../logger.js'
 
@@ -21,7 +21,7 @@ export function logContext(obj: object): string {
   return text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}…` : text
 }
 
-export function stderrLogger(stream: Writable, debug: boolean): Logger {
+export function stderrLogger(stream: Writable, debug: boolean, quiet = false): Logger {
   const line = (level: string, obj: object, msg: string): void => {
     const ctx = logContext(obj)
     stream.write(`${new Date().toISOString()} ${level} ${msg}${ctx === '{}' ? '' : ` ${ctx}`}\n`)
@@ -29,7 +29,7 @@ export function stderrLogger(stream: Writable, debug: boolean): Logger {
   return {
     debug: debug ? (obj, msg) => line('DEBUG', obj, msg) : () => {},
     info: debug ? (obj, msg) => line('INFO', obj, msg) : () => {},
-    warn: (obj, msg) => line('WARN', obj, msg),
+    warn: quiet ? () => {} : (obj, msg) => line('WARN', obj, msg),
     error: (obj, msg) => line('ERROR', obj, msg),
   }
 }

@@ -80,6 +80,8 @@ export interface ConsumerOptions {
   exitAtEnd?: boolean
   /** Verify record batch CRC-32C (Java's check.crcs). Default true. */
   checkCrcs?: boolean
+  /** Emit `stats` ({@link ConsumerStats}) every this many ms; 0 turns it off (librdkafka's statistics.interval.ms). Default 0. */
+  statisticsIntervalMs?: number
 }
 
 export interface ResolvedConsumerOptions {
@@ -103,6 +105,7 @@ export interface ResolvedConsumerOptions {
   isolationLevel: 'read_uncommitted' | 'read_committed'
   exitAtEnd: boolean
   checkCrcs: boolean
+  statisticsIntervalMs: number
 }
 
 const positiveInt = z.number().int().positive()
@@ -143,6 +146,7 @@ const schema = z.object({
   isolationLevel: z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
   exitAtEnd: z.boolean().default(false),
   checkCrcs: z.boolean().default(true),
+  statisticsIntervalMs: z.number().int().min(0).default(0),
 }).strict()
 
 /**
@@ -197,5 +201,6 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     isolationLevel: o.isolationLevel,
     exitAtEnd: o.exitAtEnd,
     checkCrcs: o.checkCrcs,
+    statisticsIntervalMs: o.statisticsIntervalMs,
   }
 }

@@ -17,7 +17,7 @@ import type { Cluster } from '../pool/cluster.js'
 import { newConnectionOwner } from '../pool/connection-routing.js'
 import { backoffMs } from '../pool/retry.js'
 import { StaleCommitError } from './consumer-errors.js'
-import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js'
+import { resolveConsumerOptions, type ConsumerOptions, type PartitionAssignment, type ResolvedConsumerOptions } from './consumer-options.js'
 import type {
   CommitOffset,
   ConsumerBatch,
@@ -38,9 +38,20 @@ import type { ConsumerGroupMetadata } from './group-metadata.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
 import { positionCursors } from './start-offsets.js'
+import { ConsumerStatsCollector, type ConsumerStats } from './consumer-stats.js'
+import { checkAssignments, checkTopicPartitions, startOf } from './manual-assignment.js'
 import { Wakeup } from './wakeup.js'
 
 export type { ConsumerOptions } from './consumer-options.js'
+export type { ConsumerStats, PartitionConsumeStats } from './consumer-stats.js'
+
+/** Options of {@link Consumer.poll}. */
+export interface PollOptions {
+  /** Ends the wait early: poll resolves with `records: []`. */
+  signal?: AbortSignal
+  /** Records this call returns at most (a positive integer). Default: `maxPollRecords`. */
+  maxRecords?: number
+}
 
 /** Handlers of {@link Consumer.run}: exactly one of eachMessage and eachBatch. */
 export interface RunOptions {
@@ -91,14 +102,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private staleProgress: TopicPartition[] = []
   /** exitAtEnd: partitionKey → offset that counts as the end. */
   private endOffsets: Map<string, bigint> | null = null
+  /** This consumer's name, `<clientId>#consumer-<n>` (logs and stats). */
+  readonly name: string
+  private readonly statsCollector: ConsumerStatsCollector
+  private statsTimer: NodeJS.Timeout | null = null
 
   /** @throws ConfigError on invalid options. */
   constructor(context: ClientContext, options: ConsumerOptions) {
     this.options = resolveConsumerOptions(options)
     this.context = context
     this.cluster = context.cluster
+    this.name = context.name
     this.log = context.log
     const o = this.options
+    this.statsCollector = new ConsumerStatsCollector(this.name, context.options.clientId)
     if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
     this.queue = new FetchQueue(
       (c) => this.subscriptions.isCurrent(c),
@@ -135,27 +152,42 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
           )
         : null
     // A partition consumer owns its partitions from the start: pause/seek work before the first poll.
-    for (const a of o.assignments ?? []) {
-      const start = a.offset ?? (o.groupId !== null ? 'committed' : o.resetStrategy === 'none' ? 'latest' : o.resetStrategy)
-      this.subscriptions.assign(a.topic, a.partition, typeof start === 'string' ? start : BigInt(start) >= 0n ? BigInt(start) : { relative: -BigInt(start) })
+    for (const a of o.assignments ?? []) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
+    if (o.statisticsIntervalMs > 0) {
+      this.statsTimer = setInterval(() => this.emitter.emit('stats', this.stats()), o.statisticsIntervalMs)
+      this.statsTimer.unref()
     }
     context.track(this)
   }
 
-  /** Listens to `rebalance` events (every completed rebalance, whichever way you consume). */
-  on(event: 'rebalance', listener: (e: RebalanceEvent) => void): this {
+  /**
+   * Listens to `rebalance` events (every completed rebalance, whichever way you consume) or
+   * `stats` events (a {@link ConsumerStats} every `statisticsIntervalMs`).
+   */
+  on(event: 'rebalance', listener: (e: RebalanceEvent) => void): this
+  on(event: 'stats', listener: (s: ConsumerStats) => void): this
+  on(event: 'rebalance' | 'stats', listener: ((e: RebalanceEvent) => void) | ((s: ConsumerStats) => void)): this {
     this.emitter.on(event, listener)
     return this
   }
 
-  once(event: 'rebalance', listener: (e: RebalanceEvent) => void): this {
+  once(event: 'rebalance', listener: (e: RebalanceEvent) => void): this
+  once(event: 'stats', listener: (s: ConsumerStats) => void): this
+  once(event: 'rebalance' | 'stats', listener: ((e: RebalanceEvent) => void) | ((s: ConsumerStats) => void)): this {
     this.emitter.once(event, listener)
     return this
   }
 
-  off(event: 'rebalance', listener: (e: RebalanceEvent) => void): this {
+  off(event: 'rebalance', listener: (e: RebalanceEvent) => void): this
+  off(event: 'stats', listener: (s: ConsumerStats) => void): this
+  off(event: 'rebalance' | 'stats', listener: ((e: RebalanceEvent) => void) | ((s: ConsumerStats) => void)): this {
     this.emitter.off(event, listener)
     return this
+  }
+
+  /** A snapshot of this consumer's counters and partitions (docs/consumer.md, "Statistics"). */
+  stats(): ConsumerStats {
+    return this.statsCollector.snapshot(this.subscriptions.all(), this.queue.bufferedRecords())
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -242,6 +274,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private async doStop(): Promise<void> {
     if (this.autoCommitTimer !== null) clearTimeout(this.autoCommitTimer)
     this.autoCommitTimer = null
+    if (this.statsTimer !== null) clearInterval(this.statsTimer)
+    this.statsTimer = null
     if (this.options.autoCommit && this.options.groupId !== null && this.starting !== null && this.joining === null) {
       await this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'final auto commit failed'))
     }
@@ -262,6 +296,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   // ---- fetch host --------------------------------------------------------------------------
 
   private deliver(items: FetchedPartition[]): void {
+    const st = this.statsCollector
+    st.fetchedBatches += items.length
+    for (const item of items) st.recordsFetched += item.records.length
     this.queue.push(items)
     this.wakeup.notify()
   }
@@ -285,6 +322,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   private surface(err: KafkaError): void {
     if (this.stopped) return
+    this.statsCollector.errors++
     this.errors.push(err)
     this.wakeup.notify()
   }
@@ -411,6 +449,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         memberId: result.memberId,
       }
       this.events.push(event)
+      this.statsCollector.rebalances++
       this.emitter.emit('rebalance', event)
       this.fetcher.tick()
       // KIP-429: what we gave up can now go to its new owner in a follow-up rebalance.
@@ -435,15 +474,19 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   }
 
   /**
-   * The next event: a rebalance (group consumers), records (at most `maxPollRecords`, from
-   * several partitions; `records: []` when `timeoutMs` passed or `signal` aborted first), or
-   * `{ type: 'end' }` once an `exitAtEnd` consumer read every partition to its end.
+   * The next event: a rebalance (group consumers), records (at most `options.maxRecords`,
+   * default `maxPollRecords`, from several partitions; `records: []` when `timeoutMs` passed or
+   * `signal` aborted first), or `{ type: 'end' }` once an `exitAtEnd` consumer read every
+   * partition to its end. Records past `maxRecords` stay buffered for the next call.
    * @param timeoutMs longest wait in ms (default: wait until something happens)
-   * @throws ClosedError after stop(); the consumer's pending KafkaError (group errors keep
+   * @throws ConfigError when `maxRecords` is not a positive integer; ClosedError after stop();
+   *   the consumer's pending KafkaError (group errors keep
    *   being thrown; partition errors such as OFFSET_OUT_OF_RANGE under resetStrategy 'none',
    *   NO_OFFSET_FOR_PARTITION, CORRUPT_MESSAGE or TOPIC_AUTHORIZATION_FAILED once each)
    */
-  async poll(timeoutMs = Infinity, options: { signal?: AbortSignal } = {}): Promise<ConsumerEvent | EndEvent> {
+  async poll(timeoutMs = Infinity, options: PollOptions = {}): Promise<ConsumerEvent | EndEvent> {
+    const maxRecords = options.maxRecords ?? this.options.maxPollRecords
+    if (!Number.isSafeInteger(maxRecords) || maxRecords <= 0) throw new ConfigError(`poll: maxRecords must be a positive integer, got ${String(options.maxRecords)}`)
     const deadline = Date.now() + timeoutMs
     this.enterPoll()
     try {
@@ -456,8 +499,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         this.throwPending()
         const event = this.events.shift()
         if (event !== undefined) return event
-        const records = this.queue.nextRecords(this.options.maxPollRecords)
-        if (records.length > 0) return { type: 'records', records }
+        const records = this.queue.nextRecords(maxRecords)
+        if (records.length > 0) {
+          this.statsCollector.recordsConsumed += records.length
+          return { type: 'records', records }
+        }
         if (this.atEnd()) return { type: 'end' }
         const left = deadline - Date.now()
         if (left <= 0 || options.signal?.aborted === true) return { type: 'records', records: [] }
@@ -513,6 +559,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         this.events.length = 0
         const batch = this.queue.nextBatch()
         if (batch !== null) {
+          this.statsCollector.recordsConsumed += batch.records.length
           // The application has the batch: max.poll.interval.ms runs until it asks again.
           this.leavePoll()
           try {
@@ -645,6 +692,43 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   resume(partitions: readonly TopicPartitions[]): void {
     this.subscriptions.resume(partitions)
     this.fetcher.tick()
+    this.wakeup.notify()
+  }
+
+  /**
+   * Adds partitions to a partition consumer (one made with `assignments`; Java's assign(),
+   * KafkaTcl's `consume_start`). Each starts at its `offset` (as in `assignments`); an already
+   * assigned partition is left as it is. Start offsets are looked up in the background.
+   * @throws ConfigError for a group (subscribed) consumer, an `exitAtEnd` consumer, or a bad
+   *   entry (topic name, partition, offset, `'committed'` without a groupId, a duplicate);
+   *   ClosedError after stop()
+   */
+  assign(assignments: readonly PartitionAssignment[]): void {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    const o = this.options
+    if (o.assignments === null) throw new ConfigError('assign: only for a partition consumer (made with assignments); a group consumer is assigned by its group')
+    if (o.exitAtEnd) throw new ConfigError('assign: not with exitAtEnd (the end offsets are taken at start)')
+    for (const a of checkAssignments(assignments, o.groupId)) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
+    // A look-up in flight may have started before these were added: position them after it.
+    if (this.starting !== null) void (this.positioning ?? Promise.resolve()).then(() => this.resolvePositions())
+    this.fetcher.tick()
+    this.wakeup.notify()
+  }
+
+  /**
+   * Stops partitions of a partition consumer (KafkaTcl's `consume_stop`, Java's assign() without
+   * them): they are no longer fetched, their buffered records are dropped, and a Fetch in flight
+   * for them is ignored when it answers. A topic without `partitions` means all of its
+   * assigned partitions; partitions not assigned are ignored. Commits nothing.
+   * @throws ConfigError for a group (subscribed) consumer or a bad entry; ClosedError after stop()
+   */
+  unassign(partitions: readonly TopicPartitions[]): void {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    if (this.options.assignments === null) throw new ConfigError('unassign: only for a partition consumer (made with assignments); a group consumer is assigned by its group')
+    for (const c of this.subscriptions.matching(checkTopicPartitions('unassign', partitions))) {
+      this.subscriptions.revoke(c)
+      this.purge(c)
+    }
     this.wakeup.notify()
   }
 

@@ -32,6 +32,13 @@ export class FetchQueue {
     this.items = keep
   }
 
+  /** Records buffered and not yet handed out (stats). */
+  bufferedRecords(): number {
+    let n = 0
+    for (const item of this.items) n += item.records.length - item.next
+    return n
+  }
+
   /** Drops everything (stop). */
   clear(): void {
     for (const item of this.items) this.release(item.response)

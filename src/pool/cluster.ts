@@ -135,6 +135,29 @@ export class Cluster {
     if (this.closed) throw new ClosedError('the client is closed')
   }
 
+  /** The bootstrap addresses (`host:port`), those added by {@link addBootstrapServers} included. */
+  bootstrapServers(): string[] {
+    return this.bootstrap.map((b) => (b.address.host.includes(':') ? `[${b.address.host}]:${b.address.port}` : `${b.address.host}:${b.address.port}`))
+  }
+
+  /**
+   * Adds bootstrap addresses at run time (KafkaTcl's `add_brokers`): metadata look-ups and
+   * re-bootstrap (KIP-1102) use them from now on; addresses already known are skipped.
+   * @returns the addresses that were new
+   * @throws ConfigError for a malformed address (nothing is added); ClosedError after close()
+   */
+  addBootstrapServers(addresses: readonly string[]): string[] {
+    this.assertOpen()
+    const parsed = addresses.map((s) => parseHostPort(s))
+    const added: string[] = []
+    for (const { host, port } of parsed) {
+      if (this.bootstrap.some((b) => b.address.host === host && b.address.port === port)) continue
+      this.bootstrap.push(this.newBroker({ nodeId: -1 - this.bootstrap.length, host, port }))
+      added.push(`${host}:${port}`)
+    }
+    return added
+  }
+
   /** Cached metadata of a topic, if any. */
   topic(name: string): TopicMetadata | undefined {
     return this.topics.get(name)
@@ -267,6 +290,7 @@ export class Cluster {
           throw new KafkaError(`${broker.toString()} answered Metadata with REBOOTSTRAP_REQUIRED: asking the bootstrap servers (KIP-1102)`, { code: 'REBOOTSTRAP_REQUIRED', retriable: true })
         }
         this.apply(res, topics === null)
+        if (this.log.on('metadata')) this.log.debug('metadata', { broker: broker.toString(), topics: topics ?? 'all', brokers: res.brokers.length }, 'metadata refreshed')
       } catch (err) {
         this.log.debug('metadata', { broker: broker.toString(), error: (err as Error).message, attempt }, 'metadata request failed')
         throw err

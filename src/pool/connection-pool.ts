@@ -57,8 +57,10 @@ export class ConnectionPool {
       () => {
         this.failures = 0
         this.nextAttemptAt = 0
+        this.options.health?.connected(this.options.host, this.options.port)
       },
-      () => {
+      (err: unknown) => {
+        this.options.health?.failed(this.options.host, this.options.port, err)
         this.failures++
         this.nextAttemptAt = Date.now() + backoffMs(this.failures - 1, this.retry)
         this.remove(conn)

@@ -26,6 +26,7 @@ import { SaslHandshake } from '../protocol/messages/sasl-handshake.js'
 import { API_KEY_LIMIT, negotiateVersion } from '../protocol/negotiation.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
+import type { ConnectionHealth } from '../client-errors.js'
 import { Log } from '../logger.js'
 import { FrameSplitter } from './framing.js'
 import { createSaslMechanism, type SaslOptions } from './sasl/index.js'
@@ -56,6 +57,8 @@ export interface ConnectionOptions {
   /** Largest response frame accepted. Default 256 MiB. */
   maxResponseBytes?: number
   log?: Log
+  /** Told of every connection attempt's outcome (the client's `error` event, src/client-errors.ts). */
+  health?: ConnectionHealth | null
   softwareName?: string
   softwareVersion?: string
 }

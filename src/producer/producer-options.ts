@@ -62,7 +62,10 @@ export interface ProducerOptions {
   allowAutoTopicCreation?: boolean
   /** Called once for each record that fails, besides its promise rejecting. */
   onDeliveryError?: (record: ProducerRecord, error: KafkaError) => void
-  /** Emit the `delivery` event for every Nth report only. Default 1 (every report). */
+  /**
+   * Emit the `delivery` event for every Nth report only (KafkaTcl's `delivery_report every N`);
+   * 0: only the reports asked for by `requestDeliveryReport()`. Default 1 (every report).
+   */
   deliveryReportSampling?: number
   /** Emit `stats` every this many ms; 0 turns it off. Default 0. */
   statisticsIntervalMs?: number
@@ -132,7 +135,7 @@ const schema = z.strictObject({
     .default('default'),
   allowAutoTopicCreation: z.boolean().default(true),
   onDeliveryError: z.custom<(record: ProducerRecord, error: KafkaError) => void>((v) => typeof v === 'function', 'must be a function').optional(),
-  deliveryReportSampling: positiveInt.default(1),
+  deliveryReportSampling: z.number().int().min(0).default(1),
   statisticsIntervalMs: nonNegativeInt.default(0),
   transactionalId: z.string().min(1).optional(),
   transactionTimeoutMs: positiveInt.default(60_000),

@@ -12,6 +12,10 @@ export interface BrokerProduceStats {
 
 /** A snapshot of a producer's counters since it was made. */
 export interface ProducerStats {
+  /** The producer's name, `<clientId>#producer-<n>` (librdkafka's handle name). */
+  name: string
+  /** The `clientId` of the Kafka instance that made the producer. */
+  clientId: string
   /** Records acknowledged. */
   recordsSent: number
   /** Bytes of acknowledged record batches (compressed, as sent). */
@@ -41,6 +45,11 @@ export class StatsCollector {
   errors = 0
   private readonly brokers = new Map<number, { requests: number; totalMs: number; maxMs: number }>()
 
+  constructor(
+    private readonly name = '',
+    private readonly clientId = '',
+  ) {}
+
   /** One Produce request to `nodeId` took `latencyMs`. */
   request(nodeId: number, latencyMs: number): void {
     let b = this.brokers.get(nodeId)
@@ -59,6 +68,8 @@ export class StatsCollector {
       brokers[String(id)] = { requests: b.requests, latencyAvgMs: b.requests === 0 ? 0 : b.totalMs / b.requests, latencyMaxMs: b.maxMs }
     }
     return {
+      name: this.name,
+      clientId: this.clientId,
       recordsSent: this.recordsSent,
       bytesSent: this.bytesSent,
       batchesSent: this.batchesSent,

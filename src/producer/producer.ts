@@ -18,7 +18,7 @@ import type { ProduceRecord, RecordHeader } from '../protocol/records/record.js'
 import type { TopicMetadata } from '../pool/cluster.js'
 import { Accumulator } from './accumulator.js'
 import { type DeliveryTarget, GroupDelivery, SingleDelivery } from './delivery-target.js'
-import { createPartitioner, type Partitioner } from './partitioners/index.js'
+import { createPartitioner, type Partitioner, type PartitionerName } from './partitioners/index.js'
 import { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
 import type { ProducerBatch } from './producer-batch.js'
 import { ProducerMetadata } from './producer-metadata.js'
@@ -94,6 +94,23 @@ export interface ProducerEvents {
 
 const NO_TARGET: DeliveryTarget = { delivered() {}, failed() {} }
 
+/** Options of {@link Producer.partitionFor}. */
+export interface PartitionForOptions {
+  /**
+   * Answer for this built-in partitioner instead of the producer's own (KafkaTcl's
+   * `info consistent_partition`). Stateful ones (`default` and `murmur2` for a null key,
+   * `roundRobin`, `random`) use a separate instance: their answer is not where the producer's
+   * next record goes.
+   */
+  partitioner?: PartitionerName
+  /**
+   * false: answer at once from the cached metadata, -1 while the topic has no partitions known
+   * (not created yet, or its metadata not here yet; a look-up is started). Default true: wait
+   * for the metadata.
+   */
+  wait?: boolean
+}
+
 /**
  * A producer; safe to share between many concurrent callers. Events: `delivery`
  * ({@link DeliveryReport}), `stats` ({@link ProducerStats}).
@@ -106,7 +123,13 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private readonly sender: Sender
   private readonly metadata: ProducerMetadata
   private readonly partitioner: Partitioner
-  private readonly statsCollector = new StatsCollector()
+  private readonly statsCollector: StatsCollector
+  /** This producer's name, `<clientId>#producer-<n>` (logs and stats). */
+  readonly name: string
+  /** Partitioners named by `partitionFor(…, { partitioner })`, made on first use. */
+  private readonly namedPartitioners = new Map<PartitionerName, Partitioner>()
+  /** `requestDeliveryReport()`: the next report is emitted whatever the sampling. */
+  private reportNext = false
   /** Records waiting for their topic's metadata, per topic. */
   private readonly topicWaits = new Map<string, TopicWait>()
   /** Records whose topic's metadata is here, waiting for buffer memory, in send order. */
@@ -138,6 +161,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   constructor(context: ClientContext, options: ProducerOptions = {}) {
     super()
     this.context = context
+    this.name = context.name
+    this.statsCollector = new StatsCollector(context.name, context.options.clientId)
     this.options = resolveProducerOptions(options, context.options)
     const o = this.options
     this.partitioner = createPartitioner(o.partitioner)
@@ -386,24 +411,35 @@ export class Producer extends EventEmitter<ProducerEvents> {
   }
 
   /**
-   * The partition the configured partitioner picks for `key` on `topic` (fetching, and with
-   * allowAutoTopicCreation creating, the topic's metadata). For the default partitioner and a
-   * null key this is the current sticky partition.
-   * @throws ClosedError after `close()` or `kafka.disconnectAll()`; ConfigError for a bad topic
-   *   or key, or from a user partitioner; a non-retriable metadata error (e.g. a ResponseError
+   * The partition the configured partitioner (or `options.partitioner`) picks for `key` on
+   * `topic` (fetching, and with allowAutoTopicCreation creating, the topic's metadata). For the
+   * default partitioner and a null key this is the current sticky partition. With
+   * `wait: false`: -1 while the topic has no partitions known.
+   * @throws ClosedError after `close()` or `kafka.disconnectAll()`; ConfigError for a bad topic,
+   *   key or partitioner name, or from a user partitioner; a non-retriable metadata error (e.g. a ResponseError
    *   TOPIC_AUTHORIZATION_FAILED) at once; the last retriable one (e.g. UNKNOWN_TOPIC_OR_PARTITION)
    *   when no usable metadata came within `deliveryTimeoutMs`.
    */
-  async partitionFor(topic: string, key: Buffer | string | null): Promise<number> {
+  async partitionFor(topic: string, key: Buffer | string | null, options: PartitionForOptions = {}): Promise<number> {
     if (typeof topic !== 'string' || topic.length === 0) throw new ConfigError('topic must be a non-empty string')
     const keyBytes = toBytes(key, 'key')
+    const partitioner = options.partitioner === undefined ? this.partitioner : this.namedPartitioner(options.partitioner)
+    if (options.wait === false) {
+      if (this.closed || this.context.cluster.isClosed) throw new ClosedError(this.closed ? 'the producer is closed' : 'the client is closed (kafka.disconnectAll())')
+      const meta = this.context.cluster.topic(topic)
+      if (meta !== undefined && meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0) {
+        return partitioner.partition(topic, keyBytes, null, meta.partitions.length, this.availablePartitions(meta))
+      }
+      this.metadata.request(topic)
+      return -1
+    }
     const deadline = Date.now() + this.options.deliveryTimeoutMs
     let lastError: KafkaError | null = null
     for (;;) {
       if (this.closed || this.context.cluster.isClosed) throw new ClosedError(this.closed ? 'the producer is closed' : 'the client is closed (kafka.disconnectAll())')
       const meta = this.context.cluster.topic(topic)
       if (meta !== undefined && meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0) {
-        return this.partitioner.partition(topic, keyBytes, null, meta.partitions.length, this.availablePartitions(meta))
+        return partitioner.partition(topic, keyBytes, null, meta.partitions.length, this.availablePartitions(meta))
       }
       if (meta !== undefined && meta.errorCode !== ErrorCode.NONE) {
         const err = responseError(meta.errorCode, null, `topic ${topic}`)
@@ -417,6 +453,34 @@ export class Producer extends EventEmitter<ProducerEvents> {
       if (err !== null && !err.retriable) throw err
       if (err !== null) lastError = err
     }
+  }
+
+  private namedPartitioner(name: PartitionerName): Partitioner {
+    if (name === this.options.partitioner) return this.partitioner
+    let p = this.namedPartitioners.get(name)
+    if (p === undefined) {
+      if (typeof name !== 'string') throw new ConfigError('partitionFor: options.partitioner must be a partitioner name')
+      p = createPartitioner(name)
+      this.namedPartitioners.set(name, p)
+    }
+    return p
+  }
+
+  /**
+   * Records given to `send` and not yet acknowledged or failed: waiting for metadata or memory,
+   * buffered, or in flight (KafkaTcl's `output_queue_length`, librdkafka's `rd_kafka_outq_len`).
+   */
+  queueLength(): number {
+    return this.pendingCount()
+  }
+
+  /**
+   * The next delivery report is emitted as a `delivery` event whatever `deliveryReportSampling`
+   * says (KafkaTcl's `delivery_report sample`), e.g. to read an offset now and then with
+   * sampling 0 (no other reports). Needs a `delivery` listener when that delivery settles.
+   */
+  requestDeliveryReport(): void {
+    this.reportNext = true
   }
 
   /** A snapshot of the producer's counters (docs/producer.md, "Statistics"). */
@@ -778,6 +842,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   private onFatal(err: KafkaError): void {
     this.fatalError = err
+    this.context.reportError(err, { client: this.name })
     this.failAllWaiting(err)
   }
 
@@ -796,7 +861,13 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   private report(r: DeliveryReport): void {
     if (this.listenerCount('delivery') === 0) return
-    if (++this.reportCount % this.options.deliveryReportSampling !== 0) return
+    if (this.reportNext) {
+      this.reportNext = false
+      this.emit('delivery', r)
+      return
+    }
+    const every = this.options.deliveryReportSampling
+    if (every === 0 || ++this.reportCount % every !== 0) return
     this.emit('delivery', r)
   }
 }

@@ -269,7 +269,7 @@ async function consume(kafka: Kafka, args: ParsedArgs, io: CliIo, s: ConsumeSett
     io.signal.removeEventListener('abort', onAbort)
     await consumer.stop()
   }
-  if (!s.raw) {
+  if (!s.raw && !args.flag('quiet')) {
     const t = throughput(records, bytes, records > 0 ? lastAt - firstAt : performance.now() - startedAt)
     io.stderr.write(s.json ? `${logContext({ consumed: t })}\n` : `consumed ${throughputText(t)}\n`)
   }

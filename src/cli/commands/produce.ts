@@ -121,7 +121,7 @@ export const produceCommand: Command = {
       await requireTopic(kafka, topic, options.allowAutoTopicCreation ?? true)
       const producer = kafka.producer(options)
       const input = file === undefined ? io.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES })
-      const showProgress = (io.stderr as { isTTY?: boolean }).isTTY === true && !args.flag('json')
+      const showProgress = (io.stderr as { isTTY?: boolean }).isTTY === true && !args.flag('json') && !args.flag('quiet')
       const startedAt = performance.now()
       let records = 0
       let bytes = 0
@@ -174,7 +174,7 @@ export const produceCommand: Command = {
       if (failure !== null) throw failure
       const t = throughput(records, bytes, performance.now() - startedAt)
       if (args.flag('json')) io.stdout.write(toJson({ topic, ...t }) + '\n')
-      else io.stderr.write(`produced ${throughputText(t)} to ${topic}\n`)
+      else if (!args.flag('quiet')) io.stderr.write(`produced ${throughputText(t)} to ${topic}\n`)
       return 0
     })
   },

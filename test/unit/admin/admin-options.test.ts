@@ -8,6 +8,8 @@ function context(tracked: Set<unknown>, released: unknown[] = []): ClientContext
     cluster: { release: async (owner: unknown) => void released.push(owner) } as unknown as ClientContext['cluster'],
     log: {} as ClientContext['log'],
     options: { requestTimeoutMs: 30_000 } as ClientContext['options'],
+    name: 'kafkats#admin-1',
+    reportError: () => {},
     track: (c) => tracked.add(c),
     untrack: (c) => tracked.delete(c),
   }

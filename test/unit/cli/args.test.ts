@@ -29,9 +29,9 @@ t.test('a value may start with a dash, as with getopt', async (t) => {
 })
 
 t.test('parse failures are one-line UsageErrors naming the command', async (t) => {
-  const unknown = t.throws(() => parseCommandLine('consume', ['-q'], specs)) as unknown as Error
+  const unknown = t.throws(() => parseCommandLine('consume', ['-Q'], specs)) as unknown as Error
   t.type(unknown, UsageError)
-  t.equal(unknown.message, "unknown option '-q' for 'kafkats consume' (see kafkats consume --help)")
+  t.equal(unknown.message, "unknown option '-Q' for 'kafkats consume' (see kafkats consume --help)")
   const missing = t.throws(() => parseCommandLine('consume', ['-e', '-o'], specs)) as unknown as Error
   t.type(missing, UsageError)
   t.match(missing.message, /^option '-o, --offset <value>' needs a value/)

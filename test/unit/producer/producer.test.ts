@@ -138,11 +138,13 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
   }
 }
 
-function makeProducer(cluster: FakeCluster, options: ProducerOptions = {}): Producer {
+function makeProducer(cluster: FakeCluster, options: ProducerOptions = {}, reported: unknown[] = []): Producer {
   const context: ClientContext = {
     cluster: cluster as unknown as Cluster,
     log: new Log({ debug() {}, info() {}, warn() {}, error() {} }),
     options: { requestTimeoutMs: 30000, maxInFlightRequestsPerConnection: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000 } as ResolvedKafkaOptions,
+    name: 'kafkats#producer-1',
+    reportError: (error) => void reported.push(error),
     track() {},
     untrack() {},
   }
@@ -506,10 +508,12 @@ t.test('InitProducerId: retriable errors are retried, records expire naming it; 
   c.initErrors = []
   t.equal((await p.send({ topic: 'i', value: 'after the outage' })).offset, 0n, 'an outage longer than deliveryTimeoutMs is not fatal')
   await p.close()
-  const q = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20 })
+  const reported: unknown[] = []
+  const q = makeProducer(c, { deliveryTimeoutMs: 300, requestTimeoutMs: 200, lingerMs: 0, retryBackoffMs: 10, retryBackoffMaxMs: 20 }, reported)
   c.initErrors = [31] // CLUSTER_AUTHORIZATION_FAILED
   await t.rejects(q.send({ topic: 'i', value: 'y' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' })
   await t.rejects(q.send({ topic: 'i', value: 'z' }), { code: 'CLUSTER_AUTHORIZATION_FAILED' }, 'later sends reject with the fatal error')
+  t.match(reported, [{ code: 'CLUSTER_AUTHORIZATION_FAILED' }], "the fatal error reaches kafka.on('error') once")
   await p.close()
 })
 
