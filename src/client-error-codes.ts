@@ -38,6 +38,8 @@ export const ClientErrorCode = {
   HANDLER_FAILED: 'HANDLER_FAILED',
   /** A commit named partitions no longer assigned to this member: StaleCommitError. */
   STALE_GENERATION: 'STALE_GENERATION',
+  /** A transactional producer method was called in a state that does not allow it: TransactionStateError (the message says what to call). */
+  TRANSACTION_STATE: 'TRANSACTION_STATE',
   /** A failure that is not a KafkaError, wrapped at an API boundary (the cause is the original). */
   UNEXPECTED: 'UNEXPECTED',
   /** A failure of unknown kind from a request (the cause is the original). */

@@ -34,6 +34,7 @@ import { SubscriptionState } from './subscription-state.js'
 import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
 import { GroupMembership } from './group/coordinator.js'
+import type { ConsumerGroupMetadata } from './group-metadata.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
 import { positionCursors } from './start-offsets.js'
@@ -694,6 +695,25 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /** This member's id and generation (group consumers), else null. */
   groupMember(): { memberId: string; generationId: number } | null {
     return this.group === null ? null : { memberId: this.group.memberId, generationId: this.group.generationId }
+  }
+
+  /**
+   * This member's group identity, for `producer.sendOffsetsToTransaction(offsets, metadata)`
+   * (Java's groupMetadata(); KIP-447): the coordinator rejects offsets of a transaction sent
+   * with a generation that is no longer current. Take it after the records were polled, in the
+   * same generation (docs/transactions.md).
+   * @throws ConfigError for a consumer without `groupId` (it has no group to commit to).
+   */
+  groupMetadata(): ConsumerGroupMetadata {
+    const groupId = this.options.groupId
+    if (groupId === null) throw new ConfigError('groupMetadata() needs a consumer with a groupId (this consumer reads assigned partitions without a group)')
+    const g = this.group
+    return {
+      groupId,
+      generationId: g === null ? -1 : g.generationId,
+      memberId: g === null ? '' : g.memberId,
+      groupInstanceId: this.options.groupInstanceId,
+    }
   }
 
   /** Earliest and latest offsets of a partition (ListOffsets), e.g. to seek by hand. */

@@ -65,6 +65,11 @@ export interface SendOptions {
   timeoutMs?: number
   /** The request has no response (Produce with acks=0): resolves once written. */
   noResponse?: boolean
+  /**
+   * Use at most this version (when the negotiated one is newer): for requests whose version
+   * carries a protocol choice, e.g. Produce v12+ and EndTxn v5 mean transactions v2 (KIP-890).
+   */
+  maxVersion?: number
 }
 
 interface Pending {
@@ -125,6 +130,7 @@ export class Connection {
   private failure: KafkaError | null = null
   /** Highest usable version per API key, -1 where none; filled by ApiVersions. */
   private readonly versions = new Int16Array(API_KEY_LIMIT).fill(-1)
+  private features: ReadonlyMap<string, number> = new Map()
   private readonly splitter: FrameSplitter
 
   constructor(options: ConnectionOptions) {
@@ -240,6 +246,10 @@ export class Connection {
       for (const k of res.apiKeys) {
         if (k.apiKey >= 0 && k.apiKey < API_KEY_LIMIT) this.versions[k.apiKey] = negotiateVersion(k.apiKey, k.minVersion, k.maxVersion)
       }
+      // KIP-584: the cluster-wide finalized feature levels, valid when their epoch is >= 0.
+      if (res.finalizedFeatures !== undefined && (res.finalizedFeaturesEpoch ?? -1n) >= 0n) {
+        this.features = new Map(res.finalizedFeatures.map((f) => [f.name, f.maxVersionLevel]))
+      }
       return
     }
     throw new UnsupportedVersionError(`${this}: ApiVersions negotiation failed`)
@@ -252,6 +262,15 @@ export class Connection {
       throw new UnsupportedVersionError(`broker ${this} supports no version of ${api.name} (API key ${api.apiKey}) that kafkats knows (${api.minVersion}-${api.maxVersion})`)
     }
     return v
+  }
+
+  /**
+   * The cluster's finalized level of a feature (KIP-584) as this broker's ApiVersions answer gave
+   * it when the connection opened (e.g. 'transaction.version', 'metadata.version'); 0 when the
+   * broker names none (older brokers, or the feature is not enabled).
+   */
+  finalizedFeature(name: string): number {
+    return this.features.get(name) ?? 0
   }
 
   /** Whether the broker supports some version of `api`. */
@@ -349,7 +368,8 @@ export class Connection {
         this.awaitingConnect--
       }
     }
-    const version = this.version(api as ApiDefinition<unknown, unknown>)
+    const negotiated = this.version(api as ApiDefinition<unknown, unknown>)
+    const version = options.maxVersion !== undefined && options.maxVersion < negotiated ? Math.max(options.maxVersion, api.minVersion) : negotiated
     return this.rawRequest(api as ApiDefinition<unknown, unknown>, version, build(version), null, options) as Promise<Res>
   }
 

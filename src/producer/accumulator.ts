@@ -28,6 +28,8 @@ export interface AccumulatorOptions {
   maxInFlightPerPartition: number
   /** Assign producer id, epoch and sequences when batches are first sent. */
   idempotent: boolean
+  /** Mark batches transactional (a producer with a transactionalId, KIP-98). */
+  transactional?: boolean
 }
 
 /** One topic-partition's batches. */
@@ -42,6 +44,8 @@ export class PartitionQueue {
   nextSequence = 0
   /** Sequence of the last acknowledged record, -1 when none under this epoch. */
   lastAckedSequence = -1
+  /** Transactional producer: the partition is part of the open transaction (AddPartitionsToTxn answered, or v2). */
+  inTransaction = false
   private nextSendOrder = 0
 
   constructor(
@@ -171,7 +175,7 @@ export class Accumulator {
     }
     if (batch === null) {
       const o = this.options
-      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64)
+      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64, o.transactional === true)
       q.batches.push(batch)
       size = batch.recordSize(record)
     }
@@ -229,8 +233,10 @@ export class Accumulator {
    * as they are taken; with `producer`, stamps producer id, epoch and sequence on first send.
    * @param force send open batches now (flush, thresholds passed)
    * @param leaderOf the leader's node id, or -1 when unknown
+   * @param admit when given, a partition whose batch may go is sent only if it returns true (a
+   *   transactional producer's partition not yet added to the transaction waits)
    */
-  drain(now: number, force: boolean, leaderOf: (topic: string, partition: number) => number, slots: (nodeId: number) => number, producer: ProducerIdAndEpoch | null): DrainResult {
+  drain(now: number, force: boolean, leaderOf: (topic: string, partition: number) => number, slots: (nodeId: number) => number, producer: ProducerIdAndEpoch | null, admit: ((q: PartitionQueue) => boolean) | null = null): DrainResult {
     const force2 = force || this.overThreshold
     const result: DrainResult = { requests: [], missingLeaders: new Set(), failed: [], nextWakeAt: Infinity }
     const byLeader = new Map<number, PartitionQueue[]>()
@@ -246,6 +252,7 @@ export class Accumulator {
         result.missingLeaders.add(q.topic)
         continue
       }
+      if (admit !== null && !admit(q)) continue
       const list = byLeader.get(leader)
       if (list === undefined) byLeader.set(leader, [q])
       else list.push(q)

@@ -20,6 +20,8 @@ export function incrementSequence(sequence: number, increment: number): number {
 export class ProducerBatch {
   readonly topic: string
   readonly partition: number
+  /** Part of a transaction (a transactional producer's batch; the batch header says so). */
+  readonly transactional: boolean
   /** When the first record was appended, ms. */
   readonly createdAt: number
   /** When unacknowledged records expire, ms: createdAt + deliveryTimeoutMs, or earlier for a record that waited before it was appended. */
@@ -59,12 +61,13 @@ export class ProducerBatch {
   /** The last retriable error, reported as the cause when the batch expires. */
   lastError: unknown = null
 
-  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number) {
+  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number, transactional = false) {
     this.topic = topic
     this.partition = partition
+    this.transactional = transactional
     this.createdAt = now
     this.deadline = now + deliveryTimeoutMs
-    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now }, initialCapacity)
+    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional }, initialCapacity)
   }
 
   /** Uncompressed bytes so far, header included. */

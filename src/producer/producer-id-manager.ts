@@ -1,10 +1,13 @@
 /**
- * The idempotent producer's id and epoch (KIP-98): InitProducerId to any broker without a
- * transactional id, and the epoch bump of KIP-360 (InitProducerId v3+ with the current id and
- * epoch) after the broker lost or rejected this producer's state. Older brokers get a new id.
- * Retried under the one retry policy (src/pool/retry.ts), bounded by the caller's deadline.
+ * The producer's id and epoch, the one owner of both (KIP-98): InitProducerId to any broker for
+ * an idempotent producer, to the transaction coordinator with the transactional id for a
+ * transactional one (which fences older producers of that id); the epoch bump of KIP-360
+ * (InitProducerId v3+ with the current id and epoch) after the broker lost or rejected this
+ * producer's state; and, with transactions v2 (KIP-890), the id and epoch every EndTxn v5 answers
+ * with ({@link ProducerIdManager.set}). Older brokers get a new id. Retried under the one retry
+ * policy (src/pool/retry.ts), bounded by the caller's deadline.
  */
-import { ClosedError, type KafkaError } from '../errors.js'
+import { ClosedError, ConnectionError, type KafkaError } from '../errors.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { InitProducerId } from '../protocol/messages/init-producer-id.js'
 import type { Cluster } from '../pool/cluster.js'
@@ -12,6 +15,15 @@ import { retry, type RetryPolicy } from '../pool/retry.js'
 import type { ProducerIdAndEpoch } from './accumulator.js'
 
 const INT32_MAX = 2147483647
+
+/** What makes InitProducerId transactional: the id, and how long a transaction may stay open. */
+export interface TransactionalIdentity {
+  transactionalId: string
+  transactionTimeoutMs: number
+}
+
+/** Answers after which the transaction coordinator is looked up again. */
+const COORDINATOR_MOVED: ReadonlySet<string> = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'])
 
 export class ProducerIdManager {
   /** The id and epoch in use, null before the first InitProducerId succeeds. */
@@ -27,35 +39,47 @@ export class ProducerIdManager {
     private readonly policy: RetryPolicy,
     private readonly requestTimeoutMs: number,
     private readonly onRetry: (err: KafkaError, attempt: number) => void = () => {},
+    /** Set for a transactional producer: InitProducerId goes to its transaction coordinator. */
+    readonly transactional: TransactionalIdentity | null = null,
   ) {}
 
   stop(): void {
     this.stopped = true
   }
 
+  /** Takes the id and epoch an EndTxn v5 answered with (transactions v2 bump the epoch at every end, KIP-890). */
+  set(producerId: bigint, epoch: number): void {
+    this.current = { producerId, epoch }
+    this.bumpNeeded = false
+  }
+
   /**
    * Gets a producer id (`bump` false) or bumps the epoch of the current one, retrying retriable
-   * errors (coordinator loading, disconnects) with backoff while a retry can start before
-   * `deadline` (ms since the epoch).
+   * errors (coordinator loading or moved, CONCURRENT_TRANSACTIONS while the coordinator ends a
+   * transaction left open, disconnects) with backoff while a retry can start before `deadline`
+   * (ms since the epoch).
    * @throws ClosedError when the producer or the client is closed; the error for a non-retriable
-   *   answer (e.g. CLUSTER_AUTHORIZATION_FAILED); the last retriable one at the deadline.
+   *   answer (e.g. CLUSTER_AUTHORIZATION_FAILED, TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+   *   PRODUCER_FENCED); the last retriable one at the deadline.
    */
   async init(bump: boolean, deadline: number): Promise<void> {
     const previous = bump ? this.current : null
+    const txn = this.transactional
     await retry(
       async () => {
         if (this.stopped) throw new ClosedError('the producer was closed while getting a producer id')
+        const target = txn === null ? 'any' : await this.cluster.coordinator('transaction', txn.transactionalId, { deadline })
         const res = await this.cluster.send(
-          'any',
+          target,
           InitProducerId,
           (v) => ({
-            transactionalId: null,
-            transactionTimeoutMs: INT32_MAX,
+            transactionalId: txn === null ? null : txn.transactionalId,
+            transactionTimeoutMs: txn === null ? INT32_MAX : txn.transactionTimeoutMs,
             ...(v >= 3 ? { producerId: previous?.producerId ?? -1n, producerEpoch: previous?.epoch ?? -1 } : {}),
           }),
           { timeoutMs: this.requestTimeoutMs },
         )
-        if (res.errorCode !== ErrorCode.NONE) throw responseError(res.errorCode, null, 'InitProducerId')
+        if (res.errorCode !== ErrorCode.NONE) throw responseError(res.errorCode, null, txn === null ? 'InitProducerId' : `InitProducerId (transactionalId ${txn.transactionalId})`)
         this.current = { producerId: res.producerId, epoch: res.producerEpoch }
         this.bumpNeeded = false
         this.lastError = null
@@ -63,9 +87,10 @@ export class ProducerIdManager {
       {
         deadline,
         policy: this.policy,
-        stopped: () => this.stopped,
+        stopped: () => this.stopped || this.cluster.isClosed,
         beforeRetry: (err, attempt) => {
           this.lastError = err
+          if (txn !== null && (COORDINATOR_MOVED.has(err.code) || err instanceof ConnectionError)) this.cluster.invalidateCoordinator('transaction', txn.transactionalId)
           this.onRetry(err, attempt)
         },
       },

@@ -66,6 +66,20 @@ export interface ProducerOptions {
   deliveryReportSampling?: number
   /** Emit `stats` every this many ms; 0 turns it off. Default 0. */
   statisticsIntervalMs?: number
+  /**
+   * Makes the producer transactional (Java transactional.id; KIP-98, docs/transactions.md): call
+   * `initTransactions()` once, then send inside `beginTransaction()` … `commitTransaction()` /
+   * `abortTransaction()`. Idempotence is implied: `idempotent: false`, or `acks` other than
+   * 'all'/-1, with a transactionalId is a ConfigError. A newer producer with the same id fences
+   * this one (ProducerFencedError).
+   */
+  transactionalId?: string
+  /**
+   * How long the transaction coordinator lets a transaction stay open before it aborts it, in ms
+   * (Java transaction.timeout.ms); must not exceed the broker's transaction.max.timeout.ms
+   * (default 900000). Default 60000. Only with `transactionalId`.
+   */
+  transactionTimeoutMs?: number
 }
 
 export interface ResolvedProducerOptions {
@@ -89,6 +103,9 @@ export interface ResolvedProducerOptions {
   onDeliveryError: ((record: ProducerRecord, error: KafkaError) => void) | null
   deliveryReportSampling: number
   statisticsIntervalMs: number
+  /** Null for a producer that is not transactional. */
+  transactionalId: string | null
+  transactionTimeoutMs: number
 }
 
 const positiveInt = z.number().int().positive()
@@ -117,6 +134,8 @@ const schema = z.strictObject({
   onDeliveryError: z.custom<(record: ProducerRecord, error: KafkaError) => void>((v) => typeof v === 'function', 'must be a function').optional(),
   deliveryReportSampling: positiveInt.default(1),
   statisticsIntervalMs: nonNegativeInt.default(0),
+  transactionalId: z.string().min(1).optional(),
+  transactionTimeoutMs: positiveInt.default(60_000),
 })
 
 /** What producer options default to from the `Kafka` instance's options. */
@@ -130,7 +149,8 @@ export interface ProducerOptionDefaults {
 /**
  * Validates producer options against the client's defaults.
  * @throws ConfigError naming the bad field, or for a combination Java rejects too
- *   (idempotence with acks 0/1 or more than 5 requests in flight; deliveryTimeoutMs below
+ *   (idempotence with acks 0/1 or more than 5 requests in flight; a transactionalId with
+ *   idempotent false or acks 0/1; deliveryTimeoutMs below
  *   lingerMs + requestTimeoutMs; a given retryBackoffMaxMs below retryBackoffMs).
  */
 export function resolveProducerOptions(options: ProducerOptions, client: ProducerOptionDefaults): ResolvedProducerOptions {
@@ -138,6 +158,10 @@ export function resolveProducerOptions(options: ProducerOptions, client: Produce
   if (!parsed.success) throw configErrorFrom('producer options', parsed.error)
   const o = parsed.data
   const acks = o.acks === undefined || o.acks === 'all' ? -1 : o.acks
+  if (o.transactionalId !== undefined) {
+    if (o.idempotent === false) throw new ConfigError(`invalid producer options: idempotent: a transactional producer (transactionalId ${JSON.stringify(o.transactionalId)}) is idempotent; remove idempotent: false`)
+    if (acks !== -1) throw new ConfigError(`invalid producer options: acks: a transactional producer (transactionalId ${JSON.stringify(o.transactionalId)}) requires acks 'all', got acks ${String(o.acks)}`)
+  }
   if (o.idempotent === true && acks !== -1) {
     throw new ConfigError(`invalid producer options: idempotent: requires acks 'all', got acks ${String(o.acks)} (set idempotent: false to use acks 0 or 1)`)
   }
@@ -178,5 +202,7 @@ export function resolveProducerOptions(options: ProducerOptions, client: Produce
     onDeliveryError: o.onDeliveryError ?? null,
     deliveryReportSampling: o.deliveryReportSampling,
     statisticsIntervalMs: o.statisticsIntervalMs,
+    transactionalId: o.transactionalId ?? null,
+    transactionTimeoutMs: o.transactionTimeoutMs,
   }
 }

@@ -26,12 +26,25 @@ import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOpti
 import { type DeliveryReport, estimateRecordSize, type ProducerRecord, type RecordMetadata, toBytes, toRecordHeaders } from './producer-record.js'
 import { type ProducerStats, StatsCollector } from './producer-stats.js'
 import { Sender, type SenderHost } from './sender.js'
+import { TransactionManager, type TransactionOffset } from './transaction-manager.js'
+import { ProducerFencedError, TransactionAbortableError, TransactionStateError } from './transaction-errors.js'
+import type { ConsumerGroupMetadata } from '../consumer/group-metadata.js'
 import { WaitingQueue } from './waiting-queue.js'
 
 export type { Acks, ProducerOptions } from './producer-options.js'
 export type { DeliveryReport, ProducerHeaders, ProducerRecord, RecordMetadata } from './producer-record.js'
 export type { BrokerProduceStats, ProducerStats } from './producer-stats.js'
 export { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
+export { ProducerFencedError, TransactionAbortableError, TransactionStateError } from './transaction-errors.js'
+export type { TransactionOffset } from './transaction-manager.js'
+export type { ConsumerGroupMetadata } from '../consumer/group-metadata.js'
+
+/** What the callback of `producer.transaction(fn)` gets: the producer's sending methods, inside the transaction. */
+export interface Transaction {
+  send(record: ProducerRecord): Promise<RecordMetadata>
+  sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>
+  sendOffsetsToTransaction(offsets: readonly TransactionOffset[], groupMetadata: ConsumerGroupMetadata): Promise<void>
+}
 
 /**
  * A record between `send` and its batch: waiting for its topic's metadata, then for buffer
@@ -118,6 +131,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private readonly housekeeping: NodeJS.Timeout
   private readonly statsTimer: NodeJS.Timeout | null
   private readonly host: SenderHost
+  /** Set for a producer with a `transactionalId`. */
+  private readonly txn: TransactionManager | null
 
   /** Use `kafka.producer(options)`. @throws ConfigError on invalid options. */
   constructor(context: ClientContext, options: ProducerOptions = {}) {
@@ -137,6 +152,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       compressionLevel: o.compressionLevel,
       maxInFlightPerPartition: o.maxInFlight,
       idempotent: o.idempotent,
+      transactional: o.transactionalId !== null,
     })
     const self = this
     this.host = {
@@ -147,9 +163,29 @@ export class Producer extends EventEmitter<ProducerEvents> {
       report: (r) => this.report(r),
       fatal: (e) => this.onFatal(e),
       split: (batch, pieces) => this.onSplit(batch, pieces),
+      failed: (e) => this.txn?.recordFailed(e),
     }
     this.metadata = new ProducerMetadata(context.cluster, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs }, o.allowAutoTopicCreation, context.log, (topics, error) => this.onMetadata(topics, error))
     this.sender = new Sender(context.cluster, this.accumulator, this.metadata, o, this.statsCollector, this.host, context.log)
+    if (o.transactionalId !== null) {
+      this.txn = new TransactionManager(context.cluster, this.sender.ids!, o.transactionalId, o.requestTimeoutMs, {
+        flush: () => this.flush(),
+        failUnsent: (e) => {
+          this.failAllWaiting(e)
+          this.sender.failUnsent(e)
+          this.checkFlushes()
+        },
+        resetSequences: () => this.accumulator.resetSequences(),
+        wake: () => this.sender.wake(),
+        fatal: (e) => {
+          this.onFatal(e)
+          this.sender.fatal(e)
+        },
+      }, context.log)
+      this.sender.txn = this.txn
+    } else {
+      this.txn = null
+    }
     this.housekeeping = setInterval(() => this.expireWaiting(), Math.max(50, Math.min(1000, Math.floor(o.deliveryTimeoutMs / 10))))
     this.housekeeping.unref()
     if (o.statisticsIntervalMs > 0) {
@@ -214,11 +250,130 @@ export class Producer extends EventEmitter<ProducerEvents> {
     return promise
   }
 
-  /** Flushes, then stops; later `send` calls reject with ClosedError. Does not close the shared connections. */
+  /**
+   * Registers the transactional id with its transaction coordinator (InitProducerId, KIP-98):
+   * gets the producer id and epoch, fences every older producer with the same `transactionalId`
+   * (their next send or commit fails with ProducerFencedError), and has the coordinator finish a
+   * transaction such a producer left open. Call once, before the first `beginTransaction()`.
+   * Retries CONCURRENT_TRANSACTIONS and coordinator errors (COORDINATOR_LOAD_IN_PROGRESS,
+   * COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR) within the client's `defaultApiTimeoutMs`.
+   * @throws (rejects) TransactionStateError without `transactionalId` or when called twice;
+   *   ProducerFencedError, or a ResponseError TRANSACTIONAL_ID_AUTHORIZATION_FAILED (fatal: the
+   *   producer is unusable); the last retriable error when out of time (the call may be repeated).
+   */
+  async initTransactions(): Promise<void> {
+    await this.transactions('initTransactions').initTransactions()
+  }
+
+  /**
+   * Opens a transaction: records sent from now on, and offsets given to
+   * `sendOffsetsToTransaction`, are committed or aborted together. Synchronous; nothing is sent.
+   * @throws TransactionStateError before `initTransactions()`, inside an open transaction, or
+   *   without `transactionalId`; the fatal error of a fenced producer; TransactionAbortableError
+   *   while a failed transaction waits for `abortTransaction()`.
+   */
+  beginTransaction(): void {
+    this.transactions('beginTransaction').beginTransaction()
+  }
+
+  /**
+   * Adds a consumer group's offsets to the open transaction (consume-transform-produce, KIP-98,
+   * KIP-447): they become the group's committed offsets when the transaction commits, never when
+   * it aborts. `offsets` are the next offsets to read (last processed + 1); `groupMetadata` is
+   * `consumer.groupMetadata()`, so the group coordinator rejects offsets of a member that was
+   * fenced by a rebalance. Transactions v1: AddOffsetsToTxn, then TxnOffsetCommit; v2 (KIP-890):
+   * TxnOffsetCommit v5 only.
+   * @throws (rejects) ConfigError for malformed arguments; TransactionStateError outside a
+   *   transaction; TransactionAbortableError when it failed (e.g. the member was fenced:
+   *   ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID; GROUP_AUTHORIZATION_FAILED): call abortTransaction();
+   *   ProducerFencedError and other fatal errors.
+   */
+  async sendOffsetsToTransaction(offsets: readonly TransactionOffset[], groupMetadata: ConsumerGroupMetadata): Promise<void> {
+    await this.transactions('sendOffsetsToTransaction').sendOffsetsToTransaction(offsets, groupMetadata)
+  }
+
+  /**
+   * Commits the open transaction: sends every buffered record and waits for all of them (flush),
+   * then EndTxn commit. Once it resolves, read_committed consumers see the transaction's records
+   * and the group sees its offsets.
+   * @throws (rejects) TransactionStateError outside a transaction or while another commit/abort
+   *   runs; TransactionAbortableError when a record or offsets of the transaction failed (call
+   *   abortTransaction()); ProducerFencedError and other fatal errors; the last retriable error
+   *   (e.g. a RequestTimeoutError) when the coordinator did not answer in time: the outcome is
+   *   unknown, call commitTransaction() again (or abortTransaction()).
+   */
+  async commitTransaction(): Promise<void> {
+    await this.transactions('commitTransaction').commitTransaction()
+  }
+
+  /**
+   * Aborts the open transaction: records not yet sent reject with TransactionAbortableError,
+   * records in flight are waited for, then EndTxn abort; read_committed consumers never see the
+   * transaction's records. The producer is ready for `beginTransaction()` afterwards. Also the
+   * way out of a TransactionAbortableError.
+   * @throws (rejects) TransactionStateError outside a transaction; ProducerFencedError and other
+   *   fatal errors; the last retriable error when out of time (call it again).
+   */
+  async abortTransaction(): Promise<void> {
+    await this.transactions('abortTransaction').abortTransaction()
+  }
+
+  /**
+   * Runs `fn` in a transaction: `beginTransaction()`, `fn(tx)`, `commitTransaction()`. When `fn`
+   * throws (or rejects), or the commit fails with a TransactionAbortableError, the transaction is
+   * aborted and the error is rethrown. Resolves with what `fn` resolved with.
+   * @throws what `fn` threw; the errors of beginTransaction and commitTransaction.
+   */
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.beginTransaction()
+    const tx: Transaction = {
+      send: (record) => this.send(record),
+      sendBatch: (records) => this.sendBatch(records),
+      sendOffsetsToTransaction: (offsets, groupMetadata) => this.sendOffsetsToTransaction(offsets, groupMetadata),
+    }
+    let result: T
+    try {
+      result = await fn(tx)
+    } catch (err) {
+      await this.abortQuietly()
+      throw err
+    }
+    try {
+      await this.commitTransaction()
+    } catch (err) {
+      if (err instanceof TransactionAbortableError) await this.abortQuietly()
+      throw err
+    }
+    return result
+  }
+
+  /** Aborts for `transaction()`, logging a failure (the caller's error is the one that matters). */
+  private async abortQuietly(): Promise<void> {
+    try {
+      await this.abortTransaction()
+    } catch (err) {
+      if (!(err instanceof ProducerFencedError)) this.context.log.warn({ error: (err as Error).message }, 'producer: abortTransaction() after a failed transaction failed')
+    }
+  }
+
+  /** The transaction manager; TransactionStateError for a producer without `transactionalId`. */
+  private transactions(method: string): TransactionManager {
+    if (this.txn === null) throw new TransactionStateError(`${method}() needs a transactional producer: create it with kafka.producer({ transactionalId })`, 'not-transactional')
+    if (this.closed && method !== 'abortTransaction') throw new ClosedError('the producer is closed')
+    return this.txn
+  }
+
+  /**
+   * Flushes, then stops; later `send` calls reject with ClosedError. Does not close the shared
+   * connections. A transactional producer first waits for a commit or abort that is running, then
+   * aborts a transaction still open (as the Java client's close does: nothing is committed; its
+   * unsent records reject with TransactionAbortableError, an abort that fails is logged).
+   */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing
     this.closed = true
     this.closing = (async () => {
+      if (this.txn !== null) await this.txn.closeTransaction()
       while (this.pendingCount() > 0) await this.flush()
       this.stopped = true
       this.sender.stop()
@@ -283,6 +438,13 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (this.fatalError !== null) {
       this.rejectEarly(record, target, index, this.fatalError)
       return
+    }
+    if (this.txn !== null) {
+      const err = this.txn.sendError()
+      if (err !== null) {
+        this.rejectEarly(record, target, index, err)
+        return
+      }
     }
     let key: Buffer | null
     let value: Buffer | null
@@ -508,6 +670,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
     const { topic, partition, original } = w
     this.statsCollector.errors++
     w.target.failed(w.index, err)
+    if (this.txn !== null) this.txn.recordFailed(err)
     if (original !== null) {
       const hook = this.options.onDeliveryError
       if (hook !== null) {
@@ -615,6 +778,11 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   private onFatal(err: KafkaError): void {
     this.fatalError = err
+    this.failAllWaiting(err)
+  }
+
+  /** Rejects every record waiting for metadata or memory with `err`. */
+  private failAllWaiting(err: KafkaError): void {
     const waiting: Waiting[] = []
     for (const tw of this.topicWaits.values()) waiting.push(...tw.records)
     this.topicWaits.clear()

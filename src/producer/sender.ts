@@ -14,7 +14,7 @@ import type { Cluster } from '../pool/cluster.js'
 import { backoffMs, type RetryPolicy } from '../pool/retry.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { Produce, type ProduceRequest, type ProduceResponse } from '../protocol/messages/produce.js'
-import type { Accumulator, DrainedRequest } from './accumulator.js'
+import type { Accumulator, DrainedRequest, PartitionQueue } from './accumulator.js'
 import type { ProducerBatch } from './producer-batch.js'
 import { splitBatch } from './batch-splitter.js'
 import { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
@@ -35,6 +35,21 @@ export interface SenderHost {
   fatal(error: KafkaError): void
   /** A batch rejected as too large was split into `pieces`, which now hold its records. */
   split(batch: ProducerBatch, pieces: readonly ProducerBatch[]): void
+  /** A batch's records were rejected with `error` (once per batch). */
+  failed(error: KafkaError): void
+}
+
+/** What the sender needs of a transactional producer's transaction manager (transaction-manager.ts). */
+export interface SenderTransaction {
+  readonly transactionalId: string
+  /** The highest Produce version to use (v11 for transactions v1), undefined for no cap. */
+  readonly produceMaxVersion: number | undefined
+  /** Set while unsent batches must be rejected (aborting, an abortable or fatal error): with this error. */
+  readonly unsentError: KafkaError | null
+  /** Whether the partition's batches may be sent now (v1: added to the transaction). */
+  admit(q: PartitionQueue): boolean
+  /** A partition answered PRODUCER_FENCED or INVALID_PRODUCER_EPOCH: the producer's fatal error. */
+  fenced(cause: KafkaError): KafkaError
 }
 
 export class Sender {
@@ -52,6 +67,9 @@ export class Sender {
   private pidPending = false
   private fatalError: KafkaError | null = null
   readonly ids: ProducerIdManager | null
+  /** Set by a transactional producer. */
+  txn: SenderTransaction | null = null
+  private readonly admit = (q: PartitionQueue): boolean => this.txn!.admit(q)
   private readonly runBound = (): void => {
     this.scheduled = false
     this.run()
@@ -73,10 +91,16 @@ export class Sender {
   ) {
     this.policy = { retryBackoffMs: options.retryBackoffMs, retryBackoffMaxMs: options.retryBackoffMaxMs }
     this.ids = options.idempotent
-      ? new ProducerIdManager(cluster, this.policy, options.requestTimeoutMs, (err, attempt) => {
-          if (attempt === 4) log.warn({ error: err.message }, 'producer: InitProducerId keeps failing; retrying')
-          else log.debug('producer', { error: err.message, attempt }, 'InitProducerId failed; retrying')
-        })
+      ? new ProducerIdManager(
+          cluster,
+          this.policy,
+          options.requestTimeoutMs,
+          (err, attempt) => {
+            if (attempt === 4) log.warn({ error: err.message }, 'producer: InitProducerId keeps failing; retrying')
+            else log.debug('producer', { error: err.message, attempt }, 'InitProducerId failed; retrying')
+          },
+          options.transactionalId === null ? null : { transactionalId: options.transactionalId, transactionTimeoutMs: options.transactionTimeoutMs },
+        )
       : null
   }
 
@@ -120,14 +144,21 @@ export class Sender {
     const now = Date.now()
     this.expire(now)
     const ids = this.ids
-    if (ids !== null) {
+    const txn = this.txn
+    if (txn !== null) {
+      // Aborting, or the transaction can only be aborted: what is not sent yet never will be.
+      const err = txn.unsentError
+      if (err !== null) this.failUnsent(err)
+      // The transaction manager gets the id (initTransactions) and bumps the epoch (abortTransaction).
+      if (ids === null || ids.current === null) return
+    } else if (ids !== null) {
       if (ids.current === null || ids.bumpNeeded) {
         // Only with records to send; a bump waits for every request in flight to come back: their answers decide sequences.
         if (this.accumulator.bufferedRecords > 0 && (ids.current === null || this.inFlightRequests === 0)) this.initProducerId(ids.current !== null)
         return
       }
     }
-    const drained = this.accumulator.drain(now, this.force, this.leaderOf, this.slots, ids === null ? null : ids.current)
+    const drained = this.accumulator.drain(now, this.force, this.leaderOf, this.slots, ids === null ? null : ids.current, txn === null ? null : this.admit)
     for (const b of drained.failed) {
       this.accumulator.settle(b)
       this.fail(b, b.finishError instanceof KafkaError ? b.finishError : new KafkaError(`could not encode the batch for ${b.topic}-${b.partition}: ${String(b.finishError)}`, { code: 'ENCODE_FAILED', cause: b.finishError }))
@@ -146,6 +177,21 @@ export class Sender {
         void head.finishing.then(() => this.wake())
       }
     }
+  }
+
+  /** Rejects every batch not in flight with `err` (an aborted transaction); a batch sent before leaves a sequence hole: a new epoch is needed. */
+  failUnsent(err: KafkaError): void {
+    for (const b of this.accumulator.takeAllUnsent()) {
+      if (this.ids !== null && b.baseSequence >= 0) this.ids.bumpNeeded = true
+      this.fail(b, err)
+    }
+  }
+
+  /** The producer failed fatally (a fenced transactional producer): nothing more is sent, unsent batches reject with `err`. */
+  fatal(err: KafkaError): void {
+    if (this.fatalError !== null) return
+    this.fatalError = err
+    for (const b of this.accumulator.takeAllUnsent()) this.fail(b, err)
   }
 
   /** Fails batches not in flight whose delivery timeout passed. */
@@ -219,10 +265,11 @@ export class Sender {
     // Produce v13 names topics by id (KIP-516): the ids come from the cluster's topic-id cache,
     // and the answer is matched by the ids this request carried (the cache may have moved on).
     const namesById = new Map<string, string>()
+    const transactionalId = this.txn === null ? null : this.txn.transactionalId
     const build = (v: number): ProduceRequest => {
-      if (v < 13) return { transactionalId: null, acks, timeoutMs, topicData }
+      if (v < 13) return { transactionalId, acks, timeoutMs, topicData }
       return {
-        transactionalId: null,
+        transactionalId,
         acks,
         timeoutMs,
         topicData: topicData.map((t) => {
@@ -241,6 +288,8 @@ export class Sender {
       .send(nodeId, Produce, build, {
         timeoutMs: timeoutMs + 1000,
         noResponse: acks === 0,
+        // Transactions v1: Produce v12+ would ask the broker to add partitions implicitly (KIP-890).
+        maxVersion: this.txn === null ? undefined : this.txn.produceMaxVersion,
       })
       .then(
         (res) => {
@@ -302,6 +351,23 @@ export class Sender {
   /** What to do with a batch whose partition answered `err` (or whose request failed). */
   private onBatchError(b: ProducerBatch, err: KafkaError, now: number): void {
     const ids = this.ids
+    const txn = this.txn
+    if (txn !== null && b.baseSequence >= 0) {
+      switch (err.code) {
+        case 'INVALID_PRODUCER_EPOCH':
+        case 'PRODUCER_FENCED': {
+          // A newer producer of the transactional id (or a coordinator timeout) bumped the epoch: fatal.
+          const fatal = txn.fenced(err)
+          this.accumulator.settle(b)
+          return this.fail(b, fatal)
+        }
+        case 'UNKNOWN_PRODUCER_ID':
+          // The transaction can only be aborted now; abortTransaction() bumps the epoch (KIP-360).
+          ids!.bumpNeeded = true
+          this.accumulator.settle(b)
+          return this.fail(b, err)
+      }
+    }
     if (ids !== null && b.baseSequence >= 0) {
       switch (err.code) {
         case 'OUT_OF_ORDER_SEQUENCE_NUMBER':
@@ -313,7 +379,7 @@ export class Sender {
           return this.fail(b, err)
         case 'UNKNOWN_PRODUCER_ID':
         case 'INVALID_PRODUCER_EPOCH':
-          // KIP-360: bump the epoch, then resend with fresh sequences.
+          // KIP-360 (idempotent producer only; a transactional one failed above): bump the epoch, then resend with fresh sequences.
           if (ids.current !== null && b.producerEpoch === ids.current.epoch && b.producerId === ids.current.producerId) ids.bumpNeeded = true
           return this.retry(b, err, now, true)
       }
@@ -413,6 +479,7 @@ export class Sender {
       }
       if (reporting) this.host.report({ topic: b.topic, partition: b.partition, offset: -1n, timestamp: -1, record, error: err })
     }
+    this.host.failed(err)
     this.host.settled(b)
   }
 }

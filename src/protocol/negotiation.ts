@@ -11,11 +11,15 @@ import { API_VERSION_RANGES } from './messages/versions.js'
  *
  * Produce v13, OffsetCommit v10, OffsetFetch v10 and Fetch v13+ name topics by id: their
  * senders take the ids from the cluster's topic-id cache (src/pool/cluster.ts, filled from
- * Metadata) and are no longer capped. TxnOffsetCommit v6 stays capped: the client has no
- * transactions yet, so nothing fills its topic ids.
+ * Metadata) and are no longer capped. TxnOffsetCommit v6 stays capped: the transactional
+ * producer sends v5 (what transactions v2, KIP-890, need) with topic names. AddPartitionsToTxn
+ * v4+ batches several transactional ids and is for brokers (KIP-890 verification); clients send v3.
+ * The transactional producer also picks Produce (v11 or v12+), EndTxn (v4 or v5) and
+ * TxnOffsetCommit (v4 or v5) per request by the transaction version (SendOptions.maxVersion).
  */
 export const VERSION_CAPS: ReadonlyMap<number, { readonly max: number; readonly why: string }> = new Map([
-  [28, { max: 5, why: 'TxnOffsetCommit v6 names topics by id; transactions are not implemented yet' }],
+  [24, { max: 3, why: 'AddPartitionsToTxn v4+ is the broker-to-broker form (KIP-890); clients send v3' }],
+  [28, { max: 5, why: 'TxnOffsetCommit v6 names topics by id; the transactional producer sends v5 with names' }],
 ])
 
 /** One past the highest API key the client package carries. */
