@@ -4,14 +4,17 @@
 // read_committed consumer then reads past it.
 import t from 'tap'
 import { newKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
-import { numbered, openTransaction, type OpenTransaction, produce } from '../../helpers/consumer-fixtures.js'
+import { numbered, produce } from '../../helpers/consumer-fixtures.js'
+import type { Producer } from '../../../src/producer/producer.js'
 
 const kafka = newKafka()
 const admin = kafka.admin()
 t.teardown(() => kafka.disconnectAll())
 
 const topic = uniqueTopic('admin-txn')
-let tx: OpenTransaction
+/** The transaction left open, as the tools see it. */
+const tx = { transactionalId: `${topic}-tx`, producerId: -1n, producerEpoch: -1, baseOffset: -1n }
+let producer: Producer | undefined
 
 t.before(async () => {
   const [r] = await admin.createTopics([{ name: topic, partitions: 2 }])
@@ -20,13 +23,22 @@ t.before(async () => {
     const m = (await admin.metadata([topic])).topics.find((x) => x.name === topic)
     return m !== undefined && m.errorCode === 0 && m.partitions.every((p) => p.leader >= 0)
   })
-  // A transaction the test never ends through its coordinator: it stands for a hanging one.
-  tx = await openTransaction(kafka, topic, 0, numbered('open', 0, 3), { transactionTimeoutMs: 300_000 })
+  // A transactional producer that never ends its transaction: it stands for a hanging one.
+  producer = kafka.producer({ transactionalId: tx.transactionalId, transactionTimeoutMs: 300_000 })
+  await producer.initTransactions()
+  producer.beginTransaction()
+  const metas = await producer.sendBatch([0, 1, 2].map((i) => ({ topic, partition: 0, key: String(i), value: `open-${i}` })))
+  tx.baseOffset = metas[0].offset
   await produce(kafka, topic, 0, numbered('after', 0, 2))
+  // Its producer id and epoch, as the broker knows them (the producer does not expose them).
+  const [d] = await admin.describeTransactions([tx.transactionalId])
+  tx.producerId = d.producerId
+  tx.producerEpoch = d.producerEpoch
 })
 t.teardown(async () => {
   // The coordinator still counts the transaction open: end it so nothing waits for its timeout.
-  await tx?.end(false).catch(() => {})
+  await producer?.abortTransaction().catch(() => {})
+  await producer?.close().catch(() => {})
   await admin.deleteTopics([topic]).catch(() => {})
   await admin.close()
 })
