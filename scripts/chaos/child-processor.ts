@@ -5,8 +5,10 @@
 // `{"type":"committed","records":n}` on stdout; `{"type":"aborted","records":n,"error":...}`
 // when a transaction had to be aborted (its records are read again from where it started).
 // A fatal error (ProducerFencedError: a newer incarnation took the transactional id) ends the
-// process with status 3.
-// Env: KAFKA_BOOTSTRAP, EOS_INPUT, EOS_OUTPUT, EOS_GROUP, EOS_TXN_ID, EOS_MAX_RECORDS.
+// process with status 3. With EOS_HOLD_AT=n, once it has committed n records it holds its next
+// transaction open (records written, offsets sent, no commit) and writes `{"type":"holding",
+// "records":n}`, for the scenario to SIGKILL it with a transaction open.
+// Env: KAFKA_BOOTSTRAP, EOS_INPUT, EOS_OUTPUT, EOS_GROUP, EOS_TXN_ID, EOS_MAX_RECORDS, EOS_HOLD_AT.
 import { Kafka } from '../../src/client.js'
 import { ProducerFencedError, TransactionAbortableError } from '../../src/index.js'
 
@@ -53,6 +55,9 @@ async function untilDone (step: () => Promise<void>): Promise<void> {
   }
 }
 
+const holdAt = Number(process.env.EOS_HOLD_AT ?? Infinity)
+let committed = 0
+
 await producer.initTransactions()
 out({ type: 'ready' })
 for (;;) {
@@ -69,7 +74,12 @@ for (;;) {
     producer.beginTransaction()
     await producer.sendBatch(ev.records.map(r => ({ topic: output, partition: r.partition, key: r.key, value: r.value })))
     await producer.sendOffsetsToTransaction([...next].map(([partition, offset]) => ({ topic: input, partition, offset })), consumer.groupMetadata())
+    if (committed >= holdAt) {
+      out({ type: 'holding', records: ev.records.length })
+      await new Promise(resolve => setTimeout(resolve, 120_000))
+    }
     await untilDone(async () => producer.commitTransaction())
+    committed += ev.records.length
     out({ type: 'committed', records: ev.records.length })
   } catch (err) {
     exitIfFatal(err)

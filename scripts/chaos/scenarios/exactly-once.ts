@@ -1,4 +1,4 @@
-// Scenario 6 (eos): exactly-once under failure. A consume-transform-produce processor in a child
+// Scenario 7 (eos): exactly-once under failure. A consume-transform-produce processor in a child
 // process (child-processor.ts: a read_committed group member and a transactional producer, each
 // poll's records copied in one transaction with sendOffsetsToTransaction) copies an input topic
 // of 6 partitions (replication 3, min.insync.replicas 2) to an output topic. During the run the
@@ -27,10 +27,12 @@ interface Progress {
   unexpectedExits: number
   /** First abort reason, for the report. */
   firstAbort: string | null
+  /** Records of the transaction an incarnation holds open (EOS_HOLD_AT), 0 until one does. */
+  holding: number
 }
 
 /** Starts a processor incarnation; `onExit` runs when it ends for a reason of its own. */
-function processor (bootstrap: string, env: Record<string, string>, progress: Progress, log: (line: string) => void): { child: ChildProcess, ready: Promise<void>, killed: { value: boolean } } {
+function processor (bootstrap: string, env: Record<string, string | undefined>, progress: Progress, log: (line: string) => void): { child: ChildProcess, ready: Promise<void>, killed: { value: boolean } } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/chaos/child-processor.ts'], {
     cwd: repoRoot,
     env: { ...process.env, KAFKA_BOOTSTRAP: bootstrap, ...env },
@@ -53,6 +55,7 @@ function processor (bootstrap: string, env: Record<string, string>, progress: Pr
         if (m.type === 'ready') resolve()
         else if (m.type === 'committed') { progress.committed += m.records ?? 0; progress.commits++ } else if (m.type === 'aborted') { progress.aborts++; progress.firstAbort ??= m.error ?? null } else if (m.type === 'retry') progress.retries++
         else if (m.type === 'fenced') progress.fenced++
+        else if (m.type === 'holding') progress.holding = m.records ?? 0
       } catch {}
     })
   })
@@ -81,7 +84,7 @@ export async function exactlyOnce (ctx: ChaosContext): Promise<ScenarioResult> {
   const transactionalId = `chaos-eos-${stamp}`
   const kafka = ctx.newKafka({ clientId: 'chaos-eos', requestTimeoutMs: 15_000 })
   const checks: string[] = []
-  const progress: Progress = { committed: 0, commits: 0, aborts: 0, retries: 0, fenced: 0, unexpectedExits: 0, firstAbort: null }
+  const progress: Progress = { committed: 0, commits: 0, aborts: 0, retries: 0, fenced: 0, unexpectedExits: 0, firstAbort: null, holding: 0 }
   // The child dials the brokers directly (it has no socketFactory); the proxies carry no toxics here.
   const bootstrap = ctx.cluster.plaintext
   const env = { EOS_INPUT: input, EOS_OUTPUT: output, EOS_GROUP: groupId, EOS_TXN_ID: transactionalId, EOS_MAX_RECORDS: '100' }
@@ -100,8 +103,9 @@ export async function exactlyOnce (ctx: ChaosContext): Promise<ScenarioResult> {
     ctx.log(`eos: ${total} input records in ${partitions} partitions; starting the processor`)
 
     const started = Date.now()
+    // The first incarnation holds a transaction open once it has committed half of the records.
     const start = (): ReturnType<typeof processor> => {
-      const p = processor(bootstrap, env, progress, ctx.log)
+      const p = processor(bootstrap, { ...env, EOS_HOLD_AT: incarnations.length === 0 ? String(total / 2) : undefined }, progress, ctx.log)
       incarnations.push(p)
       return p
     }
@@ -128,8 +132,9 @@ export async function exactlyOnce (ctx: ChaosContext): Promise<ScenarioResult> {
     const restarted = sleep(3000).then(async () => startNode(victim, ctx.cluster)).then(() => ctx.log(`eos: node ${victim} is back at ${progress.committed} records`))
     restarted.catch(() => {})
     await waitProgress(0.5)
+    while (progress.holding === 0 && Date.now() < until) await sleep(20)
     const zombie = incarnations[incarnations.length - 1]
-    ctx.log(`eos: SIGKILL the processor (pid ${zombie.child.pid}) at ${progress.committed} records; a new one starts with the same transactionalId`)
+    ctx.log(`eos: SIGKILL the processor (pid ${zombie.child.pid}) at ${progress.committed} records, its transaction of ${progress.holding} records open; a new one starts with the same transactionalId`)
     zombie.killed.value = true
     zombie.child.kill('SIGKILL')
     processorKills++
@@ -175,6 +180,7 @@ export async function exactlyOnce (ctx: ChaosContext): Promise<ScenarioResult> {
     const abortedRecords = everything.reduce((n, p) => n + p.length, 0) - read
     check(checks, coordinatorKills === 1, `the transaction coordinator's broker SIGKILLed and restarted at ${committedAtCoordinatorKill} of ${total} records`)
     check(checks, processorKills === 1 && committedAtProcessorKill < total, `the processor SIGKILLed at ${committedAtProcessorKill} of ${total} records and restarted with the same transactionalId`)
+    check(checks, progress.holding > 0 && abortedRecords >= progress.holding, `the killed processor's open transaction (${progress.holding} records) aborted when the new one fenced it: ${abortedRecords} aborted records in the output log, none read with read_committed`)
     check(checks, progress.unexpectedExits === 0, `${progress.unexpectedExits} processor exits the scenario did not cause`)
     check(checks, read === total, `${read} records read back with read_committed, ${total} expected`)
     check(checks, lost === 0, `${lost} input records missing from the output`)
@@ -192,6 +198,7 @@ export async function exactlyOnce (ctx: ChaosContext): Promise<ScenarioResult> {
         outOfOrder,
         transactions: progress.commits,
         aborted: progress.aborts,
+        openAtProcessorKill: progress.holding,
         abortedRecordsInLog: abortedRecords,
         commitRetries: progress.retries,
         coordinatorKills,
