@@ -14,10 +14,12 @@ import { compatVersions, defaultClusterDir, repoRoot } from './kafka/layout.js'
 /**
  * The core set: produce and read back every codec; group consumption with range (and
  * roundRobin) and cooperativeSticky; admin topics, configs and offsets; every listener with
- * SASL (PLAIN, SCRAM) and TLS. Existing files, run as they are against each cluster file.
+ * SASL (PLAIN, SCRAM) and TLS; transactions (v1 on these releases: AddPartitionsToTxn,
+ * AddOffsetsToTxn, fencing). Existing files, run as they are against each cluster file.
  */
 export const COMPAT_TESTS = [
   'test/integration/producer/codecs.test.ts',
+  'test/integration/producer/transactions.test.ts',
   'test/integration/consumer/group-assignors.test.ts',
   'test/integration/consumer/cooperative.test.ts',
   'test/integration/admin/topics.test.ts',

@@ -9,7 +9,10 @@ import { decodeRecordBatches, type DecodedBatch, type DecodedRecord } from '../.
 
 export interface FetchedRecord extends DecodedRecord {
   producerId: bigint
+  producerEpoch: number
   baseSequence: number
+  /** The batch belongs to a transaction. */
+  isTransactional: boolean
 }
 
 /** Every record of `topic`-`partition` below the high watermark, in offset order. */
@@ -55,7 +58,7 @@ export async function fetchPartition(cluster: Cluster, topic: string, partition:
       for (const r of b.records) {
         if (r.offset < offset) continue
         if (r.offset >= p.highWatermark) return out
-        out.push({ ...r, producerId: b.producerId, baseSequence: b.baseSequence })
+        out.push({ ...r, producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, isTransactional: b.isTransactional })
       }
       offset = b.lastOffset + 1n
     }
