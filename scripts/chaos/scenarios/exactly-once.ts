@@ -17,11 +17,12 @@ import { check, createTopic, produceTracked, readBack, sleep, type ChaosContext,
 interface Progress {
   /** Records in committed transactions, over every incarnation. */
   committed: number
-  /** Transactions committed and aborted, over every incarnation. */
+  /** Transactions committed and aborted by the processor, over every incarnation. */
   commits: number
   aborts: number
   /** Retries of commitTransaction/abortTransaction after an unknown outcome. */
   retries: number
+  /** Incarnations that found themselves fenced (ProducerFencedError) and exited. */
   fenced: number
   /** Processor exits the scenario did not cause. */
   unexpectedExits: number
@@ -31,7 +32,10 @@ interface Progress {
   holding: number
 }
 
-/** Starts a processor incarnation; `onExit` runs when it ends for a reason of its own. */
+/**
+ * Starts a processor incarnation, tallying its reports in `progress`; an exit not caused by the
+ * scenario (`killed`) counts as unexpected. `ready` resolves once initTransactions() is done.
+ */
 function processor (bootstrap: string, env: Record<string, string | undefined>, progress: Progress, log: (line: string) => void): { child: ChildProcess, ready: Promise<void>, killed: { value: boolean } } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/chaos/child-processor.ts'], {
     cwd: repoRoot,
@@ -53,7 +57,9 @@ function processor (bootstrap: string, env: Record<string, string | undefined>, 
       try {
         const m = JSON.parse(line) as { type: string, records?: number, error?: string }
         if (m.type === 'ready') resolve()
-        else if (m.type === 'committed') { progress.committed += m.records ?? 0; progress.commits++ } else if (m.type === 'aborted') { progress.aborts++; progress.firstAbort ??= m.error ?? null } else if (m.type === 'retry') progress.retries++
+        else if (m.type === 'committed') { progress.committed += m.records ?? 0; progress.commits++ }
+        else if (m.type === 'aborted') { progress.aborts++; progress.firstAbort ??= m.error ?? null }
+        else if (m.type === 'retry') progress.retries++
         else if (m.type === 'fenced') progress.fenced++
         else if (m.type === 'holding') progress.holding = m.records ?? 0
       } catch {}
