@@ -111,13 +111,16 @@ export async function produceTracked (producer: Producer, topic: string, total: 
   return out
 }
 
-/** Reads partitions of `topic` from the earliest offset to the current end: values per partition. */
-export async function readBack (kafka: Kafka, topic: string, partitions: number): Promise<string[][]> {
+/**
+ * Reads partitions of `topic` from the earliest offset to the current end (the last stable
+ * offset under read_committed): values per partition.
+ */
+export async function readBack (kafka: Kafka, topic: string, partitions: number, isolationLevel: 'read_uncommitted' | 'read_committed' = 'read_uncommitted'): Promise<string[][]> {
   const out: string[][] = Array.from({ length: partitions }, () => [])
   const reader = kafka.consumer({
     assignments: Array.from({ length: partitions }, (_, p) => ({ topic, partition: p, offset: 'earliest' as const })),
     exitAtEnd: true,
-    isolationLevel: 'read_uncommitted'
+    isolationLevel
   })
   try {
     for await (const batch of reader) {

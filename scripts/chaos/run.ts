@@ -1,4 +1,4 @@
-// npm run chaos [-- --quick] [--only leader-kill,group,network,stall,soak] [--soak-seconds N]
+// npm run chaos [-- --quick] [--only leader-kill,group,network,stall,eos,soak] [--soak-seconds N]
 // Fault scenarios against a 3-node cluster of its own (started on free ports, stopped at the end,
 // also on failure and on SIGINT/SIGTERM) with a Toxiproxy proxy in front of every broker:
 //   1 leader-kill  leader SIGKILL every 10 s under idempotent acks=all
@@ -6,8 +6,11 @@
 //   3 network      latency, bandwidth cap, blackhole, reset_peer, slicer on the leader's path
 //   4 stall        leader SIGSTOP, then SIGCONT
 //   5 soak         produce and consume at 5,000 records/s for 10 minutes (not in --quick)
+//   7 eos          exactly-once: a transactional consume-transform-produce processor copies 200,000
+//                  records through a SIGKILL of the transaction coordinator's broker and of itself
+// (6, a malformed broker, is a unit test: docs/reliability.md.)
 // Prints each scenario's checks and figures, writes them to .kafka/chaos/results.json, and exits 1
-// when any check failed. --quick scales 1-4 down for CI (about 5-8 minutes on 2 cores).
+// when any check failed. --quick scales 1-4 and 7 down for CI (about 5-8 minutes on 2 cores).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -17,6 +20,7 @@ import { freeBasePort } from '../kafka/free-ports.js'
 import { defaultClusterDir } from '../kafka/layout.js'
 import { proxyCluster, quietLogger, type ChaosContext, type ScenarioResult } from './harness.js'
 import { brokerStall } from './scenarios/broker-stall.js'
+import { exactlyOnce } from './scenarios/exactly-once.js'
 import { groupChurn } from './scenarios/group-churn.js'
 import { leaderKill } from './scenarios/leader-kill.js'
 import { networkFaults } from './scenarios/network-faults.js'
@@ -31,9 +35,9 @@ const { values } = parseArgs({
   }
 })
 const quick = values.quick
-const all = ['leader-kill', 'group', 'network', 'stall', ...(quick ? [] : ['soak'])]
+const all = ['leader-kill', 'group', 'network', 'stall', 'eos', ...(quick ? [] : ['soak'])]
 const only = values.only?.split(',').map(s => s.trim()) ?? all
-for (const name of only) if (!['leader-kill', 'group', 'network', 'stall', 'soak'].includes(name)) throw new Error(`unknown scenario ${name}`)
+for (const name of only) if (!['leader-kill', 'group', 'network', 'stall', 'eos', 'soak'].includes(name)) throw new Error(`unknown scenario ${name}`)
 
 const log = (line: string): void => console.error(`chaos: ${line}`)
 const dir = join(defaultClusterDir, 'chaos')
@@ -89,6 +93,7 @@ try {
   await run('group', async () => groupChurn(ctx))
   await run('network', async () => networkFaults(ctx))
   await run('stall', async () => brokerStall(ctx))
+  await run('eos', async () => exactlyOnce(ctx))
   await run('soak', async () => soak(ctx, Number(values['soak-seconds'])))
 } catch (err) {
   console.log(`FAIL setup: ${(err as Error).message}`)

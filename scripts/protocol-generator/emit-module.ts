@@ -10,6 +10,8 @@ const ROUTING: Record<string, string> = {
   ListOffsets: 'leader',
   OffsetForLeaderEpoch: 'leader',
   DeleteRecords: 'leader',
+  DescribeProducers: 'leader',
+  WriteTxnMarkers: 'leader',
   ShareFetch: 'leader',
   ShareAcknowledge: 'leader',
   JoinGroup: 'groupCoordinator',

@@ -11,7 +11,8 @@
  *   BrokerRegistration, BrokerHeartbeat, AlterPartition, Envelope, AllocateProducerIds…) are
  *   broker-to-controller or controller-to-controller traffic and stay out;
  * - a few APIs list `broker` but are only ever sent by one broker to another (BROKER_TO_BROKER);
- *   they stay out too;
+ *   they stay out too. WriteTxnMarkers is not among them: the transaction coordinator sends it,
+ *   but so does an admin aborting a hanging transaction (KIP-664, Java's Admin#abortTransaction);
  * - headers, and the data messages a client reads or writes (CLIENT_DATA), are generated; other
  *   data messages (Raft log records, on-disk formats, the Envelope principal) are not.
  */
@@ -20,7 +21,6 @@ import { loadRawMessages, type MessageSpec, type RawMessage } from './spec.js'
 
 /** APIs with a broker listener whose only sender is another broker. */
 export const BROKER_TO_BROKER: ReadonlySet<string> = new Set([
-  'WriteTxnMarkers', // transaction coordinator → partition leaders
   'InitializeShareGroupState', // share-partition leader → share coordinator (KIP-932)
   'ReadShareGroupState',
   'WriteShareGroupState',

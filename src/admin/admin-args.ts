@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import { ACL_OPERATION_CODES, ACL_PATTERN_TYPE_CODES, ACL_PERMISSION_TYPE_CODES, ACL_RESOURCE_TYPE_CODES } from './acl-codes.js'
 import { ALTER_CONFIG_OP_CODES, CONFIG_RESOURCE_TYPE_CODES } from './config-resources.js'
+import { TRANSACTION_STATES } from './transaction-states.js'
 
 const topicName = z.string().superRefine((name, ctx) => {
   const problem = topicNameProblem(name)
@@ -71,6 +72,8 @@ const offsetSpec = z.union([
 ])
 
 const groupId = nonEmpty
+/** A producer id: a non-negative bigint or safe integer. */
+const producerId = offset.refine((o) => o >= 0, 'must be >= 0')
 
 /** The argument list of each admin method, as a zod tuple (options objects are strict). */
 export const ADMIN_ARGS = {
@@ -139,6 +142,30 @@ export const ADMIN_ARGS = {
   createAcls: z.tuple([z.array(aclBinding)]),
   describeAcls: z.tuple([aclFilter.optional()]),
   deleteAcls: z.tuple([z.array(aclFilter)]),
+  listTransactions: z.tuple([
+    z
+      .object({
+        states: z.array(z.enum(TRANSACTION_STATES)).optional(),
+        producerIds: z.array(producerId).optional(),
+        durationMs: z.number().int().nonnegative().refine(Number.isSafeInteger, 'must be a safe integer').optional(),
+        transactionalIdPattern: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+  ]),
+  describeTransactions: z.tuple([z.array(nonEmpty)]),
+  describeProducers: z.tuple([z.array(topicPartition)]),
+  abortTransaction: z.tuple([
+    z
+      .object({
+        topic: topicName,
+        partition,
+        producerId,
+        producerEpoch: z.number().int().min(0).max(32767),
+        coordinatorEpoch: z.number().int().min(-1).max(2147483647),
+      })
+      .strict(),
+  ]),
 } as const
 
 /** An admin method with checked arguments. */
@@ -168,6 +195,10 @@ const PARAMS: Record<AdminMethod, readonly string[]> = {
   createAcls: ['acls'],
   describeAcls: ['filter'],
   deleteAcls: ['filters'],
+  listTransactions: ['options'],
+  describeTransactions: ['transactionalIds'],
+  describeProducers: ['partitions'],
+  abortTransaction: ['spec'],
 }
 
 function fieldPath(method: AdminMethod, path: readonly PropertyKey[]): string {

@@ -74,6 +74,18 @@ import type {
   UserScramCredentials,
 } from './scram-credentials.js'
 import type {
+  abortTransaction,
+  AbortTransactionResult,
+  AbortTransactionSpec,
+  describeProducers,
+  DescribeProducersResult,
+  describeTransactions,
+  ListedTransaction,
+  listTransactions,
+  ListTransactionsOptions,
+  TransactionDescription,
+} from './transactions.js'
+import type {
   createPartitions,
   CreatePartitionsResult,
   createTopics,
@@ -261,6 +273,59 @@ export class Admin {
   /** Deletes the ACLs matching each filter (DeleteAcls). One result per filter. */
   async deleteAcls(filters: readonly AclFilter[]): Promise<DeleteAclsResult[]> {
     return (await import('./acls.js')).deleteAcls(this.open('deleteAcls', filters), filters)
+  }
+
+  /**
+   * Transactions known to the transaction coordinators (ListTransactions, asked of every broker;
+   * KIP-664), sorted by transactional id. Filters: `states` (e.g. `['Ongoing']`), `producerIds`,
+   * `durationMs` (only transactions open longer than this many ms; ListTransactions v1+,
+   * KIP-994) and `transactionalIdPattern` (a regular expression; v2+, KIP-1152). Each result is
+   * `{ transactionalId, producerId: bigint, state, coordinator }`.
+   * @throws ConfigError on bad arguments (nothing sent); UnsupportedVersionError when a broker
+   * cannot apply a filter; the broker's error (e.g. INVALID_REGULAR_EXPRESSION) when one answers
+   * with an error after retries.
+   */
+  async listTransactions(options: ListTransactionsOptions = {}): Promise<ListedTransaction[]> {
+    return (await import('./transactions.js')).listTransactions(this.open('listTransactions', options), options)
+  }
+
+  /**
+   * Describes transactions (DescribeTransactions via each transactional id's transaction
+   * coordinator, FindCoordinator key type 1; KIP-664). One result per id, in order: state,
+   * producer id and epoch, `transactionTimeoutMs`, `transactionStartTimeMs` (ms since the epoch,
+   * -1 when none is open) and the open transaction's partitions. An unknown id comes back with
+   * TRANSACTIONAL_ID_NOT_FOUND (105); coordinator moves and loads are retried.
+   * @throws ConfigError on bad arguments.
+   */
+  async describeTransactions(transactionalIds: readonly string[]): Promise<TransactionDescription[]> {
+    return (await import('./transactions.js')).describeTransactions(this.open('describeTransactions', transactionalIds), transactionalIds)
+  }
+
+  /**
+   * The producers each partition's leader keeps state for (DescribeProducers; KIP-664), one result
+   * per partition, in order: producer id and epoch, last sequence, last timestamp (ms),
+   * `coordinatorEpoch` and `currentTransactionStartOffset` (-1n when no transaction is open). A
+   * producer whose transaction start offset holds back the last stable offset while no
+   * coordinator knows its transaction is a hanging transaction: see {@link abortTransaction}.
+   * @throws ConfigError on bad arguments.
+   */
+  async describeProducers(partitions: readonly TopicPartition[]): Promise<DescribeProducersResult[]> {
+    return (await import('./transactions.js')).describeProducers(this.open('describeProducers', partitions), partitions)
+  }
+
+  /**
+   * Aborts a hanging transaction on one partition: the partition's leader writes an abort marker
+   * for `producerId`/`producerEpoch` (WriteTxnMarkers, as Java's Admin#abortTransaction; KIP-664),
+   * so the last stable offset moves past the transaction's records and read_committed consumers
+   * proceed. Take the ids and epochs from {@link describeProducers}. This bypasses the
+   * transaction coordinator: use it only for a transaction the coordinator no longer knows.
+   * Resolves with `{ topic, partition, errorCode, ... }`: e.g. INVALID_PRODUCER_EPOCH (47) when
+   * the epoch is older than the partition's, TRANSACTION_COORDINATOR_FENCED (52) when
+   * `coordinatorEpoch` is, CLUSTER_AUTHORIZATION_FAILED (31) without ClusterAction.
+   * @throws ConfigError on bad arguments.
+   */
+  async abortTransaction(spec: AbortTransactionSpec): Promise<AbortTransactionResult> {
+    return (await import('./transactions.js')).abortTransaction(this.open('abortTransaction', spec), spec)
   }
 
   /**

@@ -24,3 +24,13 @@ export type {
 export type { ScramAlterationResult, ScramMechanismName, ScramUpsertion, UserScramCredentials } from './scram-credentials.js'
 export type { AclBinding, AclFilter, CreateAclResult, DeleteAclsResult, DescribedAcl } from './acls.js'
 export type { AclOperation, AclPatternType, AclPermissionType, AclResourceType } from './acl-codes.js'
+export type {
+  AbortTransactionResult,
+  AbortTransactionSpec,
+  DescribeProducersResult,
+  ListedTransaction,
+  ListTransactionsOptions,
+  ActiveProducer,
+  TransactionDescription,
+} from './transactions.js'
+export type { TransactionState } from './transaction-states.js'

@@ -62,13 +62,31 @@ export function numbered(prefix: string, from: number, to: number): ProduceRecor
   return out
 }
 
+/** A transaction left open by {@link openTransaction}. */
+export interface OpenTransaction {
+  transactionalId: string
+  producerId: bigint
+  producerEpoch: number
+  /** Offset of the transaction's first record. */
+  baseOffset: bigint
+  /** Ends it through the coordinator (EndTxn): commit or abort. */
+  end(commit: boolean): Promise<void>
+}
+
 /**
- * Writes `records` to a partition inside a transaction and ends it (abort unless `commit`):
- * InitProducerId, AddPartitionsToTxn (v3 or lower: the client form), Produce with a
- * transactional batch, EndTxn — via the transaction coordinator.
+ * Writes `records` to a partition inside a transaction and leaves it open: InitProducerId,
+ * AddPartitionsToTxn (v3 or lower: the client form), Produce with a transactional batch — via
+ * the transaction coordinator. Until it ends (or times out after `transactionTimeoutMs`), it
+ * holds the partition's last stable offset at its first record.
  */
-export async function transaction(kafka: Kafka, topic: string, partition: number, records: ProduceRecord[], commit: boolean): Promise<void> {
-  const transactionalId = `txn-${topic}-${Math.random().toString(36).slice(2)}`
+export async function openTransaction(
+  kafka: Kafka,
+  topic: string,
+  partition: number,
+  records: ProduceRecord[],
+  options: { transactionalId?: string; transactionTimeoutMs?: number } = {},
+): Promise<OpenTransaction> {
+  const transactionalId = options.transactionalId ?? `txn-${topic}-${Math.random().toString(36).slice(2)}`
   const retry = async <T>(fn: () => Promise<T>, ok: (r: T) => number): Promise<T> => {
     for (let i = 0; ; i++) {
       const r = await fn()
@@ -84,7 +102,7 @@ export async function transaction(kafka: Kafka, topic: string, partition: number
     }
   }
   const init = await retry(
-    async () => (await kafka.cluster.coordinator('transaction', transactionalId)).send(InitProducerId, () => ({ transactionalId, transactionTimeoutMs: 60_000 })),
+    async () => (await kafka.cluster.coordinator('transaction', transactionalId)).send(InitProducerId, () => ({ transactionalId, transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000 })),
     (r) => r.errorCode,
   )
   const { producerId, producerEpoch } = init
@@ -101,9 +119,22 @@ export async function transaction(kafka: Kafka, topic: string, partition: number
     },
     (r) => r.resultsByTopicV3AndBelow?.[0]?.resultsByPartition[0]?.partitionErrorCode ?? r.errorCode ?? 0,
   )
-  await produce(kafka, topic, partition, records, { transactional: true, producerId, producerEpoch, baseSequence: 0, transactionalId })
-  await retry(
-    async () => (await kafka.cluster.coordinator('transaction', transactionalId)).send(EndTxn, () => ({ transactionalId, producerId, producerEpoch, committed: commit })),
-    (r) => r.errorCode,
-  )
+  const baseOffset = await produce(kafka, topic, partition, records, { transactional: true, producerId, producerEpoch, baseSequence: 0, transactionalId })
+  return {
+    transactionalId,
+    producerId,
+    producerEpoch,
+    baseOffset,
+    end: async (commit) => {
+      await retry(
+        async () => (await kafka.cluster.coordinator('transaction', transactionalId)).send(EndTxn, () => ({ transactionalId, producerId, producerEpoch, committed: commit })),
+        (r) => r.errorCode,
+      )
+    },
+  }
+}
+
+/** Writes `records` to a partition inside a transaction and ends it (abort unless `commit`); see {@link openTransaction}. */
+export async function transaction(kafka: Kafka, topic: string, partition: number, records: ProduceRecord[], commit: boolean): Promise<void> {
+  await (await openTransaction(kafka, topic, partition, records)).end(commit)
 }

@@ -95,7 +95,7 @@ export const DescribeProducers: ApiDefinition<DescribeProducersRequest, Describe
   flexibleMinVersion: 0,
   listeners: ['broker'],
   latestVersionUnstable: false,
-  routing: 'any',
+  routing: 'leader',
   requestHeaderVersion: (version: number): number => (version >= 0 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 0 ? 1 : 0),
   encodeRequest: encodeDescribeProducersRequest,

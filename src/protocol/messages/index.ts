@@ -24,6 +24,7 @@ import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js'
 import { AddOffsetsToTxn } from './add-offsets-to-txn.js'
 import { EndTxn } from './end-txn.js'
+import { WriteTxnMarkers } from './write-txn-markers.js'
 import { TxnOffsetCommit } from './txn-offset-commit.js'
 import { DescribeAcls } from './describe-acls.js'
 import { CreateAcls } from './create-acls.js'
@@ -153,6 +154,7 @@ export * from './txn-offset-commit.js'
 export * from './unregister-broker.js'
 export * from './unregister-controller.js'
 export * from './update-features.js'
+export * from './write-txn-markers.js'
 
 /** Every API definition, indexed by API key (`undefined` for keys no definition uses). */
 export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefined> = [
@@ -183,7 +185,7 @@ export const API_BY_KEY: ReadonlyArray<ApiDefinition<unknown, unknown> | undefin
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
-  undefined,
+  WriteTxnMarkers,
   TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
@@ -278,6 +280,7 @@ export const ALL_APIS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
+  WriteTxnMarkers,
   TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,

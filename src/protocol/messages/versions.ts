@@ -36,7 +36,7 @@ export const API_VERSION_RANGES: ReadonlyArray<readonly [number, number] | undef
   [0, 5], // AddPartitionsToTxn
   [0, 4], // AddOffsetsToTxn
   [0, 5], // EndTxn
-  undefined,
+  [1, 2], // WriteTxnMarkers
   [0, 6], // TxnOffsetCommit
   [1, 3], // DescribeAcls
   [1, 3], // CreateAcls

@@ -6,6 +6,8 @@ import { describeConfigs } from '../../../src/admin/configs.js'
 import { describeGroups } from '../../../src/admin/groups.js'
 import { listOffsets } from '../../../src/admin/offsets.js'
 import { createTopics } from '../../../src/admin/topics.js'
+import { describeTransactions, listTransactions } from '../../../src/admin/transactions.js'
+import { UnsupportedVersionError } from '../../../src/errors.js'
 import type { Cluster, TopicMetadata } from '../../../src/pool/cluster.js'
 import { newConnectionOwner } from '../../../src/pool/connection-routing.js'
 
@@ -179,4 +181,66 @@ t.test('broker config resources go to that broker, topic ones to any broker', as
   t.same(rs.map((r) => [r.type, r.name]), [['topic', 'a'], ['broker', '2'], ['topic', 'b'], ['brokerLogger', '9']])
   t.equal(rs[3].errorName, 'BROKER_NOT_AVAILABLE', 'an unknown broker fails its resource only')
   t.match(rs[1].configs[0], { source: 'staticBrokerConfig', isDefault: false, type: 'string' })
+})
+
+t.test('describeTransactions goes to each transaction coordinator (key type transaction) and retries NOT_COORDINATOR', async (t) => {
+  const coordinatorOf: Record<string, number> = { a: 1, b: 2, c: 1 }
+  const asked: string[] = []
+  const invalidated: string[] = []
+  let firstB = true
+  const brokers = new Map([1, 2].map((id) => [id, { nodeId: id }]))
+  const { ctx, sent } = fakeCluster(
+    0,
+    (s) => ({
+      throttleTimeMs: 0,
+      transactionStates: (s.request.transactionalIds as string[]).map((id) => {
+        const moved = id === 'b' && firstB
+        if (id === 'b') firstB = false
+        const unknown = id === 'c'
+        return {
+          errorCode: moved ? 16 : unknown ? 105 : 0,
+          transactionalId: id,
+          transactionState: 'Ongoing',
+          transactionTimeoutMs: 60000,
+          transactionStartTimeMs: 1700000000000n,
+          producerId: 7n,
+          producerEpoch: 2,
+          topics: [{ topic: 'orders', partitions: [0, 3] }],
+        }
+      }),
+    }),
+    {
+      coordinator: async (type: string, key: string) => {
+        asked.push(`${type} ${key}`)
+        return brokers.get(coordinatorOf[key])
+      },
+      invalidateCoordinator: (type: string, key: string) => invalidated.push(`${type} ${key}`),
+    },
+  )
+  const rs = await describeTransactions(ctx, ['a', 'b', 'c'])
+  t.same(rs.map((r) => [r.transactionalId, r.errorName, r.coordinator]), [['a', 'NONE', 1], ['b', 'NONE', 2], ['c', 'TRANSACTIONAL_ID_NOT_FOUND', 1]])
+  t.same(rs[0].partitions, [{ topic: 'orders', partition: 0 }, { topic: 'orders', partition: 3 }])
+  t.equal(rs[0].transactionStartTimeMs, 1700000000000)
+  t.same(rs[2].partitions, [], 'an error item carries no partitions')
+  t.ok(asked.every((a) => a.startsWith('transaction ')), 'FindCoordinator key type transaction')
+  t.same(invalidated, ['transaction b'])
+  t.same(sent.map((s) => s.request.transactionalIds), [['a', 'c'], ['b'], ['b']], 'ids sharing a coordinator go in one request')
+})
+
+t.test('listTransactions asks every broker, filters per version, sorts', async (t) => {
+  const answer = (s: Sent) => ({
+    throttleTimeMs: 0,
+    errorCode: 0,
+    unknownStateFilters: [],
+    transactionStates: s.target === 1 ? [{ transactionalId: 'z', producerId: 1n, transactionState: 'Ongoing' }] : [{ transactionalId: 'a', producerId: 2n, transactionState: 'Empty' }],
+  })
+  const v2 = fakeCluster(2, answer)
+  const rs = await listTransactions(v2.ctx, { states: ['Ongoing'], producerIds: [5, 6n], durationMs: 1000, transactionalIdPattern: '^a' })
+  t.same(rs.map((r) => [r.transactionalId, r.coordinator, r.producerId]), [['a', 2, 2n], ['z', 1, 1n]])
+  t.same(v2.sent[0].request, { stateFilters: ['Ongoing'], producerIdFilters: [5n, 6n], durationFilter: 1000n, transactionalIdPattern: '^a' })
+  const v0 = fakeCluster(0, answer)
+  await t.rejects(listTransactions(v0.ctx, { durationMs: 1000 }), UnsupportedVersionError, 'no duration filter before v1')
+  const none = fakeCluster(0, answer)
+  await listTransactions(none.ctx)
+  t.same(none.sent[0].request, { stateFilters: [], producerIdFilters: [] })
 })
