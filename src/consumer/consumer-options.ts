@@ -80,6 +80,20 @@ export interface ConsumerOptions {
   exitAtEnd?: boolean
   /** Verify record batch CRC-32C (Java's check.crcs). Default true. */
   checkCrcs?: boolean
+  /**
+   * The rack of this consumer (Java's client.rack, KIP-392), sent with every Fetch: a broker whose
+   * `replica.selector.class` picks replicas by rack answers with a preferred read replica, which
+   * the consumer then fetches from (falling back to the leader on any error). Default none.
+   */
+  clientRack?: string
+  /**
+   * Largest amount of fetched record data, in KiB, held for the application before it is handed
+   * out (librdkafka's queued.max.messages.kbytes). When reached, partitions that already have data
+   * queued are not fetched until the application catches up; the others fetch with the request's
+   * `maxBytes` cut to what is left (at least one record batch each, as the broker always returns
+   * one, KIP-74). Counted as record set bytes on the wire. Default 65536 (64 MiB).
+   */
+  queuedMaxMessagesKbytes?: number
 }
 
 export interface ResolvedConsumerOptions {
@@ -103,6 +117,9 @@ export interface ResolvedConsumerOptions {
   isolationLevel: 'read_uncommitted' | 'read_committed'
   exitAtEnd: boolean
   checkCrcs: boolean
+  clientRack: string
+  /** queuedMaxMessagesKbytes in bytes. */
+  queuedMaxBytes: number
 }
 
 const positiveInt = z.number().int().positive()
@@ -143,6 +160,8 @@ const schema = z.object({
   isolationLevel: z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
   exitAtEnd: z.boolean().default(false),
   checkCrcs: z.boolean().default(true),
+  clientRack: z.string().default(''),
+  queuedMaxMessagesKbytes: z.number().int().min(1).max(2_097_151).default(65_536),
 }).strict()
 
 /**
@@ -197,5 +216,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     isolationLevel: o.isolationLevel,
     exitAtEnd: o.exitAtEnd,
     checkCrcs: o.checkCrcs,
+    clientRack: o.clientRack,
+    queuedMaxBytes: o.queuedMaxMessagesKbytes * 1024,
   }
 }
