@@ -423,10 +423,9 @@ export class Fetcher {
 
   /** A fetch from `nodeId` failed: back off; a preferred read replica that failed is dropped for the leader. */
   private fetchFailedOn(c: PartitionState, nodeId: number): void {
-    if (c.preferredReplica(0) === nodeId) {
-      c.preferReplica(-1, 0)
-      return
-    }
+    if (c.preferredReplica(0) === nodeId) c.preferReplica(-1, 0)
+    // Backed off even on the way to the leader: it may name the same replica again until it
+    // notices the replica is gone.
     this.backoff(c)
   }
 
@@ -513,6 +512,7 @@ export class Fetcher {
       // may lag the leader) sends the partition back to the leader.
       this.log.debug('consumer', { topic: c.topic, partition: c.partition, node: nodeId, error: err.message }, 'preferred read replica failed; back to the leader')
       c.preferReplica(-1, 0)
+      this.backoff(c)
       return
     }
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
