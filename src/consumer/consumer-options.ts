@@ -88,10 +88,12 @@ export interface ConsumerOptions {
   clientRack?: string
   /**
    * Largest amount of fetched record data, in KiB, held for the application before it is handed
-   * out (librdkafka's queued.max.messages.kbytes). When reached, partitions that already have data
-   * queued are not fetched until the application catches up; the others fetch with the request's
-   * `maxBytes` cut to what is left (at least one record batch each, as the broker always returns
-   * one, KIP-74). Counted as record set bytes on the wire. Default 65536 (64 MiB).
+   * out (librdkafka's queued.max.messages.kbytes; the Java consumer has no such bound). Each
+   * Fetch asks for at most what is left (its `maxBytes` cut down), and at the budget fetching
+   * stops until the application takes records, so the consumer holds at most this plus one record
+   * batch (the broker returns a first batch whole, KIP-74). When everything held belongs to
+   * paused partitions, the other partitions still fetch (a batch at a time). Counted as record
+   * set bytes on the wire (compressed size). Default 65536 (64 MiB).
    */
   queuedMaxMessagesKbytes?: number
 }

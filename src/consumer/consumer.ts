@@ -666,6 +666,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /** Stops handing out and fetching these assigned partitions (buffered records stay). */
   pause(partitions: readonly TopicPartitions[]): void {
     this.subscriptions.pause(partitions)
+    // The buffer budget may let other partitions fetch now (fetcher.ts).
+    this.fetcher.tick()
   }
 
   /** Resumes paused partitions. */

@@ -19,8 +19,11 @@
  * with any error, then from the leader again.
  *
  * Buffer budget (`queuedMaxMessagesKbytes`): fetched record bytes queued for the application are
- * counted per partition; at the budget, partitions with queued data are not fetched, and each
- * Fetch asks for at most what is left (reserved while in flight).
+ * counted (per partition too); each Fetch asks for at most what is left of the budget (reserved
+ * while in flight), and at the budget nothing is fetched until the application takes data, so
+ * the queue holds at most the budget plus one record batch (KIP-74: a first batch comes whole).
+ * Only when all queued data belongs to paused partitions do the partitions without queued data
+ * fetch (one batch each at most), so pausing some partitions never starves the others.
  *
  * From Fetch v13 topics are named by topic id (KIP-516), taken from and mapped back through the
  * cluster's topic-id cache. A topic whose id changes under a positioned cursor was deleted and
@@ -163,7 +166,18 @@ export class Fetcher {
     const now = Date.now()
     const byNode = new Map<number, PartitionState[]>()
     const toValidate = new Map<number, PartitionState[]>()
-    const full = this.queuedBytes + this.reservedBytes >= this.options.queuedMaxBytes
+    // At the budget nothing is fetched while the application can still drain what it holds;
+    // when all it holds is paused, partitions without queued data may fetch (else they starve).
+    let full = this.queuedBytes + this.reservedBytes >= this.options.queuedMaxBytes
+    if (full) {
+      for (const c of this.host.cursors()) {
+        if (c.bufferedBytes > 0 && !c.paused) {
+          full = false
+          break
+        }
+      }
+      if (!full) return
+    }
     let wakeAt = Infinity
     for (const c of this.host.cursors()) {
       if (c.state !== 'ready' || c.paused || c.inFlight) continue
