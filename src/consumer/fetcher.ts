@@ -168,15 +168,9 @@ export class Fetcher {
     const toValidate = new Map<number, PartitionState[]>()
     // At the budget nothing is fetched while the application can still drain what it holds;
     // when all it holds is paused, partitions without queued data may fetch (else they starve).
-    let full = this.queuedBytes + this.reservedBytes >= this.options.queuedMaxBytes
+    const full = this.queuedBytes + this.reservedBytes >= this.options.queuedMaxBytes
     if (full) {
-      for (const c of this.host.cursors()) {
-        if (c.bufferedBytes > 0 && !c.paused) {
-          full = false
-          break
-        }
-      }
-      if (!full) return
+      for (const c of this.host.cursors()) if (c.bufferedBytes > 0 && !c.paused) return // release() ticks again
     }
     let wakeAt = Infinity
     for (const c of this.host.cursors()) {

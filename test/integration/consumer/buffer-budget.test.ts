@@ -67,3 +67,36 @@ t.test('a slow consumer of a large topic holds at most the budget', async (t) =>
   t.ok(peak >= (BUDGET_KIB * 1024) / 2, `the budget was reached (peak ${peak}): the application was behind`)
   t.equal(consumer.bufferedBytes(), 0, 'nothing queued once all is handed out')
 })
+
+t.test('data of paused partitions at the budget does not starve the others', async (t) => {
+  const kafka = newKafka()
+  t.teardown(() => kafka.disconnectAll())
+  const topic = uniqueTopic('buffer-budget-pause')
+  await createTopic(kafka, topic, 2)
+  for (let b = 0; b < 10; b++) await produce(kafka, topic, 0, Array.from({ length: PER_BATCH }, () => ({ key: null, value: VALUE })))
+  const budget = 64
+  const consumer = kafka.consumer({
+    assignments: [0, 1].map((p) => ({ topic, partition: p, offset: 'earliest' as const })),
+    queuedMaxMessagesKbytes: budget,
+    maxPollRecords: 1,
+    maxWaitMs: 100,
+  })
+  t.teardown(() => consumer.stop())
+  let first = await consumer.poll(30_000)
+  for (const deadline = Date.now() + 30_000; (first.type !== 'records' || first.records.length === 0) && Date.now() < deadline;) first = await consumer.poll(1000)
+  t.equal(first.type === 'records' ? first.records[0]?.partition : -1, 0, 'partition 0 delivers')
+  for (const deadline = Date.now() + 30_000; consumer.bufferedBytes() < budget * 1024 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20))
+  t.ok(consumer.bufferedBytes() >= budget * 1024, `partition 0 filled the budget (${consumer.bufferedBytes()} bytes)`)
+
+  consumer.pause([{ topic, partitions: [0] }])
+  await produce(kafka, topic, 1, [{ key: null, value: Buffer.from('p1') }])
+  let got: string | undefined
+  for (const deadline = Date.now() + 30_000; got === undefined && Date.now() < deadline;) {
+    const e = await consumer.poll(1000)
+    if (e.type === 'records' && e.records.length > 0) {
+      t.equal(e.records[0].partition, 1, 'nothing of the paused partition')
+      got = e.records[0].value?.toString()
+    }
+  }
+  t.equal(got, 'p1', 'partition 1 is fetched although partition 0 holds the whole budget')
+})
