@@ -201,6 +201,8 @@ export class Fetcher {
       if ((this.buffered.get(nodeId) ?? 0) >= this.options.maxBufferedResponsesPerBroker) continue
       // The budget left, reserved for this fetch (KIP-74: the broker still returns one batch when it is 1).
       const room = this.options.queuedMaxBytes - this.queuedBytes - this.reservedBytes
+      // Reserved by fetches started just now: the others wait (unless only paused data fills it).
+      if (room <= 0 && !full) continue
       const maxBytes = Math.max(1, Math.min(this.options.maxBytes, room))
       this.reservedBytes += maxBytes
       const run = this.fetch(nodeId, cursors, maxBytes).finally(() => {
