@@ -38,7 +38,7 @@ import { ZERO_UUID } from '../protocol/api.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { UnsupportedVersionError } from '../errors.js'
 import { requestOffsetForLeaderEpoch, type EpochQuery } from '../offsets/offset-requests.js'
-import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js'
+import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type SessionPartition, type SessionRequest } from './fetch-session.js'
 import { Fetch } from '../protocol/messages/fetch.js'
 import { decodeRecordBatches } from '../protocol/records/index.js'
 import type { Cluster } from '../pool/cluster.js'
@@ -91,6 +91,9 @@ export interface FetcherHost {
    */
   truncated(cursor: PartitionState, divergentOffset: bigint, epoch: number): void
 }
+
+/** How long stop() waits for fetch sessions to close (ms). */
+const CLOSE_SESSIONS_MS = 2_000
 
 /** Partition errors after which the leader (or the topic id) must be looked up again. */
 const REROUTE = new Set<number>([
@@ -545,6 +548,43 @@ export class Fetcher {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     await Promise.allSettled([...this.inFlight.values(), ...this.validations])
+    await this.closeSessions()
+  }
+
+  /**
+   * Closes the open fetch sessions (a Fetch with the session id, the final epoch and no
+   * partitions, answered at once), so brokers free their session cache slots instead of waiting
+   * for eviction, as the Java consumer does on close. Best effort: at most CLOSE_SESSIONS_MS,
+   * failures ignored.
+   */
+  private async closeSessions(): Promise<void> {
+    const open = [...this.sessions].filter(([, s]) => s.id !== INVALID_SESSION_ID)
+    this.sessions.clear()
+    if (open.length === 0) return
+    let timer: NodeJS.Timeout | undefined
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_SESSIONS_MS)
+    })
+    const closing = Promise.allSettled(
+      open.map(async ([nodeId, s]) => {
+        await this.cluster.broker(nodeId).send(
+          Fetch,
+          (v) => ({
+            ...(v <= 14 ? { replicaId: -1 } : {}),
+            maxWaitMs: 0,
+            minBytes: 0,
+            maxBytes: 1,
+            isolationLevel: 0,
+            ...(v >= 7 ? { sessionId: s.id, sessionEpoch: FINAL_EPOCH, forgottenTopicsData: [] } : {}),
+            topics: [],
+          }),
+          { owner: this.owner, timeoutMs: CLOSE_SESSIONS_MS },
+        )
+      }),
+    )
+    // A broker that is down must not hold stop() up.
+    await Promise.race([closing, cap])
+    clearTimeout(timer)
   }
 }
 

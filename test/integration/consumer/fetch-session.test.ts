@@ -5,7 +5,7 @@
 // falls back to a full fetch and goes on. The session is closed by a second client sending a
 // real Fetch with the session's id and the final epoch (-1), which the broker honours for any
 // connection: the broker itself then answers the consumer's next incremental Fetch with
-// FETCH_SESSION_ID_NOT_FOUND (no fake peer).
+// FETCH_SESSION_ID_NOT_FOUND (no fake peer). stop() closes the consumer's session.
 import diagnostics from 'node:diagnostics_channel'
 import t from 'tap'
 import { Fetch, type FetchRequest, type FetchResponse } from '../../../src/protocol/messages/fetch.js'
@@ -108,4 +108,20 @@ t.test('incremental fetches after a full one; a lost session falls back to a ful
   for (let p = 0; p < PARTITIONS; p++) {
     for (let i = 0; i < 5; i++) t.equal(got.get(`${p}:${i}`)?.value?.toString(), `p${p}-${i}`, `p${p}-${i}`)
   }
+
+  // stop() closes the session: an incremental Fetch naming it is refused.
+  const last = fetches[fetches.length - 1].request
+  await consumer.stop()
+  const probe = await other.cluster.send(leader, Fetch, (v) => ({
+    ...(v <= 14 ? { replicaId: -1 } : {}),
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 1024,
+    isolationLevel: 0,
+    sessionId: last.sessionId,
+    sessionEpoch: (last.sessionEpoch ?? 0) + 1,
+    topics: [],
+    forgottenTopicsData: [],
+  }))
+  t.equal(probe.errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, 'the session was closed by stop()')
 })
