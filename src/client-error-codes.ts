@@ -36,6 +36,8 @@ export const ClientErrorCode = {
   LIST_OFFSETS_FAILED: 'LIST_OFFSETS_FAILED',
   /** No committed offset and `resetStrategy: 'none'` (Java's NoOffsetForPartitionException). */
   NO_OFFSET_FOR_PARTITION: 'NO_OFFSET_FOR_PARTITION',
+  /** The partition's log was truncated below the fetch position and `resetStrategy` is 'none' (KIP-320): LogTruncationError, not retriable. */
+  LOG_TRUNCATION: 'LOG_TRUNCATION',
   /** The application's record handler threw (the cause is the handler's error). */
   HANDLER_FAILED: 'HANDLER_FAILED',
   /** A commit named partitions no longer assigned to this member: StaleCommitError. */

@@ -56,7 +56,7 @@ export type {
   CommitOffset,
   PartitionLag,
 } from './consumer/consumer-record.js'
-export { StaleCommitError } from './consumer/consumer-errors.js'
+export { LogTruncationError, StaleCommitError } from './consumer/consumer-errors.js'
 export { Admin, type AdminOptions } from './admin/admin.js'
 // Every admin result and option type; consumer's TopicPartition(s) above take precedence.
 export type * from './admin/index.js'

@@ -49,6 +49,11 @@ export interface StartClusterOptions {
   reuse?: boolean
   /** Apache Kafka release: 4.x and 3.x run as KRaft, 2.x with ZooKeeper. Default: layout's kafkaVersion. */
   version?: string
+  /**
+   * More properties of each node's server.properties (after the harness's own, so they override
+   * them), e.g. `{ 'broker.rack': `r${nodeId}` }`. A cluster started with any is never reused.
+   */
+  brokerProperties?: (nodeId: number) => Record<string, string | number | boolean>
   log?: Log
 }
 
@@ -248,7 +253,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
   const previous = tryReadClusterFile(clusterFilePath(dir))
   if (previous !== undefined && !previous.external) {
     const sameShape = previous.nodes === nodes && previous.brokers[0]?.plaintext === `${host}:${nodePorts(1, nodes, basePort).plaintext}`
-    if ((options.reuse ?? true) && sameShape && (previous.toxiproxy != null) === (options.toxiproxy === true) && previous.version === (options.version ?? kafkaVersion) && await clusterAnswers(previous)) {
+    if ((options.reuse ?? true) && options.brokerProperties === undefined && sameShape && (previous.toxiproxy != null) === (options.toxiproxy === true) && previous.version === (options.version ?? kafkaVersion) && await clusterAnswers(previous)) {
       log(`kafka: the ${nodes}-node cluster in ${dir} already runs and answers; leaving it as it is`)
       return previous
     }
@@ -327,7 +332,7 @@ async function startLocked (dir: string, options: StartClusterOptions): Promise<
     if (!keep) rmSync(ndir, { recursive: true, force: true })
     mkdirSync(join(ndir, 'logs'), { recursive: true })
     mkdirSync(dataDir, { recursive: true })
-    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls, version, proxiedPlaintextPort: proxiedPort.get(nodeId) }))
+    writeFileSync(propertiesFile(dir, nodeId), serverProperties({ nodeId, nodes, basePort, dataDir, tls, version, proxiedPlaintextPort: proxiedPort.get(nodeId), extra: options.brokerProperties?.(nodeId) }))
     const p = nodePorts(nodeId, nodes, basePort)
     cluster.brokers.push({
       nodeId,

@@ -17,6 +17,11 @@ export interface NodeConfigInput {
    * then replicate over a REPLICATION listener of their own, which no fault touches.
    */
   proxiedPlaintextPort?: number
+  /**
+   * More broker properties, appended last (so they override the defaults above), e.g.
+   * `broker.rack` or `replica.selector.class`.
+   */
+  extra?: Record<string, string | number | boolean>
 }
 
 /** ZooKeeper's properties (Kafka 2.x clusters): a standalone server on node 1's CONTROLLER port. */
@@ -137,5 +142,6 @@ export function serverProperties (input: NodeConfigInput): string {
     // The cleaner's default 128 MB dedupe buffer would take a quarter of the heap.
     ['log.cleaner.dedupe.buffer.size', 33554432]
   )
+  for (const [key, value] of Object.entries(input.extra ?? {})) lines.push([key, value])
   return lines.map(([key, value]) => `${key}=${String(value)}`).join('\n') + '\n'
 }

@@ -1,4 +1,4 @@
-// npm run kafka:start -- [--version V] [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh] [--toxiproxy]
+// npm run kafka:start -- [--version V] [--nodes N] [--keep-data] [--base-port P] [--dir D] [--fresh] [--toxiproxy] [--broker-property K=V]...
 // Starts a local Apache Kafka cluster in the background (see docs/local-kafka.md).
 import { parseArgs } from 'node:util'
 import { clusterFilePath } from './cluster-file.js'
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: defaultClusterDir },
     fresh: { type: 'boolean', default: false },
     toxiproxy: { type: 'boolean', default: false },
+    'broker-property': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -30,12 +31,26 @@ if (values.help) {
   --fresh          restart even when the same cluster already runs
   --toxiproxy      a Toxiproxy proxy in front of every node's PLAINTEXT listener, advertised
                    instead of it (clients reach brokers only through the proxies; brokers
-                   replicate directly); built with go install the first time`)
+                   replicate directly); built with go install the first time
+  --broker-property K=V
+                   one more server.properties line on every node (repeatable); {node} in V
+                   is the node id, e.g. --broker-property broker.rack=rack-{node}`)
   process.exit(0)
+}
+
+const extra: Array<[string, string]> = []
+for (const kv of values['broker-property']) {
+  const at = kv.indexOf('=')
+  if (at <= 0) {
+    console.error(`--broker-property wants KEY=VALUE, got ${kv}`)
+    process.exit(1)
+  }
+  extra.push([kv.slice(0, at), kv.slice(at + 1)])
 }
 
 try {
   const cluster = await startCluster({
+    ...(extra.length > 0 ? { brokerProperties: (nodeId: number) => Object.fromEntries(extra.map(([k, v]) => [k, v.replaceAll('{node}', String(nodeId))])) } : {}),
     version: values.version,
     nodes: Number(values.nodes),
     basePort: Number(values['base-port']),

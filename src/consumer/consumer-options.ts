@@ -82,6 +82,22 @@ export interface ConsumerOptions {
   checkCrcs?: boolean
   /** Emit `stats` ({@link ConsumerStats}) every this many ms; 0 turns it off (librdkafka's statistics.interval.ms). Default 0. */
   statisticsIntervalMs?: number
+  /**
+   * The rack of this consumer (Java's client.rack, KIP-392), sent with every Fetch: a broker whose
+   * `replica.selector.class` picks replicas by rack answers with a preferred read replica, which
+   * the consumer then fetches from (falling back to the leader on any error). Default none.
+   */
+  clientRack?: string
+  /**
+   * Largest amount of fetched record data, in KiB, held for the application before it is handed
+   * out (librdkafka's queued.max.messages.kbytes; the Java consumer has no such bound). Each
+   * Fetch asks for at most what is left (its `maxBytes` cut down), and at the budget fetching
+   * stops until the application takes records, so the consumer holds at most this plus one record
+   * batch (the broker returns a first batch whole, KIP-74). When everything held belongs to
+   * paused partitions, the other partitions still fetch (a batch at a time). Counted as record
+   * set bytes on the wire (compressed size). Default 65536 (64 MiB).
+   */
+  queuedMaxMessagesKbytes?: number
 }
 
 export interface ResolvedConsumerOptions {
@@ -106,6 +122,9 @@ export interface ResolvedConsumerOptions {
   exitAtEnd: boolean
   checkCrcs: boolean
   statisticsIntervalMs: number
+  clientRack: string
+  /** queuedMaxMessagesKbytes in bytes. */
+  queuedMaxBytes: number
 }
 
 const positiveInt = z.number().int().positive()
@@ -147,6 +166,8 @@ const schema = z.object({
   exitAtEnd: z.boolean().default(false),
   checkCrcs: z.boolean().default(true),
   statisticsIntervalMs: z.number().int().min(0).default(0),
+  clientRack: z.string().default(''),
+  queuedMaxMessagesKbytes: z.number().int().min(1).max(2_097_151).default(65_536),
 }).strict()
 
 /**
@@ -202,5 +223,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     exitAtEnd: o.exitAtEnd,
     checkCrcs: o.checkCrcs,
     statisticsIntervalMs: o.statisticsIntervalMs,
+    clientRack: o.clientRack,
+    queuedMaxBytes: o.queuedMaxMessagesKbytes * 1024,
   }
 }

@@ -16,7 +16,7 @@ import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import type { Cluster } from '../pool/cluster.js'
 import { newConnectionOwner } from '../pool/connection-routing.js'
 import { backoffMs } from '../pool/retry.js'
-import { StaleCommitError } from './consumer-errors.js'
+import { LogTruncationError, StaleCommitError } from './consumer-errors.js'
 import { resolveConsumerOptions, type ConsumerOptions, type PartitionAssignment, type ResolvedConsumerOptions } from './consumer-options.js'
 import type {
   CommitOffset,
@@ -119,14 +119,15 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
     this.queue = new FetchQueue(
       (c) => this.subscriptions.isCurrent(c),
-      (r) => this.fetcher.release(r),
+      (item) => this.fetcher.release(item),
     )
     this.fetcher = new Fetcher(this.cluster, o, context.options.requestTimeoutMs, {
       cursors: () => this.subscriptions.all(),
       deliver: (items) => this.deliver(items),
       outOfRange: (c, err) => this.outOfRange(c, err),
       fail: (c, err) => this.failPartition(c, err),
-    }, this.log, this.owner)
+      truncated: (c, offset, epoch) => this.truncated(c, offset, epoch),
+    }, this.log, this.owner, context.options.metadataMaxAgeMs)
     this.group =
       o.topics !== null && o.groupId !== null
         ? new GroupMembership(
@@ -313,6 +314,32 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.purge(c)
     c.unposition(this.options.resetStrategy)
     void this.resolvePositions()
+  }
+
+  /**
+   * The partition's log diverges from what was fetched at `divergentOffset` (KIP-320). Nothing
+   * handed out was lost when that is at or past the position: fetch again from the position.
+   * Else, as the Java consumer: with 'none' a LogTruncationError and the partition stops until
+   * seek(); with 'earliest'/'latest' it goes on from the first diverging offset, or resets by
+   * the strategy when that is unknown.
+   */
+  private truncated(c: PartitionState, divergentOffset: bigint, epoch: number): void {
+    this.purge(c)
+    if (divergentOffset >= 0n && divergentOffset >= c.position) {
+      c.seek(c.position, c.leaderEpoch)
+    } else if (this.options.resetStrategy === 'none') {
+      c.fail()
+      this.surface(new LogTruncationError(c.topic, c.partition, c.position, divergentOffset, epoch))
+    } else if (divergentOffset >= 0n) {
+      this.log.warn({ topic: c.topic, partition: c.partition, position: String(c.position), divergentOffset: String(divergentOffset) }, 'log truncated; reading on from the first diverging offset')
+      c.seek(divergentOffset, epoch)
+    } else {
+      this.log.warn({ topic: c.topic, partition: c.partition, position: String(c.position), resetStrategy: this.options.resetStrategy }, 'log truncated at an unknown offset; resetting')
+      c.unposition(this.options.resetStrategy)
+      void this.resolvePositions()
+    }
+    this.fetcher.tick()
+    this.wakeup.notify()
   }
 
   private failPartition(c: PartitionState | null, err: KafkaError): void {
@@ -686,6 +713,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /** Stops handing out and fetching these assigned partitions (buffered records stay). */
   pause(partitions: readonly TopicPartitions[]): void {
     this.subscriptions.pause(partitions)
+    // The buffer budget may let other partitions fetch now (fetcher.ts).
+    this.fetcher.tick()
   }
 
   /** Resumes paused partitions. */
@@ -739,20 +768,40 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /**
    * Moves an assigned partition: the next record handed out is at `offset` (>= 0), `-n` records
-   * before the end, or the `'earliest'`/`'latest'` offset. Buffered records are dropped.
-   * @throws ConfigError when the partition is not assigned; ClosedError after stop()
+   * before the end, the `'earliest'`/`'latest'` offset, or the first record whose timestamp is at
+   * or after `{ timestamp }` (ms since the epoch, or a Date; Java's offsetsForTimes then seek,
+   * through ListOffsets by time, KIP-79), the end of the partition when there is none. Buffered
+   * records are dropped. Offsets of `'earliest'`, `'latest'`, `-n` and timestamps are looked up
+   * in the background: `position()` is undefined until then, and a failed look-up surfaces from
+   * the next poll.
+   * @throws ConfigError when the partition is not assigned or the timestamp is negative or not a
+   *   finite integer; ClosedError after stop()
    */
-  seek(topic: string, partition: number, offset: bigint | number | 'earliest' | 'latest'): void {
+  seek(topic: string, partition: number, offset: bigint | number | 'earliest' | 'latest' | { timestamp: number | bigint | Date }): void {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const c = this.subscriptions.get(topic, partition)
     if (c === undefined) throw new ConfigError(`seek: ${topic}-${partition} is not assigned to this consumer`)
+    let timestamp: bigint | null = null
+    if (typeof offset === 'object') {
+      const ts = offset.timestamp instanceof Date ? offset.timestamp.getTime() : offset.timestamp
+      if (typeof ts === 'number' ? !Number.isSafeInteger(ts) || ts < 0 : typeof ts !== 'bigint' || ts < 0n) {
+        throw new ConfigError(`seek: ${topic}-${partition}: timestamp must be an integer >= 0 (ms since the epoch), got ${String(ts)}`)
+      }
+      timestamp = BigInt(ts)
+    }
     this.purge(c)
-    if (typeof offset === 'string') c.unposition(offset)
-    else if (BigInt(offset) >= 0n) c.seek(BigInt(offset))
-    else c.unposition({ relative: -BigInt(offset) })
+    if (timestamp !== null) c.unposition({ timestamp })
+    else if (typeof offset === 'string') c.unposition(offset)
+    else if (BigInt(offset as bigint | number) >= 0n) c.seek(BigInt(offset as bigint | number))
+    else c.unposition({ relative: -BigInt(offset as bigint | number) })
     if (c.state === 'unpositioned') void this.resolvePositions()
     this.fetcher.tick()
     this.wakeup.notify()
+  }
+
+  /** Fetched record bytes queued for the application now (the `queuedMaxMessagesKbytes` budget's count). */
+  bufferedBytes(): number {
+    return this.fetcher.bufferedBytes
   }
 
   /** The next offset to be handed out, or undefined when the partition is not assigned or not yet positioned. */

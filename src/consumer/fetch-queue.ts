@@ -2,11 +2,12 @@
  * Fetched data waiting for the application, in arrival order, and the hand-out rules: data of
  * a cursor that was seeked, reset or revoked since the fetch is dropped; paused partitions wait;
  * handing data out advances the cursor's position (what `commit()` commits). Every item leaves
- * the queue through `release`, which gives its broker's prefetch budget back.
+ * the queue through `release`, which gives its broker's prefetch budget and its bytes (the buffer
+ * budget, `queuedMaxMessagesKbytes`) back.
  */
 import type { ConsumerBatch, ConsumerRecord } from './consumer-record.js'
 import type { PartitionState } from './partition-state.js'
-import type { BufferedResponse, FetchedPartition } from './fetcher.js'
+import type { FetchedPartition } from './fetcher.js'
 
 export class FetchQueue {
   private items: FetchedPartition[] = []
@@ -14,7 +15,8 @@ export class FetchQueue {
   constructor(
     /** Whether `c` is still assigned (the consumer's current cursor for its partition). */
     private readonly current: (c: PartitionState) => boolean,
-    private readonly release: (response: BufferedResponse) => void,
+    /** An item left the queue (handed out whole or dropped): its bytes and its response's budget return. */
+    private readonly release: (item: FetchedPartition) => void,
   ) {}
 
   push(items: readonly FetchedPartition[]): void {
@@ -26,7 +28,7 @@ export class FetchQueue {
     if (this.items.length === 0) return
     const keep: FetchedPartition[] = []
     for (const item of this.items) {
-      if (item.cursor === c) this.release(item.response)
+      if (item.cursor === c) this.release(item)
       else keep.push(item)
     }
     this.items = keep
@@ -41,7 +43,7 @@ export class FetchQueue {
 
   /** Drops everything (stop). */
   clear(): void {
-    for (const item of this.items) this.release(item.response)
+    for (const item of this.items) this.release(item)
     this.items = []
   }
 
@@ -52,7 +54,7 @@ export class FetchQueue {
       const c = item.cursor
       if (!this.current(c) || c.version !== item.version || c.state !== 'ready') {
         this.items.splice(i--, 1)
-        this.release(item.response)
+        this.release(item)
         continue
       }
       if (c.paused) continue
@@ -69,7 +71,7 @@ export class FetchQueue {
 
   private finish(item: FetchedPartition): void {
     item.cursor.consumed(item.nextOffset, item.lastEpoch)
-    this.release(item.response)
+    this.release(item)
   }
 
   private remove(item: FetchedPartition): void {

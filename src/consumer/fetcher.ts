@@ -4,7 +4,27 @@
  * (prefetch). Event driven: `tick()` runs after every response, hand-out, seek, resume and
  * assignment change; nothing polls.
  *
- * Fetch sessions (KIP-227) are not used: every request is a full fetch (session id 0, epoch -1).
+ * Fetch sessions (KIP-227, fetch-session.ts): one per broker; after the first full fetch only
+ * partitions added or changed are sent, and partitions no longer fetched from the broker (paused,
+ * unassigned, moved, backed off, held back by the buffer budget) are forgotten. A session error
+ * makes the next request a full one.
+ *
+ * Truncation detection (KIP-320): every Fetch carries the partition's current leader epoch and
+ * the epoch of the last fetched batch (lastFetchedEpoch, v12+); a diverging epoch in the answer,
+ * or OffsetForLeaderEpoch after a leader change (or a start from a committed offset with its
+ * epoch), finds a log truncated below the fetch position; the host resets or fails the partition.
+ *
+ * Rack-aware fetching (KIP-392): with `clientRack`, the broker may name a preferred read replica
+ * per partition; the partition is fetched from it until metadataMaxAgeMs passes or it answers
+ * with any error, then from the leader again.
+ *
+ * Buffer budget (`queuedMaxMessagesKbytes`): fetched record bytes queued for the application are
+ * counted (per partition too); each Fetch asks for at most what is left of the budget (reserved
+ * while in flight), and at the budget nothing is fetched until the application takes data, so
+ * the queue holds at most the budget plus one record batch (KIP-74: a first batch comes whole).
+ * Only when all queued data belongs to paused partitions do the partitions without queued data
+ * fetch (one batch each at most), so pausing some partitions never starves the others.
+ *
  * From Fetch v13 topics are named by topic id (KIP-516), taken from and mapped back through the
  * cluster's topic-id cache. A topic whose id changes under a positioned cursor was deleted and
  * created again: the cursor's position means nothing there, so it is reset as a new topic's
@@ -16,6 +36,9 @@ import { KafkaError } from '../errors.js'
 import type { Log } from '../logger.js'
 import { ZERO_UUID } from '../protocol/api.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
+import { UnsupportedVersionError } from '../errors.js'
+import { requestOffsetForLeaderEpoch, type EpochQuery } from '../offsets/offset-requests.js'
+import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type SessionPartition, type SessionRequest } from './fetch-session.js'
 import { Fetch } from '../protocol/messages/fetch.js'
 import { decodeRecordBatches } from '../protocol/records/index.js'
 import type { Cluster } from '../pool/cluster.js'
@@ -48,6 +71,8 @@ export interface FetchedPartition {
   highWatermark: bigint
   lastStableOffset: bigint
   response: BufferedResponse
+  /** Record set bytes (on the wire) of this item, counted against the buffer budget. */
+  bytes: number
 }
 
 /** What the fetcher needs from its consumer. */
@@ -60,7 +85,15 @@ export interface FetcherHost {
   outOfRange(cursor: PartitionState, err: KafkaError): void
   /** A non-retriable error: of one partition (cursor given) or of the whole fetch. */
   fail(cursor: PartitionState | null, err: KafkaError): void
+  /**
+   * The leader's log diverges from the fetched history at `divergentOffset` (the end offset of
+   * the last common `epoch`; -1n when unknown): the log was truncated (KIP-320).
+   */
+  truncated(cursor: PartitionState, divergentOffset: bigint, epoch: number): void
 }
+
+/** How long stop() waits for fetch sessions to close (ms). */
+const CLOSE_SESSIONS_MS = 2_000
 
 /** Partition errors after which the leader (or the topic id) must be looked up again. */
 const REROUTE = new Set<number>([
@@ -83,6 +116,12 @@ export class Fetcher {
   private readonly wantedTopics = new Set<string>()
   /** The topic id each positioned cursor fetched under: a different one means a re-created topic. */
   private readonly fetchedTopicIds = new WeakMap<PartitionState, string>()
+  /** One fetch session per broker (KIP-227). */
+  private readonly sessions = new Map<number, FetchSession>()
+  private readonly validations = new Set<Promise<void>>()
+  /** Fetched record bytes queued for the application, and bytes reserved by fetches in flight. */
+  private queuedBytes = 0
+  private reservedBytes = 0
   private refreshing = false
   private timer: NodeJS.Timeout | null = null
   private timerAt = Infinity
@@ -96,21 +135,46 @@ export class Fetcher {
     private readonly log: Log,
     /** The consumer whose own fetch connections carry the Fetch requests. */
     private readonly owner: ConnectionOwner,
+    /** How long a preferred read replica is used before asking the leader again (metadata.max.age.ms). */
+    private readonly metadataMaxAgeMs = 300_000,
   ) {}
 
-  /** Called when an item of `response` is handed out or dropped. */
-  release(response: BufferedResponse): void {
+  /** Fetched record bytes queued for the application now (the buffer budget's count). */
+  get bufferedBytes(): number {
+    return this.queuedBytes
+  }
+
+  /** The fetch session with a broker, if one was made (tests, diagnostics). */
+  session(nodeId: number): FetchSession | undefined {
+    return this.sessions.get(nodeId)
+  }
+
+  /** Called when a queued item is handed out or dropped. */
+  release(item: FetchedPartition): void {
+    const wasFull = this.queuedBytes + this.reservedBytes >= this.options.queuedMaxBytes
+    item.cursor.buffered(-item.bytes)
+    this.queuedBytes -= item.bytes
+    const response = item.response
     if (--response.pending === 0) {
       this.buffered.set(response.nodeId, (this.buffered.get(response.nodeId) ?? 1) - 1)
+      this.tick()
+    } else if (wasFull && this.queuedBytes + this.reservedBytes < this.options.queuedMaxBytes) {
       this.tick()
     }
   }
 
-  /** Starts every fetch that can start now. */
+  /** Starts every fetch (and position validation) that can start now. */
   tick(): void {
     if (this.stopped) return
     const now = Date.now()
-    const byLeader = new Map<number, PartitionState[]>()
+    const byNode = new Map<number, PartitionState[]>()
+    const toValidate = new Map<number, PartitionState[]>()
+    // At the budget nothing is fetched while the application can still drain what it holds;
+    // when all it holds is paused, partitions without queued data may fetch (else they starve).
+    const full = this.queuedBytes + this.reservedBytes >= this.options.queuedMaxBytes
+    if (full) {
+      for (const c of this.host.cursors()) if (c.bufferedBytes > 0 && !c.paused) return // release() ticks again
+    }
     let wakeAt = Infinity
     for (const c of this.host.cursors()) {
       if (c.state !== 'ready' || c.paused || c.inFlight) continue
@@ -125,20 +189,46 @@ export class Fetcher {
         this.refresh(c.topic)
         continue
       }
-      const list = byLeader.get(p.leader)
-      if (list) list.push(c)
-      else byLeader.set(p.leader, [c])
+      c.routedBy(p.leaderEpoch)
+      if (c.awaitingValidation) {
+        push(toValidate, p.leader, c)
+        continue
+      }
+      // The application is behind: partitions with data queued wait until it catches up.
+      if (full && c.bufferedBytes > 0) continue
+      push(byNode, this.replicaFor(c, now, p.leader), c)
     }
-    for (const [nodeId, cursors] of byLeader) {
+    for (const [nodeId, cursors] of toValidate) this.startValidation(nodeId, cursors)
+    for (const [nodeId, cursors] of byNode) {
       if (this.inFlight.has(nodeId)) continue
       if ((this.buffered.get(nodeId) ?? 0) >= this.options.maxBufferedResponsesPerBroker) continue
-      const run = this.fetch(nodeId, cursors).finally(() => {
+      // The budget left, reserved for this fetch (KIP-74: the broker still returns one batch when it is 1).
+      const room = this.options.queuedMaxBytes - this.queuedBytes - this.reservedBytes
+      // Reserved by fetches started just now: the others wait (unless only paused data fills it).
+      if (room <= 0 && !full) continue
+      const maxBytes = Math.max(1, Math.min(this.options.maxBytes, room))
+      this.reservedBytes += maxBytes
+      const run = this.fetch(nodeId, cursors, maxBytes).finally(() => {
+        this.reservedBytes -= maxBytes
         this.inFlight.delete(nodeId)
         this.tick()
       })
       this.inFlight.set(nodeId, run)
     }
     if (wakeAt !== Infinity) this.wakeAt(wakeAt)
+  }
+
+  /** The broker to fetch `c` from: its preferred read replica while valid and known (KIP-392), else the leader. */
+  private replicaFor(c: PartitionState, now: number, leader: number): number {
+    const r = c.preferredReplica(now)
+    if (r < 0 || r === leader) return leader
+    try {
+      this.cluster.broker(r)
+      return r
+    } catch {
+      c.preferReplica(-1, 0)
+      return leader
+    }
   }
 
   /**
@@ -196,61 +286,82 @@ export class Fetcher {
     c.backOff(Date.now() + backoffMs(n, this.cluster.retryPolicy))
   }
 
-  private async fetch(nodeId: number, cursors: PartitionState[]): Promise<void> {
+  private sessionFor(nodeId: number): FetchSession {
+    let s = this.sessions.get(nodeId)
+    if (s === undefined) {
+      s = new FetchSession()
+      this.sessions.set(nodeId, s)
+    }
+    return s
+  }
+
+  private async fetch(nodeId: number, cursors: PartitionState[], maxBytes: number): Promise<void> {
     const sent = new Map<string, { cursor: PartitionState; ticket: FetchTicket }>()
-    const byTopic = new Map<string, PartitionState[]>()
+    const wanted: SessionPartition[] = []
+    const topicById = new Map<string, string>()
+    const topics = new Set<string>()
     for (const c of cursors) {
       const ticket = c.fetchStarted()
       sent.set(c.key, { cursor: c, ticket })
-      const list = byTopic.get(c.topic)
-      if (list) list.push(c)
-      else byTopic.set(c.topic, [c])
+      topics.add(c.topic)
+      // The cluster's topic-id cache; an unknown id gets UNKNOWN_TOPIC_ID back (reroute: refresh).
+      const topicId = this.cluster.topicId(c.topic) ?? ZERO_UUID
+      topicById.set(topicId, c.topic)
+      wanted.push({
+        key: c.key,
+        topic: c.topic,
+        partition: c.partition,
+        topicId,
+        fetchOffset: ticket.offset,
+        currentLeaderEpoch: this.cluster.topic(c.topic)?.partitions[c.partition]?.leaderEpoch ?? -1,
+        lastFetchedEpoch: ticket.epoch,
+        partitionMaxBytes: this.options.maxPartitionBytes,
+      })
     }
-    const topicById = new Map<string, string>()
+    const session = this.sessionFor(nodeId)
+    const req = session.prepare(wanted)
+    for (const f of req.toForget) topicById.set(f.topicId, f.topic)
     const o = this.options
     try {
       const broker = this.cluster.broker(nodeId)
       const res = await broker.send(
         Fetch,
-        (v) => ({
-          ...(v <= 14 ? { replicaId: -1 } : {}),
-          maxWaitMs: o.maxWaitMs,
-          minBytes: o.minBytes,
-          maxBytes: o.maxBytes,
-          isolationLevel: o.isolationLevel === 'read_committed' ? 1 : 0,
-          ...(v >= 7 ? { sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [] } : {}),
-          topics: [...byTopic].map(([topic, list]) => {
-            const meta = this.cluster.topic(topic)
-            // The cluster's topic-id cache; an unknown id gets UNKNOWN_TOPIC_ID back (reroute: refresh).
-            const topicId = this.cluster.topicId(topic) ?? ZERO_UUID
-            if (v >= 13) topicById.set(topicId, topic)
-            return {
-              ...(v >= 13 ? { topicId } : { topic }),
-              partitions: list.map((c) => ({
-                partition: c.partition,
-                ...(v >= 9 ? { currentLeaderEpoch: meta?.partitions[c.partition]?.leaderEpoch ?? -1 } : {}),
-                fetchOffset: sent.get(c.key)?.ticket.offset ?? c.fetchPosition,
-                ...(v >= 12 ? { lastFetchedEpoch: -1 } : {}),
-                ...(v >= 5 ? { logStartOffset: -1n } : {}),
-                partitionMaxBytes: o.maxPartitionBytes,
-              })),
-            }
-          }),
-          ...(v >= 11 ? { rackId: '' } : {}),
-        }),
+        (v) => {
+          // Below v7 there are no sessions: every fetch is a full one.
+          if (v < 7) session.disable()
+          return {
+            ...(v <= 14 ? { replicaId: -1 } : {}),
+            maxWaitMs: o.maxWaitMs,
+            minBytes: o.minBytes,
+            maxBytes,
+            isolationLevel: o.isolationLevel === 'read_committed' ? 1 : 0,
+            ...(v >= 7 ? { sessionId: req.sessionId, sessionEpoch: req.sessionEpoch, forgottenTopicsData: forgottenTopics(req, v) } : {}),
+            topics: fetchTopics(v < 7 ? [...req.wanted.values()] : req.toSend, v),
+            ...(v >= 11 ? { rackId: o.clientRack } : {}),
+          }
+        },
         { owner: this.owner, timeoutMs: this.requestTimeoutMs + o.maxWaitMs },
       )
       if (this.stopped) return
       if ((res.errorCode ?? 0) !== 0) {
-        const err = responseError(res.errorCode ?? 0, null, `Fetch from node ${nodeId}`)
+        const code = res.errorCode ?? 0
+        session.failed(code)
+        if (code === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || code === ErrorCode.INVALID_FETCH_SESSION_EPOCH || code === ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR) {
+          // The next fetch is a full one, at once (the Java client does not back off either).
+          this.log.debug('consumer', { node: nodeId, error: code }, 'fetch session error; next fetch is a full one')
+          return
+        }
+        const err = responseError(code, null, `Fetch from node ${nodeId}`)
         if (!err.retriable && !err.refreshMetadata) throw err
-        for (const c of cursors) this.backoff(c)
-        for (const t of byTopic.keys()) this.refresh(t)
+        for (const c of cursors) this.fetchFailedOn(c, nodeId)
+        for (const t of topics) this.refresh(t)
         return
       }
+      session.succeeded(req, res.sessionId ?? 0)
       const response: BufferedResponse = { nodeId, pending: 0 }
       const items: FetchedPartition[] = []
       const readCommitted = o.isolationLevel === 'read_committed'
+      const now = Date.now()
       for (const t of res.responses) {
         const topic = t.topic ?? topicById.get(t.topicId ?? ZERO_UUID) ?? this.cluster.topicName(t.topicId ?? ZERO_UUID)
         if (topic === undefined) continue
@@ -260,11 +371,21 @@ export class Fetcher {
           const c = s.cursor
           if (!c.current(s.ticket)) continue
           if (p.errorCode !== 0) {
-            this.partitionError(c, p.errorCode)
+            this.partitionError(c, p.errorCode, nodeId)
             continue
           }
           this.errorCounts.delete(c.key)
+          const diverging = p.divergingEpoch
+          if (diverging !== undefined && (diverging.epoch >= 0 || diverging.endOffset >= 0n)) {
+            this.checkTruncation(c, s.ticket, diverging.epoch, diverging.endOffset, true)
+            continue
+          }
           c.updateOffsets(s.ticket, p.highWatermark, p.lastStableOffset ?? -1n, p.logStartOffset ?? -1n)
+          const preferred = p.preferredReadReplica ?? -1
+          if (preferred >= 0 && preferred !== nodeId) {
+            this.log.debug('consumer', { topic, partition: c.partition, node: nodeId, preferred }, 'fetching from the preferred read replica')
+            c.preferReplica(preferred, now + this.metadataMaxAgeMs)
+          }
           if (p.records === null || p.records.length === 0) continue
           let batches
           try {
@@ -275,8 +396,11 @@ export class Fetcher {
           }
           if (this.stopped || !c.current(s.ticket)) continue
           const fetched = fetchedRecords(topic, c.partition, batches, s.ticket.offset, readCommitted, p.abortedTransactions)
-          if (fetched.nextOffset === s.ticket.offset || !c.fetched(s.ticket, fetched.nextOffset)) continue
+          if (fetched.nextOffset === s.ticket.offset || !c.fetched(s.ticket, fetched.nextOffset, fetched.lastEpoch)) continue
           response.pending++
+          const bytes = p.records.length
+          c.buffered(bytes)
+          this.queuedBytes += bytes
           items.push({
             cursor: c,
             version: s.ticket.version,
@@ -287,6 +411,7 @@ export class Fetcher {
             highWatermark: p.highWatermark,
             lastStableOffset: p.lastStableOffset ?? -1n,
             response,
+            bytes,
           })
         }
       }
@@ -294,11 +419,12 @@ export class Fetcher {
       // Delivered even when empty: high watermarks moved (lag, exitAtEnd).
       this.host.deliver(items)
     } catch (err) {
+      session.failed(0)
       if (this.stopped) return
       if (err instanceof KafkaError && (err.retriable || err.refreshMetadata)) {
         this.log.debug('consumer', { node: nodeId, error: err.message }, 'fetch failed; retrying')
-        for (const c of cursors) this.backoff(c)
-        for (const t of byTopic.keys()) this.refresh(t)
+        for (const c of cursors) this.fetchFailedOn(c, nodeId)
+        for (const t of topics) this.refresh(t)
         return
       }
       this.host.fail(null, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'FETCH_FAILED', cause: err }))
@@ -308,8 +434,100 @@ export class Fetcher {
     }
   }
 
-  private partitionError(c: PartitionState, code: number): void {
+  /** A fetch from `nodeId` failed: back off; a preferred read replica that failed is dropped for the leader. */
+  private fetchFailedOn(c: PartitionState, nodeId: number): void {
+    if (c.preferredReplica(0) === nodeId) c.preferReplica(-1, 0)
+    // Backed off even on the way to the leader: it may name the same replica again until it
+    // notices the replica is gone.
+    this.backoff(c)
+  }
+
+  /**
+   * The leader's log has `epoch` ending at `endOffset` where the fetched history (up to
+   * `ticket.offset`, last epoch `ticket.epoch`) is: truncated below the fetch position when
+   * `endOffset` < `ticket.offset`, or unknown when either is -1 (KIP-320).
+   */
+  private checkTruncation(c: PartitionState, ticket: FetchTicket, epoch: number, endOffset: bigint, fromFetch: boolean): void {
+    if (!c.current(ticket)) return
+    if (epoch >= 0 && endOffset >= 0n && endOffset >= ticket.offset) {
+      // No truncation below the position. A diverging answer to a Fetch means the last fetched
+      // epoch is unknown to the leader while its log reaches past the position: go on under `epoch`.
+      if (fromFetch) c.fetched(ticket, ticket.offset, epoch)
+      c.validated(ticket)
+      return
+    }
+    this.log.warn(
+      { topic: c.topic, partition: c.partition, fetchOffset: String(ticket.offset), fetchEpoch: ticket.epoch, epoch, endOffset: String(endOffset) },
+      'log truncation detected',
+    )
+    this.host.truncated(c, epoch >= 0 ? endOffset : -1n, epoch)
+  }
+
+  private startValidation(nodeId: number, cursors: PartitionState[]): void {
+    const run = this.validate(nodeId, cursors).finally(() => {
+      this.validations.delete(run)
+      this.tick()
+    })
+    this.validations.add(run)
+  }
+
+  /** Validates fetch positions after a leader change with OffsetForLeaderEpoch (KIP-320). */
+  private async validate(nodeId: number, cursors: PartitionState[]): Promise<void> {
+    const tickets = cursors.map((c) => c.fetchStarted())
+    const topics = new Set(cursors.map((c) => c.topic))
+    try {
+      const queries: EpochQuery[] = cursors.map((c, i) => ({
+        topic: c.topic,
+        partition: c.partition,
+        currentLeaderEpoch: this.cluster.topic(c.topic)?.partitions[c.partition]?.leaderEpoch ?? -1,
+        leaderEpoch: tickets[i].epoch,
+      }))
+      const res = await requestOffsetForLeaderEpoch(this.cluster, this.cluster.broker(nodeId), queries, { owner: this.owner })
+      if (this.stopped) return
+      cursors.forEach((c, i) => {
+        const r = res.get(c.key)
+        if (!c.current(tickets[i])) return
+        if (r === undefined) {
+          this.backoff(c)
+          return
+        }
+        if (r.errorCode !== 0) {
+          this.partitionError(c, r.errorCode, nodeId)
+          return
+        }
+        this.errorCounts.delete(c.key)
+        this.checkTruncation(c, tickets[i], r.leaderEpoch, r.endOffset, false)
+      })
+    } catch (err) {
+      if (this.stopped) return
+      if (err instanceof UnsupportedVersionError) {
+        // A broker without OffsetForLeaderEpoch cannot tell: fetch on (the Java client does too).
+        cursors.forEach((c, i) => c.validated(tickets[i]))
+        return
+      }
+      if (err instanceof KafkaError && (err.retriable || err.refreshMetadata)) {
+        this.log.debug('consumer', { node: nodeId, error: err.message }, 'position validation failed; retrying')
+        for (const c of cursors) this.backoff(c)
+        for (const t of topics) this.refresh(t)
+        return
+      }
+      this.host.fail(null, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'FETCH_FAILED', cause: err }))
+      for (const c of cursors) this.backoff(c)
+    } finally {
+      for (const c of cursors) c.fetchEnded()
+    }
+  }
+
+  private partitionError(c: PartitionState, code: number, nodeId: number): void {
     const err = responseError(code, null, `Fetch ${c.topic}-${c.partition}`)
+    if (c.preferredReplica(0) === nodeId) {
+      // KIP-392: any error from the preferred read replica (out of range included: a follower
+      // may lag the leader) sends the partition back to the leader.
+      this.log.debug('consumer', { topic: c.topic, partition: c.partition, node: nodeId, error: err.message }, 'preferred read replica failed; back to the leader')
+      c.preferReplica(-1, 0)
+      this.backoff(c)
+      return
+    }
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       this.host.outOfRange(c, err)
       return
@@ -329,6 +547,75 @@ export class Fetcher {
     this.stopped = true
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
-    await Promise.allSettled([...this.inFlight.values()])
+    await Promise.allSettled([...this.inFlight.values(), ...this.validations])
+    await this.closeSessions()
   }
+
+  /**
+   * Closes the open fetch sessions (a Fetch with the session id, the final epoch and no
+   * partitions, answered at once), so brokers free their session cache slots instead of waiting
+   * for eviction, as the Java consumer does on close. Best effort: at most CLOSE_SESSIONS_MS,
+   * failures ignored.
+   */
+  private async closeSessions(): Promise<void> {
+    const open = [...this.sessions].filter(([, s]) => s.id !== INVALID_SESSION_ID)
+    this.sessions.clear()
+    if (open.length === 0) return
+    let timer: NodeJS.Timeout | undefined
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_SESSIONS_MS)
+    })
+    const closing = Promise.allSettled(
+      open.map(async ([nodeId, s]) => {
+        await this.cluster.broker(nodeId).send(
+          Fetch,
+          (v) => ({
+            ...(v <= 14 ? { replicaId: -1 } : {}),
+            maxWaitMs: 0,
+            minBytes: 0,
+            maxBytes: 1,
+            isolationLevel: 0,
+            ...(v >= 7 ? { sessionId: s.id, sessionEpoch: FINAL_EPOCH, forgottenTopicsData: [] } : {}),
+            topics: [],
+          }),
+          { owner: this.owner, timeoutMs: CLOSE_SESSIONS_MS },
+        )
+      }),
+    )
+    // A broker that is down must not hold stop() up.
+    await Promise.race([closing, cap])
+    clearTimeout(timer)
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, key: K, value: V): void {
+  const list = m.get(key)
+  if (list) list.push(value)
+  else m.set(key, [value])
+}
+
+/** The topics of a Fetch: by name below v13, by topic id from v13 (KIP-516). */
+function fetchTopics(partitions: readonly SessionPartition[], v: number): { topic?: string; topicId?: string; partitions: {
+  partition: number; currentLeaderEpoch?: number; fetchOffset: bigint; lastFetchedEpoch?: number; logStartOffset?: bigint; partitionMaxBytes: number
+}[] }[] {
+  const byTopic = new Map<string, SessionPartition[]>()
+  for (const p of partitions) push(byTopic, v >= 13 ? p.topicId : p.topic, p)
+  return [...byTopic].map(([name, list]) => ({
+    ...(v >= 13 ? { topicId: name } : { topic: name }),
+    partitions: list.map((p) => ({
+      partition: p.partition,
+      ...(v >= 9 ? { currentLeaderEpoch: p.currentLeaderEpoch } : {}),
+      fetchOffset: p.fetchOffset,
+      ...(v >= 12 ? { lastFetchedEpoch: p.lastFetchedEpoch } : {}),
+      ...(v >= 5 ? { logStartOffset: -1n } : {}),
+      partitionMaxBytes: p.partitionMaxBytes,
+    })),
+  }))
+}
+
+/** forgottenTopicsData of an incremental Fetch (v7+): by name below v13, by topic id from v13. */
+function forgottenTopics(req: SessionRequest, v: number): { topic?: string; topicId?: string; partitions: number[] }[] {
+  const byTopic = new Map<string, number[]>()
+  for (const p of req.toForget) push(byTopic, v >= 13 ? p.topicId : p.topic, p.partition)
+  return [...byTopic].map(([name, partitions]) => (v >= 13 ? { topicId: name, partitions } : { topic: name, partitions }))
 }

@@ -20,13 +20,19 @@ export type FetchStateName =
   /** Stopped until the next seek (a partition error), or revoked. */
   | 'failed'
 
-/** How an unpositioned partition finds its start. */
-export type StartRule = ResetStrategy | 'committed' | { relative: bigint }
+/**
+ * How an unpositioned partition finds its start: a reset strategy, the group's committed offset,
+ * `relative` records before the end, or the first offset whose timestamp is at or after
+ * `timestamp` (ms; ListOffsets, KIP-79), the end when there is none.
+ */
+export type StartRule = ResetStrategy | 'committed' | { relative: bigint } | { timestamp: bigint }
 
 /** What a Fetch was sent for: the response applies only while the version is unchanged. */
 export interface FetchTicket {
   readonly version: number
   readonly offset: bigint
+  /** The fetch position's epoch when sent (lastFetchedEpoch; OffsetForLeaderEpoch's leaderEpoch). */
+  readonly epoch: number
 }
 
 export class PartitionState {
@@ -46,6 +52,17 @@ export class PartitionState {
   private _lastStableOffset = -1n
   private _logStartOffset = -1n
   private _committed = -1n
+  /** Leader epoch of the last fetched batch (Fetch v12 lastFetchedEpoch, KIP-320), -1 unknown. */
+  private _fetchEpoch = -1
+  /** The partition's leader epoch (metadata) the last fetch was routed by, -1 none yet. */
+  private _routedEpoch = -1
+  /** The fetch position must be checked against the leader's log (OffsetForLeaderEpoch, KIP-320). */
+  private _awaitingValidation = false
+  /** Preferred read replica (KIP-392), -1 none; used until `_preferredUntil` (ms). */
+  private _preferredReplica = -1
+  private _preferredUntil = 0
+  /** Fetched record bytes queued for the application (the client-side fetch buffer budget). */
+  private _bufferedBytes = 0
 
   constructor(topic: string, partition: number) {
     this.topic = topic
@@ -95,6 +112,18 @@ export class PartitionState {
   get logStartOffset(): bigint {
     return this._logStartOffset
   }
+  /** Leader epoch of the last fetched batch, sent as Fetch's lastFetchedEpoch (-1 unknown). */
+  get fetchEpoch(): number {
+    return this._fetchEpoch
+  }
+  /** Whether the fetch position waits for validation against the leader's log (KIP-320). */
+  get awaitingValidation(): boolean {
+    return this._awaitingValidation
+  }
+  /** Fetched record bytes of this partition queued for the application. */
+  get bufferedBytes(): number {
+    return this._bufferedBytes
+  }
   /** Position at the last successful commit, or where it was positioned (nothing to commit). */
   get committed(): bigint {
     return this._committed
@@ -109,6 +138,8 @@ export class PartitionState {
     this._fetchPosition = offset
     this._position = offset
     this._leaderEpoch = leaderEpoch
+    this._fetchEpoch = leaderEpoch
+    this._awaitingValidation = false
     this._state = 'ready'
     this._backoffUntil = 0
     this._version++
@@ -118,6 +149,41 @@ export class PartitionState {
   positioned(offset: bigint, leaderEpoch = -1): void {
     this.seek(offset, leaderEpoch)
     this._committed = offset
+    // A committed offset with its epoch: check the log was not truncated below it (KIP-320).
+    this._awaitingValidation = leaderEpoch >= 0
+  }
+
+  /**
+   * The fetcher routes the partition by metadata with leader epoch `epoch`. A newer epoch than
+   * the last routed one means a new leader, whose log may have been truncated: the position is
+   * validated before fetching again (when its epoch is known), as the Java client does.
+   */
+  routedBy(epoch: number): void {
+    if (epoch > this._routedEpoch) {
+      if (this._routedEpoch >= 0 && this._fetchEpoch >= 0 && this._state === 'ready') this._awaitingValidation = true
+      this._routedEpoch = epoch
+    }
+  }
+
+  /** A validation (OffsetForLeaderEpoch) answered for `ticket` found no truncation. */
+  validated(ticket: FetchTicket): void {
+    if (this.current(ticket)) this._awaitingValidation = false
+  }
+
+  /** The preferred read replica (KIP-392) at `now`, -1 when none. */
+  preferredReplica(now: number): number {
+    return this._preferredReplica >= 0 && now < this._preferredUntil ? this._preferredReplica : -1
+  }
+
+  /** The broker named `nodeId` its preferred read replica (-1: the leader) until `until` (ms). */
+  preferReplica(nodeId: number, until: number): void {
+    this._preferredReplica = nodeId
+    this._preferredUntil = until
+  }
+
+  /** Fetched bytes were queued (n > 0) or left the queue (n < 0). */
+  buffered(n: number): void {
+    this._bufferedBytes += n
   }
 
   /** Marks the partition as needing a start offset by `reset`. */
@@ -158,7 +224,7 @@ export class PartitionState {
   /** A Fetch for this partition is being sent. */
   fetchStarted(): FetchTicket {
     this._inFlight = true
-    return { version: this._version, offset: this._fetchPosition }
+    return { version: this._version, offset: this._fetchPosition, epoch: this._fetchEpoch }
   }
 
   fetchEnded(): void {
@@ -179,9 +245,10 @@ export class PartitionState {
   }
 
   /** Records up to `nextOffset` were buffered for `ticket`: fetch on from there. False when stale. */
-  fetched(ticket: FetchTicket, nextOffset: bigint): boolean {
+  fetched(ticket: FetchTicket, nextOffset: bigint, lastEpoch = -1): boolean {
     if (!this.current(ticket)) return false
     this._fetchPosition = nextOffset
+    if (lastEpoch >= 0) this._fetchEpoch = lastEpoch
     return true
   }
 

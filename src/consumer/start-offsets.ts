@@ -1,7 +1,9 @@
 /**
  * Positions for cursors that have none: the group's committed offset (OffsetFetch), else the
- * reset strategy (Java's auto.offset.reset) through ListOffsets; and the partition consumer's
- * relative starts ("n records before the end", clamped at the log start offset).
+ * reset strategy (Java's auto.offset.reset) through ListOffsets; the partition consumer's
+ * relative starts ("n records before the end", clamped at the log start offset); and seeks to
+ * a timestamp (ListOffsets by time, KIP-79: the first offset whose timestamp is at or after it,
+ * the end when there is none).
  */
 import { KafkaError } from '../errors.js'
 import type { Cluster } from '../pool/cluster.js'
@@ -49,6 +51,7 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
     }
   }
   const queries: OffsetQuery[] = []
+  const timed: OffsetQuery[] = []
   const pending: { c: PartitionState; version: number }[] = []
   for (const t of todo) {
     if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
@@ -60,12 +63,23 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
     }
     if (reset === 'committed') continue
     pending.push(t)
-    if (reset === 'earliest' || typeof reset === 'object') queries.push({ topic: t.c.topic, partition: t.c.partition, timestamp: EARLIEST_TIMESTAMP })
-    if (reset === 'latest' || typeof reset === 'object') queries.push({ topic: t.c.topic, partition: t.c.partition, timestamp: LATEST_TIMESTAMP })
+    const tp = { topic: t.c.topic, partition: t.c.partition }
+    if (typeof reset === 'object' && 'timestamp' in reset) {
+      // The first offset at or after the timestamp (Java's offsetsForTimes); the end when none.
+      timed.push({ ...tp, timestamp: reset.timestamp })
+      queries.push({ ...tp, timestamp: LATEST_TIMESTAMP })
+      continue
+    }
+    if (reset === 'earliest' || typeof reset === 'object') queries.push({ ...tp, timestamp: EARLIEST_TIMESTAMP })
+    if (reset === 'latest' || typeof reset === 'object') queries.push({ ...tp, timestamp: LATEST_TIMESTAMP })
   }
   if (queries.length === 0) return failed
-  const earliest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), ctx.readCommitted ? 1 : 0, { owner: ctx.owner })
-  const latest = await listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), ctx.readCommitted ? 1 : 0, { owner: ctx.owner })
+  const level = ctx.readCommitted ? 1 : 0
+  const [earliest, latest, byTime] = await Promise.all([
+    listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === EARLIEST_TIMESTAMP), level, { owner: ctx.owner }),
+    listOffsets(ctx.cluster, queries.filter((q) => q.timestamp === LATEST_TIMESTAMP), level, { owner: ctx.owner }),
+    listOffsets(ctx.cluster, timed, level, { owner: ctx.owner }),
+  ])
   for (const t of pending) {
     if (t.c.version !== t.version || t.c.state !== 'unpositioned') continue
     const reset = t.c.reset
@@ -74,7 +88,11 @@ export async function positionCursors(ctx: StartOffsetsContext, cursors: readonl
     let at: bigint | null = null
     if (reset === 'earliest' && start) at = start.offset
     else if (reset === 'latest' && end) at = end.offset
-    else if (typeof reset === 'object' && start && end) {
+    else if (typeof reset === 'object' && 'timestamp' in reset) {
+      const found = byTime.get(t.c.key)
+      if (found && found.offset >= 0n) at = found.offset
+      else if (found && end) at = end.offset
+    } else if (typeof reset === 'object' && start && end) {
       const target = end.offset - reset.relative
       at = target < start.offset ? start.offset : target
     }

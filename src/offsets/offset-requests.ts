@@ -16,6 +16,7 @@ import { ZERO_UUID } from '../protocol/api.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { ListOffsets } from '../protocol/messages/list-offsets.js'
 import { OffsetCommit } from '../protocol/messages/offset-commit.js'
+import { OffsetForLeaderEpoch } from '../protocol/messages/offset-for-leader-epoch.js'
 import { OffsetFetch, type OffsetFetchResponseTopic, type OffsetFetchResponseTopics } from '../protocol/messages/offset-fetch.js'
 import type { Broker } from '../pool/broker.js'
 import type { Cluster } from '../pool/cluster.js'
@@ -86,6 +87,53 @@ export async function requestListOffsets(
         leaderEpoch: p.leaderEpoch ?? -1,
       })
     }
+  }
+  return out
+}
+
+export interface EpochQuery extends TopicPartition {
+  /** The partition's leader epoch as the client knows it (fences a stale leader). */
+  currentLeaderEpoch: number
+  /** The epoch whose end offset is asked for: the epoch of the last record fetched. */
+  leaderEpoch: number
+}
+
+export interface EpochEndOffset {
+  errorCode: number
+  /** The largest epoch at or below the one asked for that the leader's log has, -1 when none. */
+  leaderEpoch: number
+  /** The end offset of that epoch (exclusive), -1n when unknown. */
+  endOffset: bigint
+}
+
+/**
+ * One OffsetForLeaderEpoch to a partition leader (KIP-101, KIP-320): the end offset of each
+ * partition's `leaderEpoch` in the leader's log. A consumer's fetch position past that end was
+ * truncated away. No retries here.
+ * @returns partitionKey → result; partitions the broker did not answer are absent
+ * @throws connection errors
+ */
+export async function requestOffsetForLeaderEpoch(
+  cluster: Pick<Cluster, 'send'>,
+  broker: Broker,
+  items: readonly EpochQuery[],
+  options: { owner?: ConnectionOwner; timeoutMs?: number } = {},
+): Promise<Map<string, EpochEndOffset>> {
+  const res = await cluster.send(
+    broker,
+    OffsetForLeaderEpoch,
+    (v) => ({
+      ...(v >= 3 ? { replicaId: -1 } : {}),
+      topics: [...byTopic(items)].map(([topic, ps]) => ({
+        topic,
+        partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, leaderEpoch: p.leaderEpoch })),
+      })),
+    }),
+    { owner: options.owner, timeoutMs: options.timeoutMs },
+  )
+  const out = new Map<string, EpochEndOffset>()
+  for (const t of res.topics) {
+    for (const p of t.partitions) out.set(partitionKey(t.topic, p.partition), { errorCode: p.errorCode, leaderEpoch: p.leaderEpoch, endOffset: p.endOffset })
   }
   return out
 }

@@ -1,0 +1,76 @@
+// PartitionState's fetch bookkeeping: lastFetchedEpoch, validation after a leader change
+// (KIP-320), the preferred read replica (KIP-392) and queued bytes.
+import t from 'tap'
+import { PartitionState } from '../../../src/consumer/partition-state.js'
+
+t.test('the epoch of the last fetched batch follows fetches and seeks', async (t) => {
+  const p = new PartitionState('a', 0)
+  p.seek(0n)
+  t.equal(p.fetchEpoch, -1, 'unknown after a plain seek')
+  const ticket = p.fetchStarted()
+  t.equal(ticket.epoch, -1)
+  p.fetchEnded()
+  p.fetched(ticket, 10n, 3)
+  t.equal(p.fetchEpoch, 3)
+  t.equal(p.fetchStarted().epoch, 3, 'the next Fetch sends it as lastFetchedEpoch')
+  p.fetchEnded()
+  p.seek(5n, 2)
+  t.equal(p.fetchEpoch, 2, 'a seek with an epoch sets it')
+})
+
+t.test('a new leader epoch makes a positioned partition await validation', async (t) => {
+  const p = new PartitionState('a', 0)
+  p.seek(0n)
+  p.routedBy(4)
+  t.notOk(p.awaitingValidation, 'the first routing is no change')
+  p.routedBy(5)
+  t.notOk(p.awaitingValidation, 'nothing fetched yet: no epoch to validate')
+  const ticket = p.fetchStarted()
+  p.fetchEnded()
+  p.fetched(ticket, 10n, 5)
+  p.routedBy(5)
+  t.notOk(p.awaitingValidation, 'same epoch')
+  p.routedBy(6)
+  t.ok(p.awaitingValidation, 'leader changed')
+  const v = p.fetchStarted()
+  p.fetchEnded()
+  p.validated(v)
+  t.notOk(p.awaitingValidation, 'validated')
+  p.routedBy(7)
+  t.ok(p.awaitingValidation)
+  const stale = p.fetchStarted()
+  p.fetchEnded()
+  p.seek(3n)
+  t.notOk(p.awaitingValidation, 'a seek needs no validation')
+  p.validated(stale)
+  t.equal(p.fetchPosition, 3n)
+})
+
+t.test('a start from a committed offset with its epoch is validated', async (t) => {
+  const p = new PartitionState('a', 0)
+  p.positioned(42n, 7)
+  t.ok(p.awaitingValidation)
+  t.equal(p.fetchEpoch, 7)
+  const q = new PartitionState('a', 1)
+  q.positioned(42n)
+  t.notOk(q.awaitingValidation, 'no epoch: nothing to validate against')
+})
+
+t.test('the preferred read replica expires', async (t) => {
+  const p = new PartitionState('a', 0)
+  t.equal(p.preferredReplica(0), -1)
+  p.preferReplica(2, 1000)
+  t.equal(p.preferredReplica(999), 2)
+  t.equal(p.preferredReplica(1000), -1, 'expired')
+  p.preferReplica(-1, 0)
+  t.equal(p.preferredReplica(0), -1)
+})
+
+t.test('queued bytes', async (t) => {
+  const p = new PartitionState('a', 0)
+  p.buffered(100)
+  p.buffered(50)
+  t.equal(p.bufferedBytes, 150)
+  p.buffered(-150)
+  t.equal(p.bufferedBytes, 0)
+})
