@@ -36,6 +36,8 @@ export const ClientErrorCode = {
   NO_OFFSET_FOR_PARTITION: 'NO_OFFSET_FOR_PARTITION',
   /** The application's record handler threw (the cause is the handler's error). */
   HANDLER_FAILED: 'HANDLER_FAILED',
+  /** A gateway client sent bytes that are not a RESP2 request, or one over maxRequestBytes: RespProtocolError (docs/gateway.md). */
+  GATEWAY_PROTOCOL_ERROR: 'GATEWAY_PROTOCOL_ERROR',
   /** A commit named partitions no longer assigned to this member: StaleCommitError. */
   STALE_GENERATION: 'STALE_GENERATION',
   /** A failure that is not a KafkaError, wrapped at an API boundary (the cause is the original). */
