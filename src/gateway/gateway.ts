@@ -103,8 +103,11 @@ export class Gateway implements GatewayHost {
 
   private accept(socket: Socket): void {
     if (this.teardown || this.connections.size >= this.options.maxConnections) {
-      socket.end('-ERR max number of clients reached\r\n')
       socket.on('error', () => {})
+      socket.end('-ERR max number of clients reached\r\n')
+      // Read (and drop) what it sends, so its close is seen and the listener can close.
+      socket.resume()
+      setTimeout(() => socket.destroy(), END_WAIT_MS).unref()
       return
     }
     socket.setNoDelay(true)

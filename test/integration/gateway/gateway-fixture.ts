@@ -29,6 +29,8 @@ export interface GatewayFixture {
   port: number
   /** A connected node-redis client (RESP2: node-redis speaks RESP3 unless told); `name` sends CLIENT SETNAME on connect. */
   client(name?: string): Promise<RedisClient>
+  /** Closes every client made so far. */
+  closeClients(): void
   /** A new topic with `partitions` partitions. */
   topic(partitions: number, prefix?: string): Promise<string>
   close(): Promise<void>
@@ -51,6 +53,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       await c.connect()
       clients.push(c)
       return c
+    },
+    closeClients() {
+      for (const c of clients.splice(0)) if (c.isOpen) c.destroy()
     },
     async topic(partitions, prefix = 'gateway') {
       const name = uniqueTopic(prefix)
