@@ -68,6 +68,8 @@ export class GatewayConnection {
   private blocked = false
   private blpopAbort: AbortController | null = null
   private readPaused = false
+  /** Reply text not yet written (see write()). */
+  private out = ''
   closed = false
   private quitting = false
 
@@ -107,13 +109,16 @@ export class GatewayConnection {
           const message = err instanceof RespProtocolError ? err.message : String(err)
           this.host.log.debug('gateway', { client: this.id, error: message }, 'malformed request; closing the connection')
           this.send(errorReply(`ERR ${message}`))
+          this.flush()
           this.quit()
           return
         }
         if (command === null) break
         this.run(command)
+        if (this.out.length > 65536) this.flush()
       }
     } finally {
+      this.flush()
       socket.uncork()
     }
     this.flowControl()
@@ -144,10 +149,30 @@ export class GatewayConnection {
     this.write(reply)
   }
 
+  /**
+   * Queues a reply's bytes: text is joined into one string written by `flush()` (one socket
+   * write per batch of pipelined commands, not one per reply); Buffers go out in order.
+   */
   private write(reply: Reply): void {
     if (this.closed) return
-    if (typeof reply === 'string') this.socket.write(reply)
-    else for (const part of reply) this.socket.write(part)
+    if (typeof reply === 'string') {
+      this.out += reply
+      return
+    }
+    for (const part of reply) {
+      if (typeof part === 'string') this.out += part
+      else {
+        this.flush()
+        this.socket.write(part)
+      }
+    }
+  }
+
+  /** Writes the text queued by `write()`. */
+  private flush(): void {
+    if (this.out.length === 0 || this.closed) return
+    this.socket.write(this.out)
+    this.out = ''
   }
 
   /** A place for a reply that comes later. */
@@ -166,6 +191,7 @@ export class GatewayConnection {
     let n = 0
     while (n < slots.length && slots[n].reply !== null) this.write(slots[n++].reply as Reply)
     slots.splice(0, n)
+    this.flush()
     this.socket.uncork()
     if (this.quitting && slots.length === 0) this.socket.end()
   }
@@ -340,11 +366,14 @@ export class GatewayConnection {
       if (seconds < 0) return this.send(errorReply('CONS timeout is negative'))
       timeoutMs = seconds === 0 ? Infinity : seconds * 1000
     }
+    // Fast path: a record already polled is answered at once.
+    const ready = member.take()
+    if (ready !== null) return this.send(recordReply(ready))
     const slot = this.defer()
     this.blocked = true
-    const abort = new AbortController()
-    this.blpopAbort = abort
-    member.next(timeoutMs, abort.signal).then(
+    // One controller per connection, aborted only by shutdown or close (then no BLPOP follows).
+    this.blpopAbort ??= new AbortController()
+    member.next(timeoutMs, this.blpopAbort.signal).then(
       (record) => {
         if (this.host.teardown && record === null) return this.unblock(slot, errorReply(`CONS ${SHUTDOWN}`))
         this.unblock(slot, record === null ? NULL_ARRAY : recordReply(record))
@@ -354,7 +383,6 @@ export class GatewayConnection {
   }
 
   private unblock(slot: Slot, reply: Reply): void {
-    this.blpopAbort = null
     this.blocked = false
     this.fill(slot, reply)
     this.process()
@@ -416,6 +444,7 @@ export class GatewayConnection {
   /** Stops reading; ends the socket once every pending reply is written. */
   quit(): void {
     this.quitting = true
+    this.flush()
     if (this.slots.length === 0) this.socket.end()
   }
 

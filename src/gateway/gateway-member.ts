@@ -72,7 +72,8 @@ export class GatewayMember {
     }
   }
 
-  private take(): ConsumerRecord | null {
+  /** A record already polled, if one is buffered: BLPOP answers it without waiting. */
+  take(): ConsumerRecord | null {
     const buffer = this.buffer
     while (this.head < buffer.length) {
       const r = buffer[this.head]
