@@ -19,7 +19,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { Admin } from '../admin/admin.js'
 import type { Kafka } from '../client.js'
 import { resolveConsumerOptions } from '../consumer/consumer-options.js'
-import { ConfigError } from '../errors.js'
+import { ClosedError } from '../errors.js'
 import type { Log } from '../logger.js'
 import type { Producer } from '../producer/producer.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
@@ -69,10 +69,10 @@ export class Gateway implements GatewayHost {
 
   /**
    * Starts listening. @returns the address listened on (the port chosen when it was 0)
-   * @throws ConfigError after close(); the socket error (EADDRINUSE, EACCES…) when listening fails
+   * @throws ClosedError after close(); the socket error (EADDRINUSE, EACCES…) when listening fails
    */
   async listen(): Promise<{ host: string; port: number }> {
-    if (this.teardown) throw new ConfigError('the gateway is closed')
+    if (this.teardown) throw new ClosedError('the gateway is closed')
     if (this.server !== null) return this.address()
     const server = createServer({ noDelay: true }, (socket) => this.accept(socket))
     this.server = server

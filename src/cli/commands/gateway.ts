@@ -10,6 +10,7 @@ import { clientSetup, withKafka } from '../client-setup.js'
 import { emptyConfig } from '../config-map.js'
 import { applyRafkaConfig } from '../../gateway/gateway-config.js'
 import { Gateway } from '../../gateway/gateway.js'
+import { resolveGatewayOptions } from '../../gateway/gateway-options.js'
 import { UsageError } from '../usage-error.js'
 
 const OPTIONS: OptionSpecs = {
@@ -60,8 +61,11 @@ export const gatewayCommand: Command = {
     const listen = args.string('listen') ?? '127.0.0.1:6380'
     const maxConnections = args.has('max-connections') ? parseInteger('--max-connections', args.string('max-connections') ?? '', 1, 1_000_000) : undefined
     const maxRequestBytes = args.has('max-request-bytes') ? parseInteger('--max-request-bytes', args.string('max-request-bytes') ?? '', 1024, 2 ** 31 - 1) : undefined
+    const options = { listen, producer: setup.config.producer, consumer: setup.config.consumer, maxConnections, maxRequestBytes }
+    // Checked before any connection: a bad option is a usage error (exit 2).
+    resolveGatewayOptions(options)
     return withKafka(setup, async (kafka) => {
-      const gateway = new Gateway(kafka, { listen, producer: setup.config.producer, consumer: setup.config.consumer, maxConnections, maxRequestBytes })
+      const gateway = new Gateway(kafka, options)
       if (io.signal.aborted) return 0
       const at = await gateway.listen()
       io.stderr.write(`kafkats gateway: listening on ${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port} (brokers ${kafka.options.bootstrapServers.join(',')})\n`)
