@@ -61,7 +61,8 @@ export class GatewayConnection {
   /** Delivery failures since the last DUMP, and the last one's text. */
   private failures = 0
   private lastFailure = ''
-  private dumpWake: (() => void) | null = null
+  /** Waiters for this connection's records to be delivered (DUMP, close, shutdown). */
+  private flushWaiters: (() => void)[] = []
   private readonly parser: RespParser
   private readonly slots: Slot[] = []
   /** A BLPOP or DUMP is running: later commands wait. */
@@ -310,9 +311,10 @@ export class GatewayConnection {
   }
 
   private wakeDump(): void {
-    const wake = this.dumpWake
-    this.dumpWake = null
-    wake?.()
+    const waiters = this.flushWaiters
+    if (waiters.length === 0) return
+    this.flushWaiters = []
+    for (const w of waiters) w()
   }
 
   private dump(args: Buffer[]): void {
@@ -338,14 +340,14 @@ export class GatewayConnection {
     if (this.unflushed === 0) return Promise.resolve()
     void this.host.producer.flush()
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.dumpWake = null
-        resolve()
-      }, timeoutMs)
-      this.dumpWake = () => {
+      const done = (): void => {
         clearTimeout(timer)
+        const i = this.flushWaiters.indexOf(done)
+        if (i >= 0) this.flushWaiters.splice(i, 1)
         resolve()
       }
+      const timer = setTimeout(done, timeoutMs)
+      this.flushWaiters.push(done)
     })
   }
 
