@@ -40,6 +40,8 @@ export const ClientErrorCode = {
   LOG_TRUNCATION: 'LOG_TRUNCATION',
   /** The application's record handler threw (the cause is the handler's error). */
   HANDLER_FAILED: 'HANDLER_FAILED',
+  /** A gateway client sent bytes that are not a RESP2 request, or one over maxRequestBytes: RespProtocolError (docs/gateway.md). */
+  GATEWAY_PROTOCOL_ERROR: 'GATEWAY_PROTOCOL_ERROR',
   /** A commit named partitions no longer assigned to this member: StaleCommitError. */
   STALE_GENERATION: 'STALE_GENERATION',
   /** A transactional producer method was called in a state that does not allow it: TransactionStateError (the message says what to call). */

@@ -12,9 +12,9 @@ export interface Logger {
 }
 
 /** Debug categories, as librdkafka's `debug` property. `all` turns every one on. */
-export type DebugCategory = 'broker' | 'protocol' | 'metadata' | 'security' | 'producer' | 'consumer' | 'admin' | 'all'
+export type DebugCategory = 'broker' | 'protocol' | 'metadata' | 'security' | 'producer' | 'consumer' | 'admin' | 'gateway' | 'all'
 
-export const DEBUG_CATEGORIES: readonly DebugCategory[] = ['broker', 'protocol', 'metadata', 'security', 'producer', 'consumer', 'admin', 'all']
+export const DEBUG_CATEGORIES: readonly DebugCategory[] = ['broker', 'protocol', 'metadata', 'security', 'producer', 'consumer', 'admin', 'gateway', 'all']
 
 /**
  * librdkafka's `debug` names (rkt-kafka's `-d`, KafkaTcl's `debug` property) and the

@@ -60,4 +60,4 @@ export const scenarios: Record<string, Scenario> = {
 }
 
 /** Scenarios that delegate to a single-client quick bench (bench/<name>.ts exporting run(args)). */
-export const delegated = ['codec', 'produce', 'consume', 'txn'] as const
+export const delegated = ['codec', 'produce', 'consume', 'txn', 'gateway'] as const

@@ -22,7 +22,7 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>
 export const COMMON_OPTIONS: OptionSpecs = {
   brokers: { type: 'string', short: 'b', value: 'BROKERS', help: 'bootstrap brokers host:port[,host:port…] (default $KAFKA_BOOTSTRAP, else 127.0.0.1:9092)' },
   property: { type: 'string', short: 'X', multiple: true, value: 'KEY=VALUE', help: 'client property by its Java/librdkafka name, repeatable; `-X list` lists them' },
-  debug: { type: 'string', short: 'd', multiple: true, value: 'CATEGORIES', help: "debug log to stderr, repeatable: broker,protocol,metadata,security,producer,consumer,admin or all; librdkafka's names too (cgrp,topic,msg,fetch,generic,...)" },
+  debug: { type: 'string', short: 'd', multiple: true, value: 'CATEGORIES', help: "debug log to stderr, repeatable: broker,protocol,metadata,security,producer,consumer,admin,gateway or all; librdkafka's names too (cgrp,topic,msg,fetch,generic,...)" },
   quiet: { type: 'boolean', short: 'q', help: 'quiet: no summary, progress or warnings on stderr (errors still print)' },
   json: { type: 'boolean', help: 'machine-readable JSON output' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },

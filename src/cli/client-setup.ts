@@ -24,11 +24,12 @@ export interface ClientSetup {
 
 /**
  * The client options the command line asks for: `-b` over `-X bootstrap.servers` over
- * `$KAFKA_BOOTSTRAP` over 127.0.0.1:9092; `-d` over `-X debug`.
+ * `$KAFKA_BOOTSTRAP` over 127.0.0.1:9092; `-d` over `-X debug`. `-X` settings apply on top of `base`
+ * (the gateway's `-c FILE`).
  * @throws UsageError for a bad `-X` setting.
  */
-export function clientSetup(args: ParsedArgs, io: Pick<CliIo, 'env' | 'stderr'>): ClientSetup {
-  const config = mapProperties(args.strings('property'))
+export function clientSetup(args: ParsedArgs, io: Pick<CliIo, 'env' | 'stderr'>, base?: MappedConfig): ClientSetup {
+  const config = mapProperties(args.strings('property'), base)
   const { bootstrapServers, ...client } = config.client
   // -d may be repeated (rkt-kafka's habit): the categories add up.
   const debug = args.has('debug') ? args.strings('debug').join(',') : client.debug

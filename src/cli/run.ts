@@ -7,6 +7,7 @@ import { ConfigError, KafkaError } from '../errors.js'
 import type { CliIo } from './cli-io.js'
 import type { Command } from './command.js'
 import { consumeCommand } from './commands/consume.js'
+import { gatewayCommand } from './commands/gateway.js'
 import { groupCommand } from './commands/group.js'
 import { metadataCommand } from './commands/metadata.js'
 import { offsetsCommand } from './commands/offsets.js'
@@ -16,7 +17,7 @@ import { configDump, wantsDump } from './config-dump.js'
 import { propertyListing } from './config-map.js'
 import { UsageError } from './usage-error.js'
 
-export const COMMANDS: readonly Command[] = [produceCommand, consumeCommand, metadataCommand, topicCommand, groupCommand, offsetsCommand]
+export const COMMANDS: readonly Command[] = [produceCommand, consumeCommand, metadataCommand, topicCommand, groupCommand, offsetsCommand, gatewayCommand]
 
 /** Exit status of bad arguments. */
 export const EXIT_USAGE = 2

@@ -6,11 +6,15 @@
  * and the tests cannot drift. Print the table with
  * `node --import tsx test/unit/reliability/bad-input-table.ts`.
  */
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Kafka } from '../../../src/index.js'
+import { Gateway, type Kafka } from '../../../src/index.js'
+import { RespParser } from '../../../src/gateway/resp-parser.js'
 
-export type EntryPoint = 'Kafka constructor' | 'producer' | 'consumer' | 'admin' | 'CLI'
-export type BadInputKind = 'wrong type' | 'illegal topic name' | 'oversize record' | 'unknown option' | 'non-integer count' | 'use after close'
+export type EntryPoint = 'Kafka constructor' | 'producer' | 'consumer' | 'admin' | 'gateway' | 'CLI'
+export type BadInputKind = 'wrong type' | 'illegal topic name' | 'oversize record' | 'unknown option' | 'non-integer count' | 'use after close' | 'malformed request' | 'oversize request'
 
 /** What a row runs against. */
 export interface BadInputEnv {
@@ -125,6 +129,14 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'admin', kind: 'non-integer count', input: '`createTopics([{ name, replicationFactor: 0 }])`', expect: config(/topics\[0\]\.replicationFactor/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().createTopics([{ name: 'x', replicationFactor: 0 }])) },
   { entry: 'admin', kind: 'non-integer count', input: '`createPartitions([{ topic, count: 3.5 }])`', expect: config(/topics\[0\]\.count/), sent: NOTHING, broker: false, run: (e) => failure(() => e.kafka.admin().createPartitions([{ topic: e.topic, count: 3.5 }])) },
   { entry: 'admin', kind: 'use after close', input: '`listTopics()` after `close()`', expect: closed, sent: NOTHING, broker: false, run: (e) => failure(async () => { const a = e.kafka.admin(); await a.close(); await a.listTopics() }) },
+  // gateway (docs/gateway.md): a client's bad request is answered in RESP and closes only its connection (test/integration/gateway/gateway-limits.test.ts checks the wire)
+  { entry: 'gateway', kind: 'unknown option', input: '`new Gateway(kafka, { maxConnection: 5 })`', expect: config(/maxConnection/), sent: NOTHING, broker: false, run: (e) => failure(() => new Gateway(e.kafka, { maxConnection: 5 } as never)) },
+  { entry: 'gateway', kind: 'wrong type', input: "`new Gateway(kafka, { listen: 'localhost' })`", expect: config(/listen: expected HOST:PORT/), sent: NOTHING, broker: false, run: (e) => failure(() => new Gateway(e.kafka, { listen: 'localhost' })) },
+  { entry: 'gateway', kind: 'wrong type', input: "`new Gateway(kafka, { consumer: { sessionTimeoutMs: '10s' } })`", expect: config(/sessionTimeoutMs/), sent: NOTHING, broker: false, run: (e) => failure(() => new Gateway(e.kafka, { consumer: { sessionTimeoutMs: '10s' as never } })) },
+  { entry: 'gateway', kind: 'non-integer count', input: '`new Gateway(kafka, { maxRequestBytes: 1.5 })`', expect: config(/maxRequestBytes/), sent: NOTHING, broker: false, run: (e) => failure(() => new Gateway(e.kafka, { maxRequestBytes: 1.5 })) },
+  { entry: 'gateway', kind: 'malformed request', input: 'a client sends `*1\\r\\n:4\\r\\nPING\\r\\n`', expect: { error: 'RespProtocolError', code: 'GATEWAY_PROTOCOL_ERROR', message: /^Protocol error: expected '\$', got ':'$/ }, sent: 'nothing; that client gets `-ERR Protocol error: …` and its connection is closed', broker: false, run: async () => failure(() => parseAll('*1\r\n:4\r\nPING\r\n', 1024 * 1024)) },
+  { entry: 'gateway', kind: 'oversize request', input: '`RPUSHX topics:t <10 kB>` with `maxRequestBytes: 4096`', expect: { error: 'RespProtocolError', code: 'GATEWAY_PROTOCOL_ERROR', message: /request larger than maxRequestBytes \(4096 bytes\)/ }, sent: 'nothing (refused from the length prefix, before the value arrives); that client gets `-ERR Protocol error: …` and its connection is closed', broker: false, run: async () => failure(() => parseAll('*3\r\n$6\r\nRPUSHX\r\n$8\r\ntopics:t\r\n$10000\r\n', 4096)) },
+  { entry: 'gateway', kind: 'use after close', input: '`listen()` after `close()`', expect: closed, sent: NOTHING, broker: false, run: (e) => failure(async () => { const g = new Gateway(e.kafka, { listen: '127.0.0.1:0' }); await g.close(); await g.listen() }) },
   // CLI (exit 2 is a usage error: the check came before any request)
   { entry: 'CLI', kind: 'non-integer count', input: '`kafkats topic create T -P 1.5`', expect: { exit: 2, message: /^kafkats: -P: expected a whole number, got '1\.5'$/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['topic', 'create', 'x', '-P', '1.5']) },
   { entry: 'CLI', kind: 'unknown option', input: '`kafkats consume -t T --bogus`', expect: { exit: 2, message: /^kafkats: unknown option '--bogus'/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'x', '--bogus']) },
@@ -134,7 +146,23 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { entry: 'CLI', kind: 'illegal topic name', input: "`kafkats consume -t 'a b' -g G`", expect: { exit: 2, message: /^kafkats: invalid consumer options: topics\.0: illegal topic name/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'a b', '-g', 'g', '-c', '1']) },
   { entry: 'CLI', kind: 'illegal topic name', input: "`echo x | kafkats produce -t 'a b'`", expect: { exit: 1, message: /^kafkats: INVALID_TOPIC_EXCEPTION \(17\)/ }, sent: 'Metadata only (the broker names the error)', broker: true, run: (e) => e.cli!(['produce', '-t', 'a b'], 'x\n') },
   { entry: 'CLI', kind: 'wrong type', input: '`kafkats consume -t T -o latest`', expect: { exit: 2, message: /^kafkats: -o: expected beginning, end, stored/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['consume', '-t', 'x', '-o', 'latest']) },
+  { entry: 'CLI', kind: 'wrong type', input: '`kafkats gateway --listen 6380`', expect: { exit: 2, message: /^kafkats: invalid gateway options: listen: expected HOST:PORT, got '6380'$/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['gateway', '--listen', '6380']) },
+  { entry: 'CLI', kind: 'unknown option', input: "`kafkats gateway -c rafka.json` with `{\"consumer\": {\"fetch.wait.msec\": 5}}`", expect: { exit: 2, message: /^kafkats: gateway config: consumer: unknown property 'fetch\.wait\.msec'/ }, sent: 'nothing', broker: true, run: (e) => e.cli!(['gateway', '-c', rafkaConfigFile({ consumer: { 'fetch.wait.msec': 5 } })]) },
 ]
+
+/** Every command of `bytes` through the gateway's RESP parser. */
+function parseAll(bytes: string, maxRequestBytes: number): void {
+  const p = new RespParser(maxRequestBytes)
+  p.push(Buffer.from(bytes, 'latin1'))
+  while (p.next() !== null);
+}
+
+/** A Rafka-style config file in the temp directory. */
+function rafkaConfigFile(config: unknown): string {
+  const file = join(tmpdir(), `kafkats-gateway-${process.pid}-${Date.now()}.json`)
+  writeFileSync(file, JSON.stringify(config))
+  return file
+}
 
 /**
  * The first failure of a producer, a consumer and an admin made from a Kafka instance after its
