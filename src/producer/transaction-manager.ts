@@ -213,12 +213,7 @@ export class TransactionManager {
         throw this.classify(e)
       }
     })()
-    this.running = run
-    try {
-      await run
-    } finally {
-      this.running = null
-    }
+    await this.track(run)
   }
 
   /** Opens a transaction. Synchronous: nothing is sent until a record or offsets are. */
@@ -251,6 +246,11 @@ export class TransactionManager {
       }
       this.finish()
     })()
+    await this.track(run)
+  }
+
+  /** Keeps `run` (a commit or an abort) as the one running until it settles. */
+  private async track(run: Promise<void>): Promise<void> {
     this.running = run
     try {
       await run
@@ -289,12 +289,7 @@ export class TransactionManager {
       }
       this.finish()
     })()
-    this.running = run
-    try {
-      await run
-    } finally {
-      this.running = null
-    }
+    await this.track(run)
   }
 
   /**
