@@ -5,6 +5,7 @@ import net from 'node:net'
 import t from 'tap'
 import { ClientErrorCode } from '../../../src/client-error-codes.js'
 import { AuthenticationError, ConfigError, type KafkaError } from '../../../src/errors.js'
+import { ProducerFencedError } from '../../../src/producer/transaction-errors.js'
 import type { Logger } from '../../../src/logger.js'
 import { bootstrap, clusterFile, newKafka, newSaslKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
 import { createTopic } from '../../helpers/consumer-fixtures.js'
@@ -50,6 +51,29 @@ t.test('the error event carries an authentication failure on a background connec
   await t.rejects(kafka.refreshMetadata(), AuthenticationError)
   t.ok(errors.length >= 1)
   t.type(errors[0], AuthenticationError)
+})
+
+t.test('the error event carries a producer turned fatal (a transactional producer fenced by a newer one)', async (t) => {
+  const kafka = newKafka()
+  t.teardown(() => kafka.disconnectAll())
+  const topic = uniqueTopic('seed-fatal')
+  await createTopic(kafka, topic, 1)
+  const errors: KafkaError[] = []
+  kafka.on('error', (e) => errors.push(e))
+  const transactionalId = uniqueTopic('tx-fatal')
+  const zombie = kafka.producer({ transactionalId })
+  await zombie.initTransactions()
+  zombie.beginTransaction()
+  await zombie.send({ topic, value: 'before' })
+  const successor = kafka.producer({ transactionalId })
+  await successor.initTransactions()
+  await t.rejects(zombie.commitTransaction(), ProducerFencedError, 'the zombie is fenced')
+  await waitFor('the error event', async () => errors.length > 0)
+  t.type(errors[0], ProducerFencedError, 'the error event carries the fatal error')
+  t.match(errors[0].message, new RegExp(transactionalId))
+  t.equal(errors.length, 1, 'once')
+  await successor.close()
+  await zombie.close().catch(() => undefined)
 })
 
 t.test('without a listener the errors go to the debug log only; a throwing listener is logged', async (t) => {
