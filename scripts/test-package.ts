@@ -5,6 +5,7 @@
 //     bare import of the JavaScript is a dependency or a Node builtin;
 //   - an ESM `import` and a CommonJS `require` (require(esm): one build, the same classes), and
 //     that importing loads none of the native codec libraries (they load on first use);
+//   - the same import and require on Node 22 and 24 when .ci/node-matrix has them installed;
 //   - the `kafkats` bin (`--version`, `--help`);
 //   - TypeScript projects compiling against the types: module node16 (ESM; CommonJS with
 //     skipLibCheck), node20, nodenext (ESM and CommonJS) and bundler.
@@ -159,6 +160,19 @@ console.log(problems.length === 0 ? 'cjs ok' : problems.join('; '))
 )
 const cjs = run(process.execPath, ['cjs.cjs'], proj)
 check(`CommonJS require (Node ${process.version})`, cjs.status === 0 && cjs.out.includes('cjs ok'), cjs.out)
+
+// The same two on the Node 22 and 24 of .ci/node-matrix, when `npm run test:node-matrix` has
+// installed them (require(esm) is unflagged from 20.19 and 22.12 on; 24 has it too).
+for (const major of ['22', '24']) {
+  const other = join(repo, '.ci', 'node-matrix', 'node_modules', `node${major}`, 'bin', 'node')
+  if (!existsSync(other)) {
+    console.log(`# Node ${major}: not installed in .ci/node-matrix (npm run test:node-matrix installs it), skipped`)
+    continue
+  }
+  const e = run(other, ['esm.mjs'], proj)
+  const c = run(other, ['cjs.cjs'], proj)
+  check(`ESM import and CommonJS require on Node ${major}`, e.out.trim() === 'esm ok' && c.out.trim() === 'cjs ok', `${e.out}${c.out}`)
+}
 
 const bin = join(proj, 'node_modules', '.bin', 'kafkats')
 const version = run(bin, ['--version'], proj)
