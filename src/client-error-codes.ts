@@ -28,6 +28,8 @@ export const ClientErrorCode = {
   PROTOCOL_DECODE: 'PROTOCOL_DECODE',
   /** A record batch could not be encoded (e.g. a compression codec failed). */
   ENCODE_FAILED: 'ENCODE_FAILED',
+  /** A native compression library (snappy, lz4-napi, @mongodb-js/zstd) could not be loaded: CodecUnavailableError, only that codec's batches fail. */
+  CODEC_UNAVAILABLE: 'CODEC_UNAVAILABLE',
   /** A record was not acknowledged within `deliveryTimeoutMs`: DeliveryTimeoutError. */
   DELIVERY_TIMEOUT: 'DELIVERY_TIMEOUT',
   /** A fetch failed for a reason that is not a KafkaError (wrapped, with the cause). */

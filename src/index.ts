@@ -21,6 +21,7 @@ export {
   ClosedError,
 } from './errors.js'
 export { ClientErrorCode, type ClientErrorCodeName } from './client-error-codes.js'
+export { CodecUnavailableError } from './protocol/compression/native-codec.js'
 export {
   Producer,
   DeliveryTimeoutError,

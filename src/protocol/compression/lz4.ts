@@ -3,21 +3,29 @@
  * header checksum over the magic number too (fixed by KIP-57 with magic 1); such frames, found
  * in legacy magic 0 messages, are recognised and their checksum corrected before decoding.
  */
-import lz4 from 'lz4-napi'
+import type * as Lz4 from 'lz4-napi'
 import { decompressError, tooLargeError } from './codec.js'
+import { NativeCodecModule } from './native-codec.js'
 import { xxhash32 } from './xxhash32.js'
 
 const LZ4_FRAME_MAGIC = 0x184d2204
 
-/** Compresses `data` as one LZ4 frame (independent 64 KiB blocks, no checksums but the header's). */
+/** `lz4-napi`, loaded on first use (native-codec.ts). */
+const lz4 = new NativeCodecModule<typeof Lz4>('lz4', 'lz4-napi')
+
+/**
+ * Compresses `data` as one LZ4 frame (independent 64 KiB blocks, no checksums but the header's).
+ * @throws CodecUnavailableError when `lz4-napi` cannot be loaded.
+ */
 export function lz4Compress(data: Uint8Array): Buffer {
-  return lz4.compressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+  return lz4.get().compressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
 }
 
 /**
  * Decompresses one LZ4 frame. When the frame header declares its content size, a size over
  * `maxBytes` is refused before anything is decompressed; otherwise the output is checked after.
  * @throws KafkaProtocolError on corrupt input or output over `maxBytes`.
+ * @throws CodecUnavailableError when `lz4-napi` cannot be loaded.
  */
 export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
   const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
@@ -28,9 +36,10 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
     const declared = view.readUInt32LE(6) + view.readUInt32LE(10) * 4294967296
     if (declared > maxBytes) throw tooLargeError('lz4', declared, maxBytes)
   }
+  const lib = lz4.get()
   let out: Buffer
   try {
-    out = lz4.decompressFrameSync(withStandardHeaderChecksum(view))
+    out = lib.decompressFrameSync(withStandardHeaderChecksum(view))
   } catch (err) {
     throw decompressError('lz4', err instanceof Error ? err.message : String(err), err)
   }

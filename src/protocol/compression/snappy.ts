@@ -3,15 +3,22 @@
  * xerial framing (`0x82 SNAPPY 0x00`, version and compat int32s, then int32-length-prefixed
  * raw blocks), other clients write one raw block: decompression takes both.
  */
-import snappy from 'snappy'
+import type * as Snappy from 'snappy'
 import { decompressError, tooLargeError } from './codec.js'
+import { NativeCodecModule } from './native-codec.js'
+
+/** `snappy`, loaded on first use (native-codec.ts). */
+const snappy = new NativeCodecModule<typeof Snappy>('snappy', 'snappy')
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
 
-/** Compresses `data` as one raw snappy block (what librdkafka and franz-go write; Java reads it). */
+/**
+ * Compresses `data` as one raw snappy block (what librdkafka and franz-go write; Java reads it).
+ * @throws CodecUnavailableError when `snappy` cannot be loaded.
+ */
 export function snappyCompress(data: Uint8Array): Buffer {
-  return snappy.compressSync(data)
+  return snappy.get().compressSync(data)
 }
 
 /** True when `data` starts with the xerial snappy framing header. */
@@ -35,9 +42,10 @@ function rawBlockLength(data: Uint8Array, start: number, end: number): number {
 }
 
 function uncompressBlock(block: Uint8Array): Buffer {
+  const lib = snappy.get()
   let out: string | Buffer
   try {
-    out = snappy.uncompressSync(block, { asBuffer: true })
+    out = lib.uncompressSync(block, { asBuffer: true })
   } catch (err) {
     throw decompressError('snappy', err instanceof Error ? err.message : String(err), err)
   }
@@ -47,6 +55,7 @@ function uncompressBlock(block: Uint8Array): Buffer {
 /**
  * Decompresses a raw snappy block or a xerial-framed stream.
  * @throws KafkaProtocolError on corrupt input or output over `maxBytes`.
+ * @throws CodecUnavailableError when `snappy` cannot be loaded.
  */
 export function snappyDecompress(data: Uint8Array, maxBytes: number): Buffer {
   if (isXerialSnappy(data)) return xerialDecompress(data, maxBytes)
@@ -92,7 +101,7 @@ function xerialDecompress(data: Uint8Array, maxBytes: number): Buffer {
 export function xerialSnappyCompress(data: Uint8Array, blockSize = 32 * 1024): Buffer {
   const parts: Buffer[] = [XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])]
   for (let off = 0; off < data.length; off += blockSize) {
-    const block = snappy.compressSync(data.subarray(off, Math.min(off + blockSize, data.length)))
+    const block = snappy.get().compressSync(data.subarray(off, Math.min(off + blockSize, data.length)))
     const len = Buffer.allocUnsafe(4)
     len.writeInt32BE(block.length, 0)
     parts.push(len, block)

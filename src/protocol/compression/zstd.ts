@@ -2,14 +2,21 @@
  * zstd (codec 4, KIP-110) through `@mongodb-js/zstd`, whose functions are asynchronous
  * (they run on libuv's thread pool). Frames with or without the content size decode.
  */
-import { compress as zstdLibCompress, decompress as zstdLibDecompress } from '@mongodb-js/zstd'
+import type * as Zstd from '@mongodb-js/zstd'
 import { decompressError, tooLargeError } from './codec.js'
+import { NativeCodecModule } from './native-codec.js'
 
 const ZSTD_MAGIC = 0xfd2fb528
 
-/** Compresses `data` as one zstd frame (level default 3, as the Java client). */
+/** `@mongodb-js/zstd`, loaded on first use (native-codec.ts). */
+const zstd = new NativeCodecModule<typeof Zstd>('zstd', '@mongodb-js/zstd')
+
+/**
+ * Compresses `data` as one zstd frame (level default 3, as the Java client).
+ * @throws CodecUnavailableError (rejects) when `@mongodb-js/zstd` cannot be loaded.
+ */
 export async function zstdCompress(data: Uint8Array, level = 3): Promise<Buffer> {
-  return zstdLibCompress(Buffer.from(data.buffer, data.byteOffset, data.byteLength), level)
+  return zstd.get().compress(Buffer.from(data.buffer, data.byteOffset, data.byteLength), level)
 }
 
 /**
@@ -43,13 +50,15 @@ export function zstdDeclaredSize(data: Uint8Array): number {
  * Decompresses zstd frame(s). A declared content size over `maxBytes` is refused before
  * decompressing; frames without one are checked after (the library offers no output cap).
  * @throws KafkaProtocolError on corrupt input or output over `maxBytes`.
+ * @throws CodecUnavailableError (rejects) when `@mongodb-js/zstd` cannot be loaded.
  */
 export async function zstdDecompress(data: Uint8Array, maxBytes: number): Promise<Buffer> {
   const declared = zstdDeclaredSize(data)
   if (declared > maxBytes) throw tooLargeError('zstd', declared, maxBytes)
+  const lib = zstd.get()
   let out: Buffer
   try {
-    out = await zstdLibDecompress(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+    out = await lib.decompress(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
   } catch (err) {
     throw decompressError('zstd', err instanceof Error ? err.message : String(err), err)
   }
