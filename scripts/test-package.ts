@@ -87,7 +87,9 @@ check('package.json main, types, bin and exports name files in the tarball', mis
 
 const allowedBare = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})])
 const builtins = new Set(builtinModules)
-const specifierRe = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"]+)['"]/g
+// Import and export statements (from the start of a line, so a string such as "… from '${x}'"
+// inside code is not taken for one), side-effect imports, dynamic import() and require().
+const specifierRe = /^\s*(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/gm
 const dangling: string[] = []
 const undeclared: string[] = []
 for (const file of files) {
@@ -95,7 +97,7 @@ for (const file of files) {
   if (!isDts && !/\.(c|m)?js$/.test(file)) continue
   const text = readFileSync(join(pkgDir, file), 'utf8')
   for (const m of text.matchAll(specifierRe)) {
-    const spec = m[1]
+    const spec = m[1] ?? m[2] ?? m[3] ?? m[4]
     if (spec.startsWith('.')) {
       let target = posix.join(posix.dirname(file), spec)
       if (isDts) target = target.replace(/\.js$/, '.d.ts').replace(/\.cjs$/, '.d.cts').replace(/\.mjs$/, '.d.mts')
