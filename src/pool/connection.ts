@@ -88,8 +88,13 @@ interface Pending {
   startedAt: number
 }
 
+const SASL_HANDSHAKE_KEY = SaslHandshake.apiKey
+const SASL_AUTHENTICATE_KEY = SaslAuthenticate.apiKey
+
 interface Queued {
   frame: Buffer
+  /** A SaslHandshake or SaslAuthenticate: the only writes let through during re-authentication. */
+  auth: boolean
   pending: Pending | null
   onWritten: (() => void) | null
   onFailed: ((err: Error) => void) | null
@@ -328,7 +333,8 @@ export class Connection {
       }
       if (this.state !== 'ready') return
       this.log.debug('security', { broker: this.toString() }, 're-authenticating (KIP-368)')
-      this.holdForReauth = false
+      // Still held: only the SASL requests go out until the exchange ends (the broker takes
+      // nothing else in between, and closes the connection if it gets anything else).
       await this.authenticate()
     } catch (err) {
       this.destroy(err instanceof KafkaError ? err : new AuthenticationError(`${this}: re-authentication failed`, err))
@@ -410,7 +416,7 @@ export class Connection {
     if (this.log.on('protocol')) this.log.debug('protocol', { broker: this.toString(), api: api.name, version, correlationId, bytes: frame.length }, 'request')
     if (options.noResponse) {
       return new Promise<T>((resolve, reject) => {
-        this.enqueue({ frame, pending: null, timeoutMs, onWritten: () => resolve(undefined as T), onFailed: reject })
+        this.enqueue({ frame, auth: false, pending: null, timeoutMs, onWritten: () => resolve(undefined as T), onFailed: reject })
       })
     }
     return new Promise<T>((resolve, reject) => {
@@ -426,7 +432,7 @@ export class Connection {
         timer: null,
         startedAt: performance.now(),
       }
-      this.enqueue({ frame, pending: p, timeoutMs, onWritten: null, onFailed: null })
+      this.enqueue({ frame, auth: api.apiKey === SASL_HANDSHAKE_KEY || api.apiKey === SASL_AUTHENTICATE_KEY, pending: p, timeoutMs, onWritten: null, onFailed: null })
     })
   }
 
@@ -442,8 +448,14 @@ export class Connection {
   private drainQueue(): void {
     const socket = this.socket
     if (!socket || this.state === 'closed') return
-    while (this.queue.length > 0 && this.pending.size < this.maxInFlight && !this.holdForReauth) {
-      const q = this.queue.shift() as Queued
+    while (this.queue.length > 0 && this.pending.size < this.maxInFlight) {
+      let q: Queued
+      if (this.holdForReauth) {
+        // Re-authenticating (KIP-368): the SASL exchange goes ahead of everything queued.
+        const i = this.queue.findIndex((x) => x.auth)
+        if (i < 0) break
+        q = this.queue.splice(i, 1)[0]
+      } else q = this.queue.shift() as Queued
       if (q.pending) this.pending.set(q.pending.correlationId, q.pending)
       this.written++
       socket.write(q.frame)
