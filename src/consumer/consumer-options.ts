@@ -36,8 +36,21 @@ export interface ConsumerOptions {
   topics?: string[]
   /** Fixed partitions to read without group membership (a "partition consumer"). */
   assignments?: PartitionAssignment[]
-  /** Static membership id (Java's group.instance.id, KIP-345). */
+  /** Static membership id (Java's group.instance.id, KIP-345; KIP-848 for the consumer protocol). */
   groupInstanceId?: string
+  /**
+   * The group protocol (Java's group.protocol): `'classic'` (JoinGroup/SyncGroup, the
+   * assignment computed by one member with `assignors`) or `'consumer'` (KIP-848, Kafka 4.0+:
+   * ConsumerGroupHeartbeat, the assignment computed by the coordinator with
+   * `groupRemoteAssignor`, incremental rebalances). Default `'classic'`. docs/consumer.md,
+   * "Choosing a protocol".
+   */
+  groupProtocol?: 'classic' | 'consumer'
+  /**
+   * The coordinator's assignor for `groupProtocol: 'consumer'` (Java's group.remote.assignor):
+   * `'uniform'` or `'range'`. Default: the broker's first configured one (uniform).
+   */
+  groupRemoteAssignor?: 'uniform' | 'range'
   /** Where partitions without a committed offset start (Java's auto.offset.reset). Default `'latest'`. */
   resetStrategy?: ResetStrategy
   /**
@@ -89,6 +102,8 @@ export interface ResolvedConsumerOptions {
   topics: string[] | null
   assignments: PartitionAssignment[] | null
   groupInstanceId: string | null
+  groupProtocol: 'classic' | 'consumer'
+  groupRemoteAssignor: 'uniform' | 'range' | null
   resetStrategy: ResetStrategy
   assignors: Assignor[]
   sessionTimeoutMs: number
@@ -129,6 +144,8 @@ const schema = z.object({
     .min(1)
     .optional(),
   groupInstanceId: z.string().min(1).optional(),
+  groupProtocol: z.enum(['classic', 'consumer']).default('classic'),
+  groupRemoteAssignor: z.enum(['uniform', 'range']).optional(),
   resetStrategy: z.enum(['earliest', 'latest', 'none']).default('latest'),
   assignors: z.array(z.unknown()).min(1).optional(),
   sessionTimeoutMs: positiveInt.default(45_000),
@@ -163,6 +180,12 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   if (o.topics !== undefined && o.groupId === undefined) {
     throw new ConfigError('invalid consumer options: groupId: required with topics')
   }
+  if (o.groupProtocol === 'consumer' && o.assignors !== undefined) {
+    throw new ConfigError("invalid consumer options: assignors: only for groupProtocol 'classic' (the consumer protocol assigns on the coordinator: use groupRemoteAssignor)")
+  }
+  if (o.groupProtocol === 'classic' && o.groupRemoteAssignor !== undefined) {
+    throw new ConfigError("invalid consumer options: groupRemoteAssignor: only for groupProtocol 'consumer' (the classic protocol uses assignors)")
+  }
   if (o.heartbeatIntervalMs >= o.sessionTimeoutMs) {
     throw new ConfigError('invalid consumer options: heartbeatIntervalMs: must be lower than sessionTimeoutMs')
   }
@@ -185,6 +208,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     topics: o.topics ? [...new Set(o.topics)] : null,
     assignments: (o.assignments as PartitionAssignment[] | undefined) ?? null,
     groupInstanceId: o.groupInstanceId ?? null,
+    groupProtocol: o.groupProtocol,
+    groupRemoteAssignor: o.groupRemoteAssignor ?? null,
     resetStrategy: o.resetStrategy,
     assignors: assignorSpecs.map((s) => resolveAssignor(s)),
     sessionTimeoutMs: o.sessionTimeoutMs,

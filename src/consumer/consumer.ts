@@ -33,7 +33,9 @@ import type { PartitionState } from './partition-state.js'
 import { SubscriptionState } from './subscription-state.js'
 import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
-import { GroupMembership } from './group/coordinator.js'
+import { GroupMembership, type GroupEvents } from './group/coordinator.js'
+import { ConsumerGroupMembership } from './group/consumer-group-membership.js'
+import type { GroupMember } from './group/group-member.js'
 import type { ConsumerGroupMetadata } from './group-metadata.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
@@ -66,7 +68,14 @@ export interface EndEvent {
   type: 'end'
 }
 
-const STALE_CODES = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.FENCED_INSTANCE_ID])
+const STALE_CODES = new Set<number>([
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.REBALANCE_IN_PROGRESS,
+  ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.STALE_MEMBER_EPOCH,
+  ErrorCode.FENCED_MEMBER_EPOCH,
+])
 
 export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly options: ResolvedConsumerOptions
@@ -80,7 +89,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly queue: FetchQueue
   private readonly wakeup = new Wakeup()
   private readonly fetcher: Fetcher
-  private readonly group: GroupMembership | null
+  private readonly group: GroupMember | null
   private readonly emitter = new EventEmitter()
   private readonly events: RebalanceEvent[] = []
   private readonly errors: KafkaError[] = []
@@ -127,30 +136,46 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       outOfRange: (c, err) => this.outOfRange(c, err),
       fail: (c, err) => this.failPartition(c, err),
     }, this.log, this.owner)
+    const groupEvents: GroupEvents = {
+      rejoinNeeded: () => this.wakeup.notify(),
+      lost: (reason) => this.lose(reason),
+      fatal: (err) => this.setFatal(err),
+    }
     this.group =
-      o.topics !== null && o.groupId !== null
-        ? new GroupMembership(
-            this.cluster,
-            {
-              groupId: o.groupId,
-              groupInstanceId: o.groupInstanceId,
-              topics: o.topics,
-              assignors: o.assignors,
-              sessionTimeoutMs: o.sessionTimeoutMs,
-              rebalanceTimeoutMs: o.maxPollIntervalMs,
-              heartbeatIntervalMs: o.heartbeatIntervalMs,
-              requestTimeoutMs: context.options.requestTimeoutMs,
-              metadataMaxAgeMs: context.options.metadataMaxAgeMs,
-              owner: this.owner,
-            },
-            {
-              rejoinNeeded: () => this.wakeup.notify(),
-              lost: (reason) => this.lose(reason),
-              fatal: (err) => this.setFatal(err),
-            },
-            this.log,
-          )
-        : null
+      o.topics === null || o.groupId === null
+        ? null
+        : o.groupProtocol === 'consumer'
+          ? new ConsumerGroupMembership(
+              this.cluster,
+              {
+                groupId: o.groupId,
+                groupInstanceId: o.groupInstanceId,
+                topics: o.topics,
+                remoteAssignor: o.groupRemoteAssignor,
+                rebalanceTimeoutMs: o.maxPollIntervalMs,
+                sessionTimeoutMs: o.sessionTimeoutMs,
+                owner: this.owner,
+              },
+              groupEvents,
+              this.log,
+            )
+          : new GroupMembership(
+              this.cluster,
+              {
+                groupId: o.groupId,
+                groupInstanceId: o.groupInstanceId,
+                topics: o.topics,
+                assignors: o.assignors,
+                sessionTimeoutMs: o.sessionTimeoutMs,
+                rebalanceTimeoutMs: o.maxPollIntervalMs,
+                heartbeatIntervalMs: o.heartbeatIntervalMs,
+                requestTimeoutMs: context.options.requestTimeoutMs,
+                metadataMaxAgeMs: context.options.metadataMaxAgeMs,
+                owner: this.owner,
+              },
+              groupEvents,
+              this.log,
+            )
     // A partition consumer owns its partitions from the start: pause/seek work before the first poll.
     for (const a of o.assignments ?? []) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
     if (o.statisticsIntervalMs > 0) {
@@ -364,7 +389,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private maybeRebalance(): void {
     const g = this.group
     if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) return
-    this.joining = this.rebalance(g).finally(() => {
+    const running = g instanceof ConsumerGroupMembership ? this.reconcile(g) : this.rebalance(g as GroupMembership)
+    if (running === null) return
+    this.joining = running.finally(() => {
       this.joining = null
       this.wakeup.notify()
     })
@@ -401,7 +428,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       this.joining.then(() => this.pollIntervalExceeded(), () => {})
       return
     }
-    if (g.memberId === '') return
+    if (!g.active) return
     this.log.warn({ groupId: this.options.groupId, maxPollIntervalMs: this.options.maxPollIntervalMs }, 'no poll within maxPollIntervalMs; leaving the group')
     const revoked: TopicPartition[] = []
     for (const c of [...this.subscriptions.all()]) {
@@ -413,6 +440,66 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.events.push(event)
     this.emitter.emit('rebalance', event)
     this.wakeup.notify()
+  }
+
+  /**
+   * The consumer protocol (KIP-848): joins when not in the group, else reconciles the target
+   * assignment the coordinator sent. Revoking comes first and happens here, synchronously,
+   * inside poll/next: nothing of a revoked partition is handed out from now on, and with
+   * `autoCommit` its progress is committed before the revocation is acknowledged. Then the
+   * new partitions are positioned, the `rebalance` event is queued, and only then is the new
+   * ownership acknowledged (so a partition's next owner reports it after this member reported
+   * giving it up). Returns null when there is nothing to wait for.
+   */
+  private reconcile(g: ConsumerGroupMembership): Promise<void> | null {
+    g.ensureJoined()
+    const target = g.takeTarget()
+    if (target === null) return null
+    const revoked: TopicPartition[] = []
+    const toCommit: OffsetToCommit[] = []
+    for (const c of [...this.subscriptions.all()]) {
+      if (target.get(c.topic)?.includes(c.partition) ?? false) continue
+      revoked.push({ topic: c.topic, partition: c.partition })
+      if (this.options.autoCommit && c.hasProgress) {
+        toCommit.push({ topic: c.topic, partition: c.partition, offset: c.position, leaderEpoch: c.leaderEpoch, metadata: null })
+        this.subscriptions.revoke(c)
+        this.purge(c)
+      } else this.removeCursor(c)
+    }
+    for (const [topic, partitions] of target) {
+      for (const p of partitions) this.subscriptions.assign(topic, p, 'committed')
+    }
+    return (async () => {
+      try {
+        if (toCommit.length > 0) {
+          await commitOffsets(this.cluster, this.options.groupId as string, g.identity(), toCommit, { owner: this.owner }).then(
+            (errors) => {
+              if (errors.size > 0) this.log.warn({ groupId: this.options.groupId, partitions: errors.size }, 'auto commit of revoked partitions failed')
+            },
+            (err: unknown) => this.log.warn({ error: String(err) }, 'auto commit of revoked partitions failed'),
+          )
+        }
+        if (this.stopped) return
+        await this.cluster.metadata([...target.keys()])
+        await this.resolvePositions()
+        if (this.stopped) return
+        const event: RebalanceEvent = {
+          type: 'rebalance',
+          assignment: this.subscriptions.positions(),
+          revoked,
+          generationId: g.generationId,
+          memberId: g.memberId,
+        }
+        this.events.push(event)
+        this.statsCollector.rebalances++
+        this.emitter.emit('rebalance', event)
+        this.fetcher.tick()
+        g.acknowledge(this.subscriptions.owned())
+      } catch (err) {
+        if (this.stopped || err instanceof ClosedError) return
+        this.setFatal(asKafkaError(err))
+      }
+    })()
   }
 
   private async rebalance(g: GroupMembership): Promise<void> {
@@ -624,11 +711,14 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       // A cooperative rejoin moved the group to a new generation while this commit was on its
       // way: commit again under the generation it brings. Partitions revoked meanwhile then
       // fail locally as STALE_GENERATION.
+      // KIP-848: the same with the member epoch (STALE_MEMBER_EPOCH): a heartbeat answer
+      // brings the current epoch.
       const g = this.group
-      if (!(err instanceof StaleCommitError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'ILLEGAL_GENERATION') && g?.protocol === 'cooperative')) throw err
+      if (!(err instanceof StaleCommitError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'ILLEGAL_GENERATION' || err.code === 'STALE_MEMBER_EPOCH') && g?.protocol === 'cooperative')) throw err
       const waited = this.joining !== null
       if (waited) await this.joining
-      if ((!waited && g.generationId === generation) || g.generationId < 0) throw err
+      if (g instanceof ConsumerGroupMembership && g.generationId === generation) await g.heartbeatAnswer()
+      if ((!waited && g.generationId === generation) || g.generationId < 0 || (g instanceof ConsumerGroupMembership && g.generationId === 0)) throw err
       await this.commitNow(offsets ?? null)
     }
     if (stale.length > 0) {

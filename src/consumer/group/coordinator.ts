@@ -20,6 +20,7 @@ import type { ConnectionOwner } from '../../pool/connection-routing.js'
 import { backoffMs, retry, sleep } from '../../pool/retry.js'
 import type { CommitIdentity } from '../../offsets/offset-requests.js'
 import type { Assignor } from './assignors/index.js'
+import type { GroupMember } from './group-member.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitionMap } from './consumer-protocol.js'
 
 export interface GroupMembershipOptions {
@@ -65,7 +66,7 @@ class RejoinError extends KafkaError {
 /** Errors after which this member's generation is no longer valid. */
 const GENERATION_GONE = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_INSTANCE_ID])
 
-export class GroupMembership {
+export class GroupMembership implements GroupMember {
   memberId = ''
   generationId = -1
   /** The rebalance protocol: cooperative only when every assignor is (as Java decides it). */
@@ -90,6 +91,11 @@ export class GroupMembership {
     private readonly log: Log,
   ) {
     this.protocol = options.assignors.every((a) => a.protocol === 'cooperative') ? 'cooperative' : 'eager'
+  }
+
+  /** Whether this member has a member id (joined, or joining again after a rebalance). */
+  get active(): boolean {
+    return this.memberId !== ''
   }
 
   /** Whether a rejoin was requested and not yet done. */
