@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { configErrorFrom } from '../options.js'
 import { topicNameProblem } from '../topic-name.js'
+import { parseSubscription, type TopicSubscription } from './topic-subscription.js'
 import { resolveAssignor, type Assignor, type AssignorName } from './group/assignors/index.js'
 
 /** Where a partition without a committed offset starts (Java's auto.offset.reset). */
@@ -32,8 +33,13 @@ export interface PartitionAssignment {
 export interface ConsumerOptions {
   /** Consumer group (Java's group.id). Needed for `topics`, commits and `'committed'` starts. */
   groupId?: string
-  /** Topics to subscribe to as a member of `groupId` (classic group protocol). */
-  topics?: string[]
+  /**
+   * Topics to subscribe to as a member of `groupId`: names and RegExps, each RegExp matching
+   * whole topic names (Java's subscribe(Collection) / subscribe(Pattern); topic-subscription.ts).
+   * Without `topics` nor `assignments`, a consumer with a `groupId` subscribes later with
+   * `consumer.subscribe()`.
+   */
+  topics?: (string | RegExp)[]
   /** Fixed partitions to read without group membership (a "partition consumer"). */
   assignments?: PartitionAssignment[]
   /** Static membership id (Java's group.instance.id, KIP-345; KIP-848 for the consumer protocol). */
@@ -99,7 +105,8 @@ export interface ConsumerOptions {
 
 export interface ResolvedConsumerOptions {
   groupId: string | null
-  topics: string[] | null
+  /** The subscription given at construction (null: none, or a partition consumer). */
+  subscription: TopicSubscription | null
   assignments: PartitionAssignment[] | null
   groupInstanceId: string | null
   groupProtocol: 'classic' | 'consumer'
@@ -138,7 +145,7 @@ const topicName = z.string().superRefine((name, ctx) => {
 
 const schema = z.object({
   groupId: z.string().min(1).optional(),
-  topics: z.array(topicName).min(1).optional(),
+  topics: z.array(z.union([topicName, z.instanceof(RegExp)])).min(1).optional(),
   assignments: z
     .array(z.object({ topic: topicName, partition: z.number().int().min(0), offset: startOffset.optional() }))
     .min(1)
@@ -174,8 +181,11 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   const parsed = schema.safeParse(options)
   if (!parsed.success) throw configErrorFrom('consumer options', parsed.error)
   const o = parsed.data
-  if ((o.topics === undefined) === (o.assignments === undefined)) {
+  if (o.topics !== undefined && o.assignments !== undefined) {
     throw new ConfigError('invalid consumer options: give either topics (with groupId) or assignments')
+  }
+  if (o.topics === undefined && o.assignments === undefined && o.groupId === undefined) {
+    throw new ConfigError('invalid consumer options: give topics (with groupId), assignments, or a groupId to subscribe() later')
   }
   if (o.topics !== undefined && o.groupId === undefined) {
     throw new ConfigError('invalid consumer options: groupId: required with topics')
@@ -205,7 +215,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   const assignorSpecs = (o.assignors ?? ['range']) as Parameters<typeof resolveAssignor>[0][]
   return {
     groupId: o.groupId ?? null,
-    topics: o.topics ? [...new Set(o.topics)] : null,
+    subscription: o.topics ? parseSubscription('invalid consumer options: topics', o.topics) : null,
     assignments: (o.assignments as PartitionAssignment[] | undefined) ?? null,
     groupInstanceId: o.groupInstanceId ?? null,
     groupProtocol: o.groupProtocol,

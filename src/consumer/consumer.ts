@@ -43,6 +43,7 @@ import { positionCursors } from './start-offsets.js'
 import { ConsumerStatsCollector, type ConsumerStats } from './consumer-stats.js'
 import { checkAssignments, checkTopicPartitions, startOf } from './manual-assignment.js'
 import { Wakeup } from './wakeup.js'
+import { brokerRegex, matchTopics, parseSubscription, type TopicSubscription } from './topic-subscription.js'
 
 export type { ConsumerOptions } from './consumer-options.js'
 export type { ConsumerStats, PartitionConsumeStats } from './consumer-stats.js'
@@ -115,6 +116,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   readonly name: string
   private readonly statsCollector: ConsumerStatsCollector
   private statsTimer: NodeJS.Timeout | null = null
+  /** What a group consumer subscribes to now; null: nothing (never subscribed, or unsubscribed). */
+  private subscription: TopicSubscription | null
+  /** Classic protocol with RegExps: re-matches the cluster's topics every metadataMaxAgeMs. */
+  private patternTimer: NodeJS.Timeout | null = null
 
   /** @throws ConfigError on invalid options. */
   constructor(context: ClientContext, options: ConsumerOptions) {
@@ -125,7 +130,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.log = context.log
     const o = this.options
     this.statsCollector = new ConsumerStatsCollector(this.name, context.options.clientId)
-    if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
+    this.subscription = o.subscription
+    if (o.exitAtEnd && o.assignments === null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
     this.queue = new FetchQueue(
       (c) => this.subscriptions.isCurrent(c),
       (r) => this.fetcher.release(r),
@@ -141,8 +147,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       lost: (reason) => this.lose(reason),
       fatal: (err) => this.setFatal(err),
     }
+    const names = o.subscription?.names ?? []
     this.group =
-      o.topics === null || o.groupId === null
+      o.assignments !== null || o.groupId === null
         ? null
         : o.groupProtocol === 'consumer'
           ? new ConsumerGroupMembership(
@@ -150,7 +157,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
               {
                 groupId: o.groupId,
                 groupInstanceId: o.groupInstanceId,
-                topics: o.topics,
+                topics: names,
+                topicRegex: o.subscription === null ? '' : brokerRegex(o.subscription),
                 remoteAssignor: o.groupRemoteAssignor,
                 rebalanceTimeoutMs: o.maxPollIntervalMs,
                 sessionTimeoutMs: o.sessionTimeoutMs,
@@ -164,7 +172,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
               {
                 groupId: o.groupId,
                 groupInstanceId: o.groupInstanceId,
-                topics: o.topics,
+                topics: names,
                 assignors: o.assignors,
                 sessionTimeoutMs: o.sessionTimeoutMs,
                 rebalanceTimeoutMs: o.maxPollIntervalMs,
@@ -301,6 +309,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.autoCommitTimer = null
     if (this.statsTimer !== null) clearInterval(this.statsTimer)
     this.statsTimer = null
+    if (this.patternTimer !== null) clearTimeout(this.patternTimer)
+    this.patternTimer = null
     if (this.options.autoCommit && this.options.groupId !== null && this.starting !== null && this.joining === null) {
       await this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'final auto commit failed'))
     }
@@ -388,7 +398,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   private maybeRebalance(): void {
     const g = this.group
-    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) return
+    if (g === null || this.stopped || this.joining !== null || this.subscription === null || !g.rejoinNeeded) return
     const running = g instanceof ConsumerGroupMembership ? this.reconcile(g) : this.rebalance(g as GroupMembership)
     if (running === null) return
     this.joining = running.finally(() => {
@@ -512,6 +522,12 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
           revoked.push({ topic: c.topic, partition: c.partition })
           this.removeCursor(c)
         }
+      }
+      const sub = this.subscription
+      if (sub !== null && sub.patterns.length > 0) {
+        if (this.cluster.allTopicsStale) await this.cluster.refreshAllTopics()
+        g.setTopics(matchTopics(sub, this.cluster.topicList()), 'subscription matched')
+        this.watchPatterns()
       }
       const before = this.subscriptions.owned()
       const result = await g.join(before)
@@ -686,6 +702,90 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       }
       if (options.commitAfterBatch === true) await this.commit()
     }
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------------
+
+  /**
+   * Replaces the subscription (Java's subscribe()): topic names and RegExps, each RegExp
+   * matching whole topic names. Partitions of topics no longer subscribed are revoked by the
+   * rebalance this causes (classic: a rejoin; consumer protocol: the next heartbeat carries the
+   * new subscription). RegExps: classic matches them against the cluster's topics every
+   * `metadataMaxAgeMs`; the consumer protocol sends them to the broker (RE2/J syntax,
+   * docs/consumer.md, "Regex subscriptions").
+   * @throws ConfigError for a consumer without groupId or made with `assignments`, or a bad
+   *   entry (empty list, illegal topic name, neither string nor RegExp); ClosedError after stop()
+   */
+  subscribe(topics: readonly (string | RegExp)[]): void {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    const g = this.group
+    if (g === null) throw new ConfigError('subscribe: only for a consumer with a groupId and without assignments')
+    const sub = parseSubscription('subscribe', topics)
+    this.subscription = sub
+    if (g instanceof ConsumerGroupMembership) g.setSubscription(sub.names, brokerRegex(sub))
+    else if (g instanceof GroupMembership) {
+      if (sub.patterns.length === 0) g.setTopics(sub.names, 'subscription changed')
+      else g.requestRejoin('subscription changed')
+    }
+    this.wakeup.notify()
+  }
+
+  /**
+   * Drops the subscription (Java's unsubscribe()): every partition is revoked (committed
+   * first with `autoCommit`; a `rebalance` event with an empty assignment reports it) and the
+   * member leaves the group (classic: LeaveGroup, not for static members; consumer protocol: a
+   * heartbeat with epoch -1, -2 for static members). `subscribe()` joins again. Never throws
+   * for group errors (they are logged).
+   * @throws ConfigError for a consumer without groupId or made with `assignments`; ClosedError after stop()
+   */
+  async unsubscribe(): Promise<void> {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    const g = this.group
+    if (g === null) throw new ConfigError('unsubscribe: only for a consumer with a groupId and without assignments')
+    this.subscription = null
+    if (this.patternTimer !== null) clearTimeout(this.patternTimer)
+    this.patternTimer = null
+    if (this.joining !== null) await this.joining.catch(() => {})
+    if (this.options.autoCommit && this.subscriptions.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before unsubscribe failed'))
+    const revoked: TopicPartition[] = []
+    for (const c of [...this.subscriptions.all()]) {
+      revoked.push({ topic: c.topic, partition: c.partition })
+      this.removeCursor(c)
+    }
+    const memberId = g.memberId
+    await g.leave('the consumer unsubscribed')
+    if (revoked.length > 0) {
+      const event: RebalanceEvent = { type: 'rebalance', assignment: {}, revoked, generationId: -1, memberId }
+      this.events.push(event)
+      this.emitter.emit('rebalance', event)
+    }
+    this.wakeup.notify()
+  }
+
+  /**
+   * Classic protocol with RegExps (Java's metadata-driven pattern subscription): every
+   * `metadataMaxAgeMs` the cluster's topics are read again; a change of the matched set
+   * rejoins the group.
+   */
+  private watchPatterns(): void {
+    if (this.patternTimer !== null || this.stopped) return
+    this.patternTimer = setTimeout(() => {
+      this.patternTimer = null
+      const g = this.group
+      const sub = this.subscription
+      if (!(g instanceof GroupMembership) || sub === null || sub.patterns.length === 0 || this.stopped) return
+      this.cluster
+        .refreshAllTopics()
+        .then(() => {
+          if (this.subscription === sub) g.setTopics(matchTopics(sub, this.cluster.topicList()), 'topics matching the subscription changed')
+        })
+        .catch((err: unknown) => this.log.debug('consumer', { error: String(err) }, 'metadata refresh for the subscription failed'))
+        .finally(() => {
+          if (this.subscription === sub) this.watchPatterns()
+          this.wakeup.notify()
+        })
+    }, this.context.options.metadataMaxAgeMs)
+    this.patternTimer.unref()
   }
 
   // ---- commits -----------------------------------------------------------------------------

@@ -44,7 +44,10 @@ const STATIC_LEAVE_EPOCH = -2
 export interface ConsumerGroupMembershipOptions {
   groupId: string
   groupInstanceId: string | null
+  /** Subscribed topic names (SubscribedTopicNames). */
   topics: readonly string[]
+  /** Subscribed pattern in RE2/J syntax (SubscribedTopicRegex, version 1+), '' for none. */
+  topicRegex: string
   /** The server-side assignor (Java's group.remote.assignor); null lets the coordinator choose. */
   remoteAssignor: 'uniform' | 'range' | null
   /** Longest time the coordinator waits for this member to revoke partitions (ms). */
@@ -85,13 +88,27 @@ export class ConsumerGroupMembership implements GroupMember {
   private sendAgain = false
   private failures = 0
   private unreleasedSince = 0
+  private topics: readonly string[]
+  private topicRegex: string
+  /** A regex was sent since the last join: clearing it takes '' (null means "unchanged"). */
+  private regexSent = false
 
   constructor(
     private readonly cluster: Cluster,
     private readonly options: ConsumerGroupMembershipOptions,
     private readonly events: GroupEvents,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.topics = options.topics
+    this.topicRegex = options.topicRegex
+  }
+
+  /** A new subscription: sent with the next heartbeat (now, when in the group). */
+  setSubscription(topics: readonly string[], topicRegex: string): void {
+    this.topics = topics
+    this.topicRegex = topicRegex
+    if (this.joined && !this.stopped) this.heartbeatNow()
+  }
 
   /** The member epoch: what OffsetCommit carries as generation (0 while joining). */
   get generationId(): number {
@@ -198,6 +215,8 @@ export class ConsumerGroupMembership implements GroupMember {
   private async heartbeat(): Promise<void> {
     const o = this.options
     const epoch = this.memberEpoch
+    if (epoch === JOIN_EPOCH) this.regexSent = false
+    const regex = this.topicRegex !== '' ? this.topicRegex : this.regexSent ? '' : null
     let res: ConsumerGroupHeartbeatResponse
     try {
       const coordinator = await this.cluster.coordinator('group', o.groupId)
@@ -206,20 +225,24 @@ export class ConsumerGroupMembership implements GroupMember {
       // coordinator that lost track of this member (failover) gets the whole state again.
       res = await coordinator.send(
         ConsumerGroupHeartbeat,
-        (v) => ({
+        (v) => {
+          if (v < 1 && regex !== null) throw new KafkaError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+)', { code: 'UNSUPPORTED_VERSION' })
+          return {
           groupId: o.groupId,
           memberId: this.memberId,
           memberEpoch: epoch,
           instanceId: o.groupInstanceId,
           rackId: null,
           rebalanceTimeoutMs: o.rebalanceTimeoutMs,
-          subscribedTopicNames: [...o.topics],
-          ...(v >= 1 ? { subscribedTopicRegex: null } : {}),
+          subscribedTopicNames: [...this.topics],
+          ...(v >= 1 ? { subscribedTopicRegex: regex } : {}),
           serverAssignor: o.remoteAssignor,
           topicPartitions: epoch === JOIN_EPOCH ? [] : this.ownedIds(),
-        }),
+          }
+        },
         { owner: o.owner },
       )
+      if (regex !== null) this.regexSent = true
     } catch (err) {
       if (this.stopped) return
       this.log.debug('consumer', { groupId: o.groupId, error: String(err) }, 'consumer group heartbeat failed')
@@ -297,7 +320,9 @@ export class ConsumerGroupMembership implements GroupMember {
     let unknown = [...ids.keys()].filter((id) => this.cluster.topicName(id) === undefined)
     if (unknown.length > 0) {
       try {
-        await this.cluster.metadata([...this.options.topics], { force: true })
+        // A regex subscription's topics are known only to the broker: read them all.
+        if (this.topicRegex !== '') await this.cluster.refreshAllTopics()
+        else await this.cluster.metadata([...this.topics], { force: true })
       } catch (err) {
         this.log.debug('consumer', { groupId: this.options.groupId, error: String(err) }, 'metadata for the assignment failed')
       }

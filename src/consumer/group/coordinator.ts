@@ -83,6 +83,8 @@ export class GroupMembership implements GroupMember {
   private assignmentSnapshot: Map<string, number> | null = null
   private metadataWatchTimer: NodeJS.Timeout | null = null
   private metadataWatchAttempt = 0
+  /** The subscribed topic names (a RegExp subscription's as matched by the consumer). */
+  private topics: readonly string[]
 
   constructor(
     private readonly cluster: Cluster,
@@ -90,6 +92,7 @@ export class GroupMembership implements GroupMember {
     private readonly events: GroupEvents,
     private readonly log: Log,
   ) {
+    this.topics = options.topics
     this.protocol = options.assignors.every((a) => a.protocol === 'cooperative') ? 'cooperative' : 'eager'
   }
 
@@ -108,6 +111,18 @@ export class GroupMembership implements GroupMember {
     this.rejoin = true
     this.log.debug('consumer', { groupId: this.options.groupId, reason }, 'rejoin requested')
     this.events.rejoinNeeded(reason)
+  }
+
+  /** The subscribed topic names now. */
+  get subscribedTopics(): readonly string[] {
+    return this.topics
+  }
+
+  /** A new subscription: rejoins when it differs from the one the group knows. */
+  setTopics(topics: readonly string[], reason: string): void {
+    const same = topics.length === this.topics.length && topics.every((t) => this.topics.includes(t))
+    this.topics = topics
+    if (!same) this.requestRejoin(reason)
   }
 
   /** Identity for OffsetCommit. */
@@ -162,8 +177,8 @@ export class GroupMembership implements GroupMember {
     const protocols = o.assignors.map((a) => ({
       name: a.name,
       metadata: encodeSubscription({
-        topics: o.topics,
-        userData: a.userData?.({ topics: o.topics, generationId: this.generationId }) ?? null,
+        topics: this.topics,
+        userData: a.userData?.({ topics: this.topics, generationId: this.generationId }) ?? null,
         owned: this.protocol === 'cooperative' ? owned : new Map(),
         generationId: this.generationId,
       }),
