@@ -1,14 +1,17 @@
 // Subscriptions that change (issue 18), in both group protocols, on the real broker:
 // subscribe() and unsubscribe() after construction, and a RegExp subscription that picks up a
 // topic created after the consumer started (classic: the client re-matches the cluster's topics
-// every metadataMaxAgeMs; consumer protocol: the broker resolves SubscribedTopicRegex).
+// every metadataMaxAgeMs; consumer protocol: the broker resolves SubscribedTopicRegex), and
+// partitions added to a subscribed topic.
 import t from 'tap'
 import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
-import { createTopic } from '../../helpers/consumer-fixtures.js'
+import { createTopic, produce } from '../../helpers/consumer-fixtures.js'
 import { startMember, until } from '../../helpers/group-members.js'
 
 const kafka = newKafka({ metadataMaxAgeMs: 1000 })
 t.teardown(() => kafka.disconnectAll())
+const admin = kafka.admin()
+t.teardown(() => admin.close())
 
 const owned = (m: ReturnType<typeof startMember>): string =>
   [...m.partitions()]
@@ -50,6 +53,19 @@ for (const groupProtocol of ['classic', 'consumer'] as const) {
     await createTopic(kafka, `${prefix}.two`, 1)
     await until('the topic created later assigned too', () => owned(m) === `${prefix}.one:0,1 ${prefix}.two:0`, 90_000)
     t.pass('picked up')
+    t.same(m.errors, [], 'no errors')
+  })
+
+  t.test(`${groupProtocol}: partitions added to a subscribed topic are consumed`, async (t) => {
+    const topic = uniqueTopic(`grow-${groupProtocol}`)
+    await createTopic(kafka, topic, 1)
+    const m = startMember(kafka, 'm', { groupId: uniqueTopic('g-grow'), groupProtocol, topics: [topic], resetStrategy: 'earliest' })
+    t.teardown(() => m.stop())
+    await until('partition 0 assigned', () => owned(m) === `${topic}:0`, 60_000)
+    await admin.createPartitions([{ topic, count: 3 }])
+    await until('partitions 0-2 assigned', () => owned(m) === `${topic}:0,1,2`, 90_000)
+    for (const p of [1, 2]) await produce(kafka, topic, p, [{ key: null, value: Buffer.from(`v${p}`) }])
+    await until('records of the new partitions consumed', () => m.records.filter((r) => r.partition >= 1).length === 2, 30_000)
     t.same(m.errors, [], 'no errors')
   })
 }
