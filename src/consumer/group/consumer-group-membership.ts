@@ -80,6 +80,8 @@ export class ConsumerGroupMembership implements GroupMember {
   private assignmentIds: Map<string, number[]> | null = null
   /** The assignment, by topic name, waiting for the consumer to reconcile it. */
   private target: TopicPartitionMap | null = null
+  /** The last target handed to the consumer (what it owns once it has reconciled). */
+  private applied: TopicPartitionMap = new Map()
   /** A (re)join happened: the next assignment is reported even when it equals what is owned. */
   private reportNext = true
   private intervalMs = 3_000
@@ -136,6 +138,7 @@ export class ConsumerGroupMembership implements GroupMember {
     this.joined = true
     this.memberEpoch = JOIN_EPOCH
     this.owned = new Map()
+    this.applied = new Map()
     this.assignmentIds = null
     this.reportNext = true
     this.log.debug('consumer', { groupId: this.options.groupId, memberId: this.memberId }, 'joining group (consumer protocol)')
@@ -146,6 +149,7 @@ export class ConsumerGroupMembership implements GroupMember {
   takeTarget(): TopicPartitionMap | null {
     const t = this.target
     this.target = null
+    if (t !== null) this.applied = t
     return t
   }
 
@@ -282,6 +286,7 @@ export class ConsumerGroupMembership implements GroupMember {
         this.log.warn({ groupId: o.groupId, memberId: this.memberId, error: err.message }, 'member fenced; partitions lost, rejoining')
         this.memberEpoch = JOIN_EPOCH
         this.owned = new Map()
+        this.applied = new Map()
         this.assignmentIds = null
         this.target = null
         this.reportNext = true
@@ -336,7 +341,9 @@ export class ConsumerGroupMembership implements GroupMember {
     }
     if (unknown.length > 0) this.log.debug('consumer', { groupId: this.options.groupId, unknown }, 'assigned topic ids not in metadata yet')
     else this.assignmentIds = null
-    if (!this.reportNext && sameAssignment(target, this.owned)) {
+    // Compared with the last target taken, not the acknowledged one: a reconciliation still
+    // under way must not be handed out twice.
+    if (!this.reportNext && sameAssignment(target, this.applied)) {
       this.target = null
       return
     }
@@ -358,6 +365,7 @@ export class ConsumerGroupMembership implements GroupMember {
     await this.sendLeave(reason)
     this.memberEpoch = JOIN_EPOCH
     this.owned = new Map()
+    this.applied = new Map()
     this.events.rejoinNeeded(reason)
   }
 
