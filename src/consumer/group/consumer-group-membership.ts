@@ -232,16 +232,16 @@ export class ConsumerGroupMembership implements GroupMember {
         (v) => {
           if (v < 1 && regex !== null) throw new KafkaError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+)', { code: 'UNSUPPORTED_VERSION' })
           return {
-          groupId: o.groupId,
-          memberId: this.memberId,
-          memberEpoch: epoch,
-          instanceId: o.groupInstanceId,
-          rackId: null,
-          rebalanceTimeoutMs: o.rebalanceTimeoutMs,
-          subscribedTopicNames: [...this.topics],
-          ...(v >= 1 ? { subscribedTopicRegex: regex } : {}),
-          serverAssignor: o.remoteAssignor,
-          topicPartitions: epoch === JOIN_EPOCH ? [] : this.ownedIds(),
+            groupId: o.groupId,
+            memberId: this.memberId,
+            memberEpoch: epoch,
+            instanceId: o.groupInstanceId,
+            rackId: null,
+            rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+            subscribedTopicNames: [...this.topics],
+            ...(v >= 1 ? { subscribedTopicRegex: regex } : {}),
+            serverAssignor: o.remoteAssignor,
+            topicPartitions: epoch === JOIN_EPOCH ? [] : this.ownedIds(),
           }
         },
         { owner: o.owner },
