@@ -22,7 +22,7 @@
  * FENCED_INSTANCE_ID...) is `fatal`.
  */
 import { randomBytes } from 'node:crypto'
-import { KafkaError } from '../../errors.js'
+import { KafkaError, UnsupportedVersionError } from '../../errors.js'
 import type { Log } from '../../logger.js'
 import { ErrorCode, responseError } from '../../protocol/error-codes.js'
 import { ConsumerGroupHeartbeat, type ConsumerGroupHeartbeatResponse } from '../../protocol/messages/consumer-group-heartbeat.js'
@@ -230,7 +230,7 @@ export class ConsumerGroupMembership implements GroupMember {
       res = await coordinator.send(
         ConsumerGroupHeartbeat,
         (v) => {
-          if (v < 1 && regex !== null) throw new KafkaError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+)', { code: 'UNSUPPORTED_VERSION' })
+          if (v < 1 && regex !== null) throw new UnsupportedVersionError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+)')
           return {
             groupId: o.groupId,
             memberId: this.memberId,
