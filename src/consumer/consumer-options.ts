@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { configErrorFrom } from '../options.js'
 import { topicNameProblem } from '../topic-name.js'
+import { parseSubscription, type TopicSubscription } from './topic-subscription.js'
 import { resolveAssignor, type Assignor, type AssignorName } from './group/assignors/index.js'
 
 /** Where a partition without a committed offset starts (Java's auto.offset.reset). */
@@ -32,12 +33,30 @@ export interface PartitionAssignment {
 export interface ConsumerOptions {
   /** Consumer group (Java's group.id). Needed for `topics`, commits and `'committed'` starts. */
   groupId?: string
-  /** Topics to subscribe to as a member of `groupId` (classic group protocol). */
-  topics?: string[]
+  /**
+   * Topics to subscribe to as a member of `groupId`: names and RegExps, each RegExp matching
+   * whole topic names (Java's subscribe(Collection) / subscribe(Pattern); topic-subscription.ts).
+   * Without `topics` nor `assignments`, a consumer with a `groupId` subscribes later with
+   * `consumer.subscribe()`.
+   */
+  topics?: (string | RegExp)[]
   /** Fixed partitions to read without group membership (a "partition consumer"). */
   assignments?: PartitionAssignment[]
-  /** Static membership id (Java's group.instance.id, KIP-345). */
+  /** Static membership id (Java's group.instance.id, KIP-345; KIP-848 for the consumer protocol). */
   groupInstanceId?: string
+  /**
+   * The group protocol (Java's group.protocol): `'classic'` (JoinGroup/SyncGroup, the
+   * assignment computed by one member with `assignors`) or `'consumer'` (KIP-848, Kafka 4.0+:
+   * ConsumerGroupHeartbeat, the assignment computed by the coordinator with
+   * `groupRemoteAssignor`, incremental rebalances). Default `'classic'`. docs/consumer.md,
+   * "Choosing a protocol".
+   */
+  groupProtocol?: 'classic' | 'consumer'
+  /**
+   * The coordinator's assignor for `groupProtocol: 'consumer'` (Java's group.remote.assignor):
+   * `'uniform'` or `'range'`. Default: the broker's first configured one (uniform).
+   */
+  groupRemoteAssignor?: 'uniform' | 'range'
   /** Where partitions without a committed offset start (Java's auto.offset.reset). Default `'latest'`. */
   resetStrategy?: ResetStrategy
   /**
@@ -102,9 +121,12 @@ export interface ConsumerOptions {
 
 export interface ResolvedConsumerOptions {
   groupId: string | null
-  topics: string[] | null
+  /** The subscription given at construction (null: none, or a partition consumer). */
+  subscription: TopicSubscription | null
   assignments: PartitionAssignment[] | null
   groupInstanceId: string | null
+  groupProtocol: 'classic' | 'consumer'
+  groupRemoteAssignor: 'uniform' | 'range' | null
   resetStrategy: ResetStrategy
   assignors: Assignor[]
   sessionTimeoutMs: number
@@ -142,12 +164,14 @@ const topicName = z.string().superRefine((name, ctx) => {
 
 const schema = z.object({
   groupId: z.string().min(1).optional(),
-  topics: z.array(topicName).min(1).optional(),
+  topics: z.array(z.union([topicName, z.instanceof(RegExp)])).min(1).optional(),
   assignments: z
     .array(z.object({ topic: topicName, partition: z.number().int().min(0), offset: startOffset.optional() }))
     .min(1)
     .optional(),
   groupInstanceId: z.string().min(1).optional(),
+  groupProtocol: z.enum(['classic', 'consumer']).default('classic'),
+  groupRemoteAssignor: z.enum(['uniform', 'range']).optional(),
   resetStrategy: z.enum(['earliest', 'latest', 'none']).default('latest'),
   assignors: z.array(z.unknown()).min(1).optional(),
   sessionTimeoutMs: positiveInt.default(45_000),
@@ -178,11 +202,20 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   const parsed = schema.safeParse(options)
   if (!parsed.success) throw configErrorFrom('consumer options', parsed.error)
   const o = parsed.data
-  if ((o.topics === undefined) === (o.assignments === undefined)) {
+  if (o.topics !== undefined && o.assignments !== undefined) {
     throw new ConfigError('invalid consumer options: give either topics (with groupId) or assignments')
+  }
+  if (o.topics === undefined && o.assignments === undefined && o.groupId === undefined) {
+    throw new ConfigError('invalid consumer options: give topics (with groupId), assignments, or a groupId to subscribe() later')
   }
   if (o.topics !== undefined && o.groupId === undefined) {
     throw new ConfigError('invalid consumer options: groupId: required with topics')
+  }
+  if (o.groupProtocol === 'consumer' && o.assignors !== undefined) {
+    throw new ConfigError("invalid consumer options: assignors: only for groupProtocol 'classic' (the consumer protocol assigns on the coordinator: use groupRemoteAssignor)")
+  }
+  if (o.groupProtocol === 'classic' && o.groupRemoteAssignor !== undefined) {
+    throw new ConfigError("invalid consumer options: groupRemoteAssignor: only for groupProtocol 'consumer' (the classic protocol uses assignors)")
   }
   if (o.heartbeatIntervalMs >= o.sessionTimeoutMs) {
     throw new ConfigError('invalid consumer options: heartbeatIntervalMs: must be lower than sessionTimeoutMs')
@@ -203,9 +236,11 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   const assignorSpecs = (o.assignors ?? ['range']) as Parameters<typeof resolveAssignor>[0][]
   return {
     groupId: o.groupId ?? null,
-    topics: o.topics ? [...new Set(o.topics)] : null,
+    subscription: o.topics ? parseSubscription('invalid consumer options: topics', o.topics) : null,
     assignments: (o.assignments as PartitionAssignment[] | undefined) ?? null,
     groupInstanceId: o.groupInstanceId ?? null,
+    groupProtocol: o.groupProtocol,
+    groupRemoteAssignor: o.groupRemoteAssignor ?? null,
     resetStrategy: o.resetStrategy,
     assignors: assignorSpecs.map((s) => resolveAssignor(s)),
     sessionTimeoutMs: o.sessionTimeoutMs,

@@ -33,7 +33,9 @@ import type { PartitionState } from './partition-state.js'
 import { SubscriptionState } from './subscription-state.js'
 import { FetchQueue } from './fetch-queue.js'
 import { Fetcher, type FetchedPartition } from './fetcher.js'
-import { GroupMembership } from './group/coordinator.js'
+import { GroupMembership, type GroupEvents } from './group/coordinator.js'
+import { ConsumerGroupMembership } from './group/consumer-group-membership.js'
+import type { GroupMember } from './group/group-member.js'
 import type { ConsumerGroupMetadata } from './group-metadata.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import { commitOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetToCommit } from '../offsets/offsets.js'
@@ -41,6 +43,7 @@ import { positionCursors } from './start-offsets.js'
 import { ConsumerStatsCollector, type ConsumerStats } from './consumer-stats.js'
 import { checkAssignments, checkTopicPartitions, startOf } from './manual-assignment.js'
 import { Wakeup } from './wakeup.js'
+import { brokerRegex, matchTopics, parseSubscription, type TopicSubscription } from './topic-subscription.js'
 
 export type { ConsumerOptions } from './consumer-options.js'
 export type { ConsumerStats, PartitionConsumeStats } from './consumer-stats.js'
@@ -66,7 +69,14 @@ export interface EndEvent {
   type: 'end'
 }
 
-const STALE_CODES = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.FENCED_INSTANCE_ID])
+const STALE_CODES = new Set<number>([
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.REBALANCE_IN_PROGRESS,
+  ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.STALE_MEMBER_EPOCH,
+  ErrorCode.FENCED_MEMBER_EPOCH,
+])
 
 export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly options: ResolvedConsumerOptions
@@ -80,7 +90,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private readonly queue: FetchQueue
   private readonly wakeup = new Wakeup()
   private readonly fetcher: Fetcher
-  private readonly group: GroupMembership | null
+  private readonly group: GroupMember | null
   private readonly emitter = new EventEmitter()
   private readonly events: RebalanceEvent[] = []
   private readonly errors: KafkaError[] = []
@@ -106,6 +116,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   readonly name: string
   private readonly statsCollector: ConsumerStatsCollector
   private statsTimer: NodeJS.Timeout | null = null
+  /** What a group consumer subscribes to now; null: nothing (never subscribed, or unsubscribed). */
+  private subscription: TopicSubscription | null
+  /** Classic protocol with RegExps: re-matches the cluster's topics every metadataMaxAgeMs. */
+  private patternTimer: NodeJS.Timeout | null = null
 
   /** @throws ConfigError on invalid options. */
   constructor(context: ClientContext, options: ConsumerOptions) {
@@ -116,7 +130,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.log = context.log
     const o = this.options
     this.statsCollector = new ConsumerStatsCollector(this.name, context.options.clientId)
-    if (o.exitAtEnd && o.topics !== null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
+    this.subscription = o.subscription
+    if (o.exitAtEnd && o.assignments === null) throw new ConfigError('invalid consumer options: exitAtEnd: only for a consumer with assignments')
     this.queue = new FetchQueue(
       (c) => this.subscriptions.isCurrent(c),
       (item) => this.fetcher.release(item),
@@ -128,30 +143,48 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       fail: (c, err) => this.failPartition(c, err),
       truncated: (c, offset, epoch) => this.truncated(c, offset, epoch),
     }, this.log, this.owner, context.options.metadataMaxAgeMs)
+    const groupEvents: GroupEvents = {
+      rejoinNeeded: () => this.wakeup.notify(),
+      lost: (reason) => this.lose(reason),
+      fatal: (err) => this.setFatal(err),
+    }
+    const names = o.subscription?.names ?? []
     this.group =
-      o.topics !== null && o.groupId !== null
-        ? new GroupMembership(
-            this.cluster,
-            {
-              groupId: o.groupId,
-              groupInstanceId: o.groupInstanceId,
-              topics: o.topics,
-              assignors: o.assignors,
-              sessionTimeoutMs: o.sessionTimeoutMs,
-              rebalanceTimeoutMs: o.maxPollIntervalMs,
-              heartbeatIntervalMs: o.heartbeatIntervalMs,
-              requestTimeoutMs: context.options.requestTimeoutMs,
-              metadataMaxAgeMs: context.options.metadataMaxAgeMs,
-              owner: this.owner,
-            },
-            {
-              rejoinNeeded: () => this.wakeup.notify(),
-              lost: (reason) => this.lose(reason),
-              fatal: (err) => this.setFatal(err),
-            },
-            this.log,
-          )
-        : null
+      o.assignments !== null || o.groupId === null
+        ? null
+        : o.groupProtocol === 'consumer'
+          ? new ConsumerGroupMembership(
+              this.cluster,
+              {
+                groupId: o.groupId,
+                groupInstanceId: o.groupInstanceId,
+                topics: names,
+                topicRegex: o.subscription === null ? '' : brokerRegex(o.subscription),
+                remoteAssignor: o.groupRemoteAssignor,
+                rebalanceTimeoutMs: o.maxPollIntervalMs,
+                sessionTimeoutMs: o.sessionTimeoutMs,
+                owner: this.owner,
+              },
+              groupEvents,
+              this.log,
+            )
+          : new GroupMembership(
+              this.cluster,
+              {
+                groupId: o.groupId,
+                groupInstanceId: o.groupInstanceId,
+                topics: names,
+                assignors: o.assignors,
+                sessionTimeoutMs: o.sessionTimeoutMs,
+                rebalanceTimeoutMs: o.maxPollIntervalMs,
+                heartbeatIntervalMs: o.heartbeatIntervalMs,
+                requestTimeoutMs: context.options.requestTimeoutMs,
+                metadataMaxAgeMs: context.options.metadataMaxAgeMs,
+                owner: this.owner,
+              },
+              groupEvents,
+              this.log,
+            )
     // A partition consumer owns its partitions from the start: pause/seek work before the first poll.
     for (const a of o.assignments ?? []) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
     if (o.statisticsIntervalMs > 0) {
@@ -277,6 +310,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.autoCommitTimer = null
     if (this.statsTimer !== null) clearInterval(this.statsTimer)
     this.statsTimer = null
+    if (this.patternTimer !== null) clearTimeout(this.patternTimer)
+    this.patternTimer = null
     if (this.options.autoCommit && this.options.groupId !== null && this.starting !== null && this.joining === null) {
       await this.commit().catch((err: unknown) => this.log.warn({ error: String(err) }, 'final auto commit failed'))
     }
@@ -390,8 +425,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   private maybeRebalance(): void {
     const g = this.group
-    if (g === null || this.stopped || this.joining !== null || !g.rejoinNeeded) return
-    this.joining = this.rebalance(g).finally(() => {
+    if (g === null || this.stopped || this.joining !== null || this.subscription === null || !g.rejoinNeeded) return
+    const running = g instanceof ConsumerGroupMembership ? this.reconcile(g) : this.rebalance(g as GroupMembership)
+    if (running === null) return
+    this.joining = running.finally(() => {
       this.joining = null
       this.wakeup.notify()
     })
@@ -428,7 +465,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       this.joining.then(() => this.pollIntervalExceeded(), () => {})
       return
     }
-    if (g.memberId === '') return
+    if (!g.active) return
     this.log.warn({ groupId: this.options.groupId, maxPollIntervalMs: this.options.maxPollIntervalMs }, 'no poll within maxPollIntervalMs; leaving the group')
     const revoked: TopicPartition[] = []
     for (const c of [...this.subscriptions.all()]) {
@@ -442,6 +479,66 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.wakeup.notify()
   }
 
+  /**
+   * The consumer protocol (KIP-848): joins when not in the group, else reconciles the target
+   * assignment the coordinator sent. Revoking comes first and happens here, synchronously,
+   * inside poll/next: nothing of a revoked partition is handed out from now on, and with
+   * `autoCommit` its progress is committed before the revocation is acknowledged. Then the
+   * new partitions are positioned, the `rebalance` event is queued, and only then is the new
+   * ownership acknowledged (so a partition's next owner reports it after this member reported
+   * giving it up). Returns null when there is nothing to wait for.
+   */
+  private reconcile(g: ConsumerGroupMembership): Promise<void> | null {
+    g.ensureJoined()
+    const target = g.takeTarget()
+    if (target === null) return null
+    const revoked: TopicPartition[] = []
+    const toCommit: OffsetToCommit[] = []
+    for (const c of [...this.subscriptions.all()]) {
+      if (target.get(c.topic)?.includes(c.partition) ?? false) continue
+      revoked.push({ topic: c.topic, partition: c.partition })
+      if (this.options.autoCommit && c.hasProgress) {
+        toCommit.push({ topic: c.topic, partition: c.partition, offset: c.position, leaderEpoch: c.leaderEpoch, metadata: null })
+        this.subscriptions.revoke(c)
+        this.purge(c)
+      } else this.removeCursor(c)
+    }
+    for (const [topic, partitions] of target) {
+      for (const p of partitions) this.subscriptions.assign(topic, p, 'committed')
+    }
+    return (async () => {
+      try {
+        if (toCommit.length > 0) {
+          await commitOffsets(this.cluster, this.options.groupId as string, g.identity(), toCommit, { owner: this.owner }).then(
+            (errors) => {
+              if (errors.size > 0) this.log.warn({ groupId: this.options.groupId, partitions: errors.size }, 'auto commit of revoked partitions failed')
+            },
+            (err: unknown) => this.log.warn({ error: String(err) }, 'auto commit of revoked partitions failed'),
+          )
+        }
+        if (this.stopped) return
+        await this.cluster.metadata([...target.keys()])
+        await this.resolvePositions()
+        if (this.stopped) return
+        const event: RebalanceEvent = {
+          type: 'rebalance',
+          assignment: this.subscriptions.positions(),
+          revoked,
+          generationId: g.generationId,
+          memberId: g.memberId,
+        }
+        this.events.push(event)
+        this.statsCollector.rebalances++
+        this.emitter.emit('rebalance', event)
+        this.fetcher.tick()
+        g.acknowledge(this.subscriptions.owned())
+      } catch (err) {
+        if (this.stopped || err instanceof ClosedError) return
+        this.setFatal(asKafkaError(err))
+      }
+    })()
+  }
+
   private async rebalance(g: GroupMembership): Promise<void> {
     try {
       // Eager: every owned partition is revoked before the join (Java's onPartitionsRevoked).
@@ -452,6 +549,12 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
           revoked.push({ topic: c.topic, partition: c.partition })
           this.removeCursor(c)
         }
+      }
+      const sub = this.subscription
+      if (sub !== null && sub.patterns.length > 0) {
+        if (this.cluster.allTopicsStale) await this.cluster.refreshAllTopics()
+        g.setTopics(matchTopics(sub, this.cluster.topicList()), 'subscription matched')
+        this.watchPatterns()
       }
       const before = this.subscriptions.owned()
       const result = await g.join(before)
@@ -628,6 +731,90 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
   }
 
+  // ---- subscriptions -------------------------------------------------------------------------
+
+  /**
+   * Replaces the subscription (Java's subscribe()): topic names and RegExps, each RegExp
+   * matching whole topic names. Partitions of topics no longer subscribed are revoked by the
+   * rebalance this causes (classic: a rejoin; consumer protocol: the next heartbeat carries the
+   * new subscription). RegExps: classic matches them against the cluster's topics every
+   * `metadataMaxAgeMs`; the consumer protocol sends them to the broker (RE2/J syntax,
+   * docs/consumer.md, "Regex subscriptions").
+   * @throws ConfigError for a consumer without groupId or made with `assignments`, or a bad
+   *   entry (empty list, illegal topic name, neither string nor RegExp); ClosedError after stop()
+   */
+  subscribe(topics: readonly (string | RegExp)[]): void {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    const g = this.group
+    if (g === null) throw new ConfigError('subscribe: only for a consumer with a groupId and without assignments')
+    const sub = parseSubscription('subscribe', topics)
+    this.subscription = sub
+    if (g instanceof ConsumerGroupMembership) g.setSubscription(sub.names, brokerRegex(sub))
+    else if (g instanceof GroupMembership) {
+      if (sub.patterns.length === 0) g.setTopics(sub.names, 'subscription changed')
+      else g.requestRejoin('subscription changed')
+    }
+    this.wakeup.notify()
+  }
+
+  /**
+   * Drops the subscription (Java's unsubscribe()): every partition is revoked (committed
+   * first with `autoCommit`; a `rebalance` event with an empty assignment reports it) and the
+   * member leaves the group (classic: LeaveGroup, not for static members; consumer protocol: a
+   * heartbeat with epoch -1, -2 for static members). `subscribe()` joins again. Never throws
+   * for group errors (they are logged).
+   * @throws ConfigError for a consumer without groupId or made with `assignments`; ClosedError after stop()
+   */
+  async unsubscribe(): Promise<void> {
+    if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
+    const g = this.group
+    if (g === null) throw new ConfigError('unsubscribe: only for a consumer with a groupId and without assignments')
+    this.subscription = null
+    if (this.patternTimer !== null) clearTimeout(this.patternTimer)
+    this.patternTimer = null
+    if (this.joining !== null) await this.joining.catch(() => {})
+    if (this.options.autoCommit && this.subscriptions.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before unsubscribe failed'))
+    const revoked: TopicPartition[] = []
+    for (const c of [...this.subscriptions.all()]) {
+      revoked.push({ topic: c.topic, partition: c.partition })
+      this.removeCursor(c)
+    }
+    const memberId = g.memberId
+    await g.leave('the consumer unsubscribed')
+    if (revoked.length > 0) {
+      const event: RebalanceEvent = { type: 'rebalance', assignment: {}, revoked, generationId: -1, memberId }
+      this.events.push(event)
+      this.emitter.emit('rebalance', event)
+    }
+    this.wakeup.notify()
+  }
+
+  /**
+   * Classic protocol with RegExps (Java's metadata-driven pattern subscription): every
+   * `metadataMaxAgeMs` the cluster's topics are read again; a change of the matched set
+   * rejoins the group.
+   */
+  private watchPatterns(): void {
+    if (this.patternTimer !== null || this.stopped) return
+    this.patternTimer = setTimeout(() => {
+      this.patternTimer = null
+      const g = this.group
+      const sub = this.subscription
+      if (!(g instanceof GroupMembership) || sub === null || sub.patterns.length === 0 || this.stopped) return
+      this.cluster
+        .refreshAllTopics()
+        .then(() => {
+          if (this.subscription === sub) g.setTopics(matchTopics(sub, this.cluster.topicList()), 'topics matching the subscription changed')
+        })
+        .catch((err: unknown) => this.log.debug('consumer', { error: String(err) }, 'metadata refresh for the subscription failed'))
+        .finally(() => {
+          if (this.subscription === sub) this.watchPatterns()
+          this.wakeup.notify()
+        })
+    }, this.context.options.metadataMaxAgeMs)
+    this.patternTimer.unref()
+  }
+
   // ---- commits -----------------------------------------------------------------------------
 
   /**
@@ -651,11 +838,14 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       // A cooperative rejoin moved the group to a new generation while this commit was on its
       // way: commit again under the generation it brings. Partitions revoked meanwhile then
       // fail locally as STALE_GENERATION.
+      // KIP-848: the same with the member epoch (STALE_MEMBER_EPOCH): a heartbeat answer
+      // brings the current epoch.
       const g = this.group
-      if (!(err instanceof StaleCommitError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'ILLEGAL_GENERATION') && g?.protocol === 'cooperative')) throw err
+      if (!(err instanceof StaleCommitError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'ILLEGAL_GENERATION' || err.code === 'STALE_MEMBER_EPOCH') && g?.protocol === 'cooperative')) throw err
       const waited = this.joining !== null
       if (waited) await this.joining
-      if ((!waited && g.generationId === generation) || g.generationId < 0) throw err
+      if (g instanceof ConsumerGroupMembership && g.generationId === generation) await g.heartbeatAnswer()
+      if ((!waited && g.generationId === generation) || g.generationId < 0 || (g instanceof ConsumerGroupMembership && g.generationId === 0)) throw err
       await this.commitNow(offsets ?? null)
     }
     if (stale.length > 0) {

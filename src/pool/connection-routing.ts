@@ -46,6 +46,7 @@ export const ApiKey = {
   CreatePartitions: 37,
   ElectLeaders: 43,
   AlterPartitionReassignments: 45,
+  ConsumerGroupHeartbeat: 68,
 } as const
 
 /** The kind of client that owns connections. */
@@ -85,6 +86,7 @@ const MEMBER_COORDINATOR = new Set<number>([
   ApiKey.OffsetCommit,
   ApiKey.OffsetFetch,
   ApiKey.TxnOffsetCommit,
+  ApiKey.ConsumerGroupHeartbeat,
 ])
 
 /** The lane of a request with API key `apiKey` sent by `owner` (none: the shared lanes). */

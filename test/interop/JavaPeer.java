@@ -12,7 +12,8 @@
 //   offsets  <bootstrap> <group>  prints the group's committed offsets (Admin) as JSON lines.
 //   commit   <bootstrap> <group> <topic> <partition> <offset> <metadata>  commits one offset
 //            (consumer with assign(), so no group membership).
-//   member   <bootstrap> <group> <topic> <range|cooperative-sticky>  a group member: prints
+//   member   <bootstrap> <group> <topic> <range|cooperative-sticky|consumer>  a group member
+//            (consumer: group.protocol=consumer, KIP-848, the coordinator assigns): prints
 //            {"assigned":[partitions]} after every rebalance and {"partition","offset"} per record,
 //            commits after every poll, and leaves the group when "stop" arrives on stdin.
 import java.nio.charset.StandardCharsets;
@@ -143,10 +144,15 @@ public class JavaPeer {
 
   static void member(String bootstrap, String group, String topic, String assignor) throws Exception {
     Properties p = consumerProps(bootstrap, group, "read_uncommitted");
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.equals("range")
-        ? RangeAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
-    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+    if (assignor.equals("consumer")) {
+      // KIP-848: the coordinator assigns; session and heartbeat are the broker's settings.
+      p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+    } else {
+      p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.equals("range")
+          ? RangeAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
+      p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+      p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+    }
     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
     Set<Integer> owned = new TreeSet<>();
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);

@@ -20,6 +20,7 @@ import type { ConnectionOwner } from '../../pool/connection-routing.js'
 import { backoffMs, retry, sleep } from '../../pool/retry.js'
 import type { CommitIdentity } from '../../offsets/offset-requests.js'
 import type { Assignor } from './assignors/index.js'
+import type { GroupMember } from './group-member.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitionMap } from './consumer-protocol.js'
 
 export interface GroupMembershipOptions {
@@ -65,7 +66,7 @@ class RejoinError extends KafkaError {
 /** Errors after which this member's generation is no longer valid. */
 const GENERATION_GONE = new Set<number>([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_INSTANCE_ID])
 
-export class GroupMembership {
+export class GroupMembership implements GroupMember {
   memberId = ''
   generationId = -1
   /** The rebalance protocol: cooperative only when every assignor is (as Java decides it). */
@@ -82,6 +83,8 @@ export class GroupMembership {
   private assignmentSnapshot: Map<string, number> | null = null
   private metadataWatchTimer: NodeJS.Timeout | null = null
   private metadataWatchAttempt = 0
+  /** The subscribed topic names (a RegExp subscription's as matched by the consumer). */
+  private topics: readonly string[]
 
   constructor(
     private readonly cluster: Cluster,
@@ -89,7 +92,13 @@ export class GroupMembership {
     private readonly events: GroupEvents,
     private readonly log: Log,
   ) {
+    this.topics = options.topics
     this.protocol = options.assignors.every((a) => a.protocol === 'cooperative') ? 'cooperative' : 'eager'
+  }
+
+  /** Whether this member has a member id (joined, or joining again after a rebalance). */
+  get active(): boolean {
+    return this.memberId !== ''
   }
 
   /** Whether a rejoin was requested and not yet done. */
@@ -102,6 +111,18 @@ export class GroupMembership {
     this.rejoin = true
     this.log.debug('consumer', { groupId: this.options.groupId, reason }, 'rejoin requested')
     this.events.rejoinNeeded(reason)
+  }
+
+  /** The subscribed topic names now. */
+  get subscribedTopics(): readonly string[] {
+    return this.topics
+  }
+
+  /** A new subscription: rejoins when it differs from the one the group knows. */
+  setTopics(topics: readonly string[], reason: string): void {
+    const same = topics.length === this.topics.length && topics.every((t) => this.topics.includes(t))
+    this.topics = topics
+    if (!same) this.requestRejoin(reason)
   }
 
   /** Identity for OffsetCommit. */
@@ -156,8 +177,8 @@ export class GroupMembership {
     const protocols = o.assignors.map((a) => ({
       name: a.name,
       metadata: encodeSubscription({
-        topics: o.topics,
-        userData: a.userData?.({ topics: o.topics, generationId: this.generationId }) ?? null,
+        topics: this.topics,
+        userData: a.userData?.({ topics: this.topics, generationId: this.generationId }) ?? null,
         owned: this.protocol === 'cooperative' ? owned : new Map(),
         generationId: this.generationId,
       }),

@@ -78,8 +78,11 @@ export interface PeerMember {
   stderr(): string
 }
 
-/** Starts `member <bootstrap> <group> <topic> <assignor>` of the peer. */
-export function startPeerMember(kind: PeerKind, bootstrap: string, group: string, topic: string, assignor: 'range' | 'cooperative-sticky'): PeerMember {
+/**
+ * Starts `member <bootstrap> <group> <topic> <assignor>` of the peer; `'consumer'` makes it a
+ * member on the consumer group protocol (KIP-848; Java peer only).
+ */
+export function startPeerMember(kind: PeerKind, bootstrap: string, group: string, topic: string, assignor: 'range' | 'cooperative-sticky' | 'consumer'): PeerMember {
   const [cmd, argv] = command(kind, ['member', bootstrap, group, topic, assignor])
   const child: ChildProcess = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] })
   let assigned: number[] = []

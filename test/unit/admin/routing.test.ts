@@ -138,6 +138,8 @@ t.test('describeGroups goes to each coordinator and retries NOT_COORDINATOR', as
   const { ctx, sent, calls } = fakeCluster(
     5,
     (s) => {
+      // Neither group is on the consumer protocol: ConsumerGroupDescribe says GROUP_ID_NOT_FOUND.
+      if (s.api === 'ConsumerGroupDescribe') return { groups: (s.request.groupIds as string[]).map((g) => ({ groupId: g, errorCode: 69, errorMessage: null, members: [] })) }
       const groups = s.request.groups as string[]
       return {
         groups: groups.map((g) => {
@@ -150,10 +152,11 @@ t.test('describeGroups goes to each coordinator and retries NOT_COORDINATOR', as
     { coordinator: async (_type: string, key: string) => ({ nodeId: coordinatorOf[key] }) },
   )
   const rs = await describeGroups(ctx, ['g1', 'g2'])
-  t.same(rs.map((r) => [r.groupId, r.errorCode, r.state]), [['g1', 0, 'Empty'], ['g2', 0, 'Empty']])
-  t.equal(sent.length, 3)
+  t.same(rs.map((r) => [r.groupId, r.errorCode, r.state, r.type]), [['g1', 0, 'Empty', 'classic'], ['g2', 0, 'Empty', 'classic']])
+  const describes = sent.filter((s) => s.api === 'DescribeGroups')
+  t.equal(describes.length, 3)
   t.same(calls, ['invalidateCoordinator g2'])
-  t.equal(sent[0].request.includeAuthorizedOperations, false)
+  t.equal(describes[0].request.includeAuthorizedOperations, false)
 })
 
 t.test('broker config resources go to that broker, topic ones to any broker', async (t) => {

@@ -4,7 +4,9 @@ import { ConfigError } from '../../../src/errors.js'
 
 t.test('defaults follow the Java client', async (t) => {
   const o = resolveConsumerOptions({ groupId: 'g', topics: ['a', 'a'] })
-  t.same(o.topics, ['a'])
+  t.same(o.subscription?.names, ['a'])
+  t.equal(o.groupProtocol, 'classic')
+  t.equal(o.groupRemoteAssignor, null)
   t.equal(o.sessionTimeoutMs, 45_000)
   t.equal(o.maxPollIntervalMs, 300_000)
   t.equal(o.heartbeatIntervalMs, 3_000)
@@ -25,7 +27,6 @@ t.test('assignors resolve by option or protocol name', async (t) => {
 
 t.test('invalid combinations are ConfigErrors naming the field', async (t) => {
   t.throws(() => resolveConsumerOptions({ topics: ['a'] }), { code: 'INVALID_CONFIG', message: /groupId/ })
-  t.throws(() => resolveConsumerOptions({ groupId: 'g' }), { code: 'INVALID_CONFIG' })
   t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], assignments: [{ topic: 'a', partition: 0 }] }), { code: 'INVALID_CONFIG' })
   t.throws(() => resolveConsumerOptions({ assignments: [{ topic: 'a', partition: 0, offset: 'committed' }] }), { message: /groupId/ })
   t.throws(() => resolveConsumerOptions({ assignments: [{ topic: 'a', partition: 0 }, { topic: 'a', partition: 0 }] }), { message: /twice/ })
@@ -55,4 +56,18 @@ t.test('maxPollIntervalMs, with rebalanceTimeoutMs as its deprecated alias', asy
   t.equal(resolveConsumerOptions({ groupId: 'g', topics: ['a'], rebalanceTimeoutMs: 7_000 }).maxPollIntervalMs, 7_000)
   t.equal(resolveConsumerOptions({ groupId: 'g', topics: ['a'], maxPollIntervalMs: 5_000, rebalanceTimeoutMs: 7_000 }).maxPollIntervalMs, 5_000)
   t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], maxPollIntervalMs: 0 }), { message: /maxPollIntervalMs/ })
+})
+
+t.test('group protocol options', async (t) => {
+  const o = resolveConsumerOptions({ groupId: 'g', topics: ['a', /b-.*/], groupProtocol: 'consumer', groupRemoteAssignor: 'range' })
+  t.equal(o.groupProtocol, 'consumer')
+  t.equal(o.groupRemoteAssignor, 'range')
+  t.same(o.subscription?.names, ['a'])
+  t.equal(o.subscription?.patterns.length, 1)
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], groupProtocol: 'consumer', assignors: ['range'] }), ConfigError)
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], groupRemoteAssignor: 'uniform' }), ConfigError)
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], groupProtocol: 'kip848' as 'consumer' }), ConfigError)
+  t.throws(() => resolveConsumerOptions({ groupId: 'g', topics: ['a'], groupProtocol: 'consumer', groupRemoteAssignor: 'sticky' as 'range' }), ConfigError)
+  t.equal(resolveConsumerOptions({ groupId: 'g' }).subscription, null, 'a groupId alone: subscribe() later')
+  t.throws(() => resolveConsumerOptions({}), ConfigError)
 })
