@@ -3,6 +3,7 @@
  * consumer's tests do not depend on the producer or admin client): create a topic, produce
  * record batches with any codec, and write an aborted (or committed) transaction.
  */
+import { errorInfo } from '../../src/protocol/error-codes.js'
 import { CreateTopics } from '../../src/protocol/messages/create-topics.js'
 import { Produce } from '../../src/protocol/messages/produce.js'
 import { InitProducerId } from '../../src/protocol/messages/init-producer-id.js'
@@ -46,7 +47,10 @@ export async function produce(
     )
     const p = res.responses[0].partitionResponses[0]
     if (p.errorCode === 0) return p.baseOffset
-    if (attempt < 10 && [3, 5, 6, 7].includes(p.errorCode)) {
+    // Retriable answers right after CreateTopics or a leader change (KRaft propagates both
+    // asynchronously): NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_ID (Produce v13
+    // names the topic by id), … : look the leader up again and retry.
+    if (attempt < 20 && errorInfo(p.errorCode).retriable) {
       kafka.cluster.invalidate(topic)
       await new Promise((r) => setTimeout(r, 200))
       continue
