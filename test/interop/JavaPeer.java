@@ -146,7 +146,8 @@ public class JavaPeer {
     Properties p = consumerProps(bootstrap, group, "read_uncommitted");
     if (assignor.equals("consumer")) {
       // KIP-848: the coordinator assigns; session and heartbeat are the broker's settings.
-      p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+      // By name: the constant exists only in kafka-clients 3.7+, and this file also compiles against 2.8 (test:compat).
+      p.put("group.protocol", "consumer");
     } else {
       p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.equals("range")
           ? RangeAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
