@@ -520,23 +520,22 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         await this.cluster.metadata([...target.keys()])
         await this.resolvePositions()
         if (this.stopped) return
-        const event: RebalanceEvent = {
-          type: 'rebalance',
-          assignment: this.subscriptions.positions(),
-          revoked,
-          generationId: g.generationId,
-          memberId: g.memberId,
-        }
-        this.events.push(event)
-        this.statsCollector.rebalances++
-        this.emitter.emit('rebalance', event)
-        this.fetcher.tick()
+        this.publishRebalance(revoked, g.generationId, g.memberId)
         g.acknowledge(this.subscriptions.owned())
       } catch (err) {
         if (this.stopped || err instanceof ClosedError) return
         this.setFatal(asKafkaError(err))
       }
     })()
+  }
+
+  /** Queues and emits the rebalance event of a completed rebalance (either protocol), then fetches. */
+  private publishRebalance(revoked: TopicPartition[], generationId: number, memberId: string): void {
+    const event: RebalanceEvent = { type: 'rebalance', assignment: this.subscriptions.positions(), revoked, generationId, memberId }
+    this.events.push(event)
+    this.statsCollector.rebalances++
+    this.emitter.emit('rebalance', event)
+    this.fetcher.tick()
   }
 
   private async rebalance(g: GroupMembership): Promise<void> {
@@ -571,17 +570,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       await this.cluster.metadata([...result.assigned.keys()])
       await this.resolvePositions()
       if (this.stopped) return
-      const event: RebalanceEvent = {
-        type: 'rebalance',
-        assignment: this.subscriptions.positions(),
-        revoked,
-        generationId: result.generationId,
-        memberId: result.memberId,
-      }
-      this.events.push(event)
-      this.statsCollector.rebalances++
-      this.emitter.emit('rebalance', event)
-      this.fetcher.tick()
+      this.publishRebalance(revoked, result.generationId, result.memberId)
       // KIP-429: what we gave up can now go to its new owner in a follow-up rebalance.
       if (g.protocol === 'cooperative' && revoked.length > 0) g.requestRejoin('partitions revoked')
     } catch (err) {
