@@ -6,24 +6,13 @@
 import t from 'tap'
 import { bootstrap, newKafka, uniqueTopic } from '../../helpers/cluster.js'
 import { type Member, startMember, until } from '../../helpers/group-members.js'
+import { ownedBy, PARTITIONS, PER_PARTITION, produceRound } from './mixed-group-fixture.js'
 import { peerMissing, type PeerMember, startPeerMember } from './peers.js'
 
-const PARTITIONS = 6
-const PER_PARTITION = 50
 const kafka = newKafka()
 t.teardown(() => kafka.disconnectAll())
 const admin = kafka.admin()
 t.teardown(() => admin.close())
-
-async function produceRound(topic: string, round: number): Promise<void> {
-  const producer = kafka.producer({ lingerMs: 5 })
-  const records = []
-  for (let p = 0; p < PARTITIONS; p++) for (let i = 0; i < PER_PARTITION; i++) records.push({ topic, partition: p, value: `r${round}-${p}-${i}` })
-  await producer.sendBatch(records)
-  await producer.close()
-}
-
-const ownedBy = (m: Member, topic: string): number[] => m.partitions().get(topic) ?? []
 
 for (const assignor of ['uniform', 'range'] as const) {
   t.test(`${assignor}: two kafkats members and a Java member on the consumer protocol`, { skip: peerMissing('java') }, async (t) => {
@@ -52,7 +41,7 @@ for (const assignor of ['uniform', 'range'] as const) {
       throw err
     })
     const peerPartitions = p.assigned()
-    await produceRound(topic, 1)
+    await produceRound(kafka, topic, 1)
     const total = (): number => members.reduce((n, m) => n + m.records.length, 0) + p.records.length
     await until('round 1 consumed', () => total() >= PARTITIONS * PER_PARTITION, 60_000)
     t.ok(split(), 'no rebalance while consuming')
@@ -61,7 +50,7 @@ for (const assignor of ['uniform', 'range'] as const) {
 
     await p.stop()
     await until('the kafkats members own all partitions', () => [...ownedBy(members[0], topic), ...ownedBy(members[1], topic)].sort((x, y) => x - y).join() === '0,1,2,3,4,5', 60_000)
-    await produceRound(topic, 2)
+    await produceRound(kafka, topic, 2)
     await until('round 2 consumed', () => total() >= 2 * PARTITIONS * PER_PARTITION, 60_000)
     await new Promise((r) => setTimeout(r, 500))
     const seen = new Map<string, number>()
