@@ -117,6 +117,15 @@ export interface ConsumerOptions {
    * set bytes on the wire (compressed size). Default 65536 (64 MiB).
    */
   queuedMaxMessagesKbytes?: number
+  /**
+   * Incremental fetch sessions (KIP-227). With `true` (default) the first Fetch to a broker opens
+   * a session and later ones carry only partitions whose position changed, which keeps a
+   * consumer of many partitions cheap for both sides. `false` sends every Fetch full and
+   * sessionless (epoch -1), as a pre-2.3 client does: for comparison benchmarks and for brokers
+   * whose session cache (`max.incremental.fetch.session.cache.slots`) is exhausted. The Java
+   * consumer has no such switch; librdkafka has none either.
+   */
+  fetchSessions?: boolean
 }
 
 export interface ResolvedConsumerOptions {
@@ -147,6 +156,7 @@ export interface ResolvedConsumerOptions {
   clientRack: string
   /** queuedMaxMessagesKbytes in bytes. */
   queuedMaxBytes: number
+  fetchSessions: boolean
 }
 
 const positiveInt = z.number().int().positive()
@@ -192,6 +202,7 @@ const schema = z.object({
   statisticsIntervalMs: z.number().int().min(0).default(0),
   clientRack: z.string().default(''),
   queuedMaxMessagesKbytes: z.number().int().min(1).max(2_097_151).default(65_536),
+  fetchSessions: z.boolean().default(true),
 }).strict()
 
 /**
@@ -260,5 +271,6 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     statisticsIntervalMs: o.statisticsIntervalMs,
     clientRack: o.clientRack,
     queuedMaxBytes: o.queuedMaxMessagesKbytes * 1024,
+    fetchSessions: o.fetchSessions,
   }
 }

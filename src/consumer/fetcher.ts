@@ -289,7 +289,7 @@ export class Fetcher {
   private sessionFor(nodeId: number): FetchSession {
     let s = this.sessions.get(nodeId)
     if (s === undefined) {
-      s = new FetchSession()
+      s = new FetchSession(this.options.fetchSessions)
       this.sessions.set(nodeId, s)
     }
     return s

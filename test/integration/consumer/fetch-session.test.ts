@@ -125,3 +125,34 @@ t.test('incremental fetches after a full one; a lost session falls back to a ful
   }))
   t.equal(probe.errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, 'the session was closed by stop()')
 })
+
+t.test('fetchSessions: false sends every Fetch full and sessionless', async (t) => {
+  const kafka = newKafka()
+  t.teardown(() => kafka.disconnectAll())
+  const topic = uniqueTopic('fetch-nosession')
+  await createTopic(kafka, topic, 6)
+  for (let p = 0; p < 6; p++) await produce(kafka, topic, p, numbered(`p${p}`, 0, 3))
+  const fetches: Seen[] = []
+  const onRequest = (m: unknown): void => {
+    const e = m as { apiKey: number; request: FetchRequest }
+    if (e.apiKey !== 1 || !e.request.topics.some((x) => x.topic === topic || x.partitions.length > 0)) return
+    fetches.push({ request: e.request, partitions: e.request.topics.reduce((n, x) => n + x.partitions.length, 0) })
+  }
+  diagnostics.subscribe('kafkats:request', onRequest)
+  t.teardown(() => diagnostics.unsubscribe('kafkats:request', onRequest))
+  const consumer = kafka.consumer({
+    assignments: Array.from({ length: 6 }, (_, p) => ({ topic, partition: p, offset: 'earliest' as const })),
+    maxWaitMs: 100,
+    fetchSessions: false,
+  })
+  t.teardown(() => consumer.stop())
+  let got = 0
+  for (const deadline = Date.now() + 60_000; (got < 18 || fetches.length < 4) && Date.now() < deadline;) {
+    const e = await consumer.poll(500)
+    if (e.type === 'records') got += e.records.length
+  }
+  t.equal(got, 18, 'every record delivered')
+  t.ok(fetches.length >= 4, `several fetches (${fetches.length})`)
+  t.ok(fetches.every((f) => f.request.sessionId === 0 && f.request.sessionEpoch === -1), 'every Fetch is sessionless (id 0, epoch -1)')
+  t.ok(fetches.every((f) => f.partitions === 6), 'every Fetch carries every partition')
+})
