@@ -27,14 +27,13 @@ export interface FetchedRecords {
  * @param aborted the response's aborted transactions, or null; only used when `readCommitted`.
  */
 export function fetchedRecords(
-  topic: string,
-  partition: number,
   batches: readonly DecodedBatch[],
   fetchOffset: bigint,
   readCommitted: boolean,
   aborted: readonly AbortedTransaction[] | null | undefined,
 ): FetchedRecords {
-  const records: ConsumerRecord[] = []
+  let records: ConsumerRecord[] | null = null
+  let borrowed = false
   let nextOffset = fetchOffset
   let lastEpoch = -1
   const pending = readCommitted && aborted && aborted.length > 0 ? [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)) : null
@@ -59,22 +58,24 @@ export function fetchedRecords(
       if (batch.isTransactional && abortedProducers.has(batch.producerId)) continue
     }
     if (batch.isControl) continue
-    const epoch = batch.partitionLeaderEpoch
+    // The decoder's records already have the consumer's shape: handed out as they are.
     const list = batch.records
+    if (list.length === 0) continue
+    if (records === null && list[0].offset >= fetchOffset) {
+      // The common case, one batch per response partition: its array as it is, not copied.
+      records = list
+      borrowed = true
+      continue
+    }
+    if (records === null) records = []
+    else if (borrowed) {
+      records = records.slice()
+      borrowed = false
+    }
     for (let i = 0; i < list.length; i++) {
       const r = list[i]
-      if (r.offset < fetchOffset) continue
-      records.push({
-        topic,
-        partition,
-        offset: r.offset,
-        timestamp: r.timestamp,
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-        leaderEpoch: epoch,
-      })
+      if (r.offset >= fetchOffset) records.push(r)
     }
   }
-  return { records, nextOffset, lastEpoch }
+  return { records: records ?? [], nextOffset, lastEpoch }
 }

@@ -40,7 +40,7 @@ import { UnsupportedVersionError } from '../errors.js'
 import { requestOffsetForLeaderEpoch, type EpochQuery } from '../offsets/offset-requests.js'
 import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type SessionPartition, type SessionRequest } from './fetch-session.js'
 import { Fetch } from '../protocol/messages/fetch.js'
-import { decodeRecordBatches } from '../protocol/records/index.js'
+import { type DecodedBatch, decodeRecordBatchesSyncOrAsync } from '../protocol/records/index.js'
 import type { Cluster } from '../pool/cluster.js'
 import { backoffMs } from '../pool/retry.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
@@ -387,15 +387,17 @@ export class Fetcher {
             c.preferReplica(preferred, now + this.metadataMaxAgeMs)
           }
           if (p.records === null || p.records.length === 0) continue
-          let batches
+          let batches: DecodedBatch[]
           try {
-            batches = await decodeRecordBatches(p.records, { topic, partition: c.partition, checkCrc: o.checkCrcs })
+            // Synchronous but for zstd below Node 22.15: no await per partition otherwise.
+            const decoded = decodeRecordBatchesSyncOrAsync(p.records, { topic, partition: c.partition, checkCrc: o.checkCrcs })
+            batches = Array.isArray(decoded) ? decoded : await decoded
           } catch (err) {
             if (c.current(s.ticket)) this.host.fail(c, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
             continue
           }
           if (this.stopped || !c.current(s.ticket)) continue
-          const fetched = fetchedRecords(topic, c.partition, batches, s.ticket.offset, readCommitted, p.abortedTransactions)
+          const fetched = fetchedRecords(batches, s.ticket.offset, readCommitted, p.abortedTransactions)
           if (fetched.nextOffset === s.ticket.offset || !c.fetched(s.ticket, fetched.nextOffset, fetched.lastEpoch)) continue
           response.pending++
           const bytes = p.records.length

@@ -28,10 +28,11 @@ import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
 import type { ConnectionHealth } from '../client-errors.js'
 import { Log } from '../logger.js'
+import { FrameReader } from './frame-reader.js'
 import { FrameSplitter } from './framing.js'
 import { createSaslMechanism, type SaslOptions } from './sasl/index.js'
 import type { Duplex } from 'node:stream'
-import { openSocket, type ProxyOptions, type SocketFactory, type TlsOptions } from './socket.js'
+import { openSocket, type ProxyOptions, readsDirectly, type SocketFactory, type SocketTarget, type TlsOptions } from './socket.js'
 
 /** Diagnostics channels carrying every request and response (node:diagnostics_channel). */
 export const requestChannel = diagnostics.channel('kafkats:request')
@@ -139,6 +140,7 @@ export class Connection {
   /** Highest usable version per API key, -1 where none; filled by ApiVersions. */
   private readonly versions = new Int16Array(API_KEY_LIMIT).fill(-1)
   private features: ReadonlyMap<string, number> = new Map()
+  private readonly maxResponseBytes: number
   private readonly splitter: FrameSplitter
 
   constructor(options: ConnectionOptions) {
@@ -149,7 +151,8 @@ export class Connection {
     this.log = options.log ?? new Log()
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.maxInFlight = Math.max(1, options.maxInFlightRequests ?? 5)
-    this.splitter = new FrameSplitter(options.maxResponseBytes ?? 256 * 1024 * 1024)
+    this.maxResponseBytes = options.maxResponseBytes ?? 256 * 1024 * 1024
+    this.splitter = new FrameSplitter(this.maxResponseBytes)
   }
 
   /** Requests waiting for the connection to be ready, queued, or written and not yet answered. */
@@ -209,7 +212,8 @@ export class Connection {
   private async doConnect(): Promise<void> {
     const o = this.options
     this.log.debug('broker', { host: this.host, port: this.port, nodeId: this.nodeId }, 'connecting')
-    const socket = await openSocket({
+    const frames = new FrameReader(this.maxResponseBytes, (frame) => this.onFrame(frame))
+    const target: SocketTarget = {
       host: this.host,
       port: this.port,
       tls: o.tls ?? null,
@@ -217,13 +221,18 @@ export class Connection {
       socketFactory: o.socketFactory ?? null,
       nodeId: this.nodeId,
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-    })
+      directReader: {
+        next: () => frames.next(),
+        read: (n) => this.onRead(frames, n),
+      },
+    }
+    const socket = await openSocket(target)
     if (this.state !== 'connecting') {
       socket.destroy()
       throw this.failure ?? new ConnectionError(`connection to ${this} closed while connecting`, ClientErrorCode.CONNECTION_CLOSED)
     }
     this.socket = socket
-    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    if (!readsDirectly(target)) socket.on('data', (chunk: Buffer) => this.onData(chunk))
     socket.on('error', (err) => this.destroy(new ConnectionError(`connection to ${this} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err)))
     socket.on('close', () => this.destroy(new ConnectionError(`connection to ${this} closed by the broker`, ClientErrorCode.CONNECTION_CLOSED)))
     socket.resume()
@@ -485,6 +494,14 @@ export class Connection {
     this.pending.delete(p.correlationId)
     p.reject(err)
     this.destroy(new ConnectionError(`connection to ${this} dropped: ${p.apiName} v${p.version} got no response within ${timeoutMs} ms`, ClientErrorCode.CONNECTION_TIMED_OUT))
+  }
+
+  private onRead(frames: FrameReader, n: number): void {
+    try {
+      frames.read(n)
+    } catch (err) {
+      this.destroy(err instanceof KafkaError ? err : new KafkaProtocolError(`bad frame from ${this}: ${(err as Error).message}`, -1, '', err))
+    }
   }
 
   private onData(chunk: Buffer): void {

@@ -51,6 +51,14 @@ export interface SocketFactoryArgs {
  */
 export type SocketFactory = (args: SocketFactoryArgs) => Duplex | Promise<Duplex>
 
+/** Where a plain TCP socket's reads land (net.Socket's `onread`): see src/pool/frame-reader.ts. */
+export interface DirectReader {
+  /** The buffer the next read writes into. */
+  next(): Buffer
+  /** A read wrote `n` bytes into the buffer `next()` returned. Must not throw. */
+  read(n: number): void
+}
+
 export interface SocketTarget {
   host: string
   port: number
@@ -59,6 +67,16 @@ export interface SocketTarget {
   proxy?: ProxyOptions | null
   socketFactory?: SocketFactory | null
   connectTimeoutMs: number
+  /**
+   * Reads of a plain TCP socket go straight into this reader's buffers, and the socket emits no
+   * 'data' (see {@link readsDirectly}); TLS, proxied and user-made sockets emit 'data' as usual.
+   */
+  directReader?: DirectReader | null
+}
+
+/** True when {@link openSocket} hands the target's reads to its `directReader` instead of 'data' events. */
+export function readsDirectly(target: SocketTarget): boolean {
+  return target.directReader != null && !target.tls && !target.proxy && !target.socketFactory
 }
 
 function describe(target: SocketTarget): string {
@@ -196,7 +214,21 @@ export function openSocket(target: SocketTarget): Promise<Duplex> {
       upgrade(null)
       return
     }
-    const socket = net.connect({ host: target.host, port: target.port })
+    const reader = readsDirectly(target) ? (target.directReader as DirectReader) : null
+    const socket =
+      reader === null
+        ? net.connect({ host: target.host, port: target.port })
+        : net.connect({
+            host: target.host,
+            port: target.port,
+            onread: {
+              buffer: () => reader.next(),
+              callback: (n: number) => {
+                reader.read(n)
+                return true
+              },
+            },
+          })
     current = socket
     socket.setNoDelay(true)
     socket.once('error', (err) => fail(new ConnectionError(`connect to ${describe(target)} failed: ${err.message}`, ClientErrorCode.CONNECTION_ERROR, err)))

@@ -1,6 +1,7 @@
 /**
  * Record batch compression: `compress` / `decompress` dispatch on the {@link CompressionCodec}.
- * The `*Sync` variants cover every codec but zstd, whose library is asynchronous only.
+ * The `*Sync` variants cover every codec but zstd compression (asynchronous only) and zstd
+ * decompression below Node 22.15.
  */
 import { ConfigError } from '../../errors.js'
 import {
@@ -13,6 +14,7 @@ import { gzipCompress, gzipDecompress } from './gzip.js'
 import { lz4Compress, lz4Decompress } from './lz4.js'
 import { snappyCompress, snappyDecompress } from './snappy.js'
 import { zstdCompress, zstdDecompress } from './zstd.js'
+import { hasNodeZstd, zstdDecompressNode } from './zstd-node.js'
 
 export {
   type CompressionCodec,
@@ -24,9 +26,12 @@ export {
   compressionCodecFromId,
 } from './codec.js'
 
-/** True when the codec can run synchronously (every codec but zstd). */
-export function hasSyncCodec(codec: CompressionCodec): boolean {
-  return codec !== 'zstd'
+/**
+ * True when the codec can decompress synchronously: every codec, but zstd only where Node has
+ * `zlib.zstdDecompressSync` (22.15+). Compression of zstd is always asynchronous.
+ */
+export function hasSyncDecompression(codec: CompressionCodec): boolean {
+  return codec !== 'zstd' || hasNodeZstd
 }
 
 /**
@@ -75,7 +80,8 @@ export function decompressSync(codec: CompressionCodec, data: Uint8Array, option
     case 'lz4':
       return lz4Decompress(data, maxBytes)
     case 'zstd':
-      throw new ConfigError('zstd decompression is asynchronous only: use decompress()')
+      if (hasNodeZstd) return zstdDecompressNode(data, maxBytes)
+      throw new ConfigError('zstd decompression is asynchronous only on this Node (below 22.15): use decompress()')
     default:
       throw new ConfigError(`unknown compression codec ${String(codec)}`)
   }
@@ -83,6 +89,6 @@ export function decompressSync(codec: CompressionCodec, data: Uint8Array, option
 
 /** Asynchronous {@link decompressSync} that also handles zstd. Same errors. */
 export async function decompress(codec: CompressionCodec, data: Uint8Array, options?: DecompressOptions): Promise<Buffer> {
-  if (codec === 'zstd') return zstdDecompress(data, options?.maxBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES)
+  if (codec === 'zstd' && !hasNodeZstd) return zstdDecompress(data, options?.maxBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES)
   return decompressSync(codec, data, options)
 }

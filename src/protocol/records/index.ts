@@ -10,5 +10,10 @@ export {
   encodeRecordBatchSync,
   setBatchProducerState,
 } from './record-batch-builder.js'
-export { type DecodeRecordBatchesOptions, decodeRecordBatches, decodeRecordBatchesSync } from './record-batch-decoder.js'
+export {
+  type DecodeRecordBatchesOptions,
+  decodeRecordBatches,
+  decodeRecordBatchesSync,
+  decodeRecordBatchesSyncOrAsync,
+} from './record-batch-decoder.js'
 export { RECORD_BATCH_OVERHEAD } from './batch-layout.js'

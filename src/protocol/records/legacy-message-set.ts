@@ -80,7 +80,16 @@ export function decodeLegacyEntry(buf: Buffer, start: number, end: number, opts:
   const msg = readMessage(buf, start, end, opts)
   const codecId = msg.attributes & 0x07
   if (codecId === 0) {
-    const record: DecodedRecord = { offset: msg.offset, timestamp: msg.timestamp, key: msg.key, value: msg.value, headers: EMPTY_HEADERS }
+    const record: DecodedRecord = {
+      topic: opts.topic,
+      partition: opts.partition,
+      offset: msg.offset,
+      timestamp: msg.timestamp,
+      key: msg.key,
+      value: msg.value,
+      headers: EMPTY_HEADERS,
+      leaderEpoch: -1,
+    }
     return legacyBatch(msg, msg.offset, end - start, [record])
   }
   if (codecId > 3) throw new KafkaProtocolError(`compression codec id ${codecId} in a legacy message`, start + 17)
@@ -109,11 +118,14 @@ export function decodeLegacyEntry(buf: Buffer, start: number, end: number, opts:
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]
     records.push({
+      topic: opts.topic,
+      partition: opts.partition,
       offset: m.offset + shift,
       timestamp: logAppend ? msg.timestamp : m.timestamp,
       key: m.key,
       value: m.value,
       headers: EMPTY_HEADERS,
+      leaderEpoch: -1,
     })
   }
   return legacyBatch(msg, records[0].offset, end - start, records)

@@ -4,7 +4,7 @@
  * one straight into a {@link Writer} after a reserved 61-byte header; `finish` compresses the
  * records section if asked, then fills the header, batch length and CRC-32C in place.
  */
-import crc32c from 'crc-32/crc32c.js'
+import { crc32c } from './crc32c.js'
 import { ConfigError, KafkaProtocolError } from '../../errors.js'
 import { type CompressionCodec, COMPRESSION_CODEC_IDS } from '../compression/codec.js'
 import { compress, compressSync } from '../compression/index.js'
@@ -268,7 +268,7 @@ export class RecordBatchBuilder {
     buf.writeInt16BE(o.producerEpoch ?? -1, PRODUCER_EPOCH_AT)
     buf.writeInt32BE(o.baseSequence ?? -1, BASE_SEQUENCE_AT)
     buf.writeInt32BE(this.recordCount, RECORDS_COUNT_AT)
-    buf.writeUInt32BE(crc32c.buf(buf.subarray(ATTRIBUTES_AT, batchSize)) >>> 0, CRC_AT)
+    buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_AT, batchSize)), CRC_AT)
   }
 
   private startFinish(): Buffer {
@@ -363,5 +363,5 @@ export function setBatchProducerState(batch: Buffer, producerId: bigint, produce
   batch.writeBigInt64BE(producerId, PRODUCER_ID_AT)
   batch.writeInt16BE(producerEpoch, PRODUCER_EPOCH_AT)
   batch.writeInt32BE(baseSequence, BASE_SEQUENCE_AT)
-  batch.writeUInt32BE(crc32c.buf(batch.subarray(ATTRIBUTES_AT)) >>> 0, CRC_AT)
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_AT)), CRC_AT)
 }

@@ -4,10 +4,10 @@
  * sets (magic 0, 1), told apart by the magic byte at offset 16 of each entry. The last entry
  * may be cut short by the broker's fetch size limit; it is skipped, as the Java client does.
  */
-import crc32c from 'crc-32/crc32c.js'
+import { crc32c } from './crc32c.js'
 import { KafkaProtocolError } from '../../errors.js'
 import { compressionCodecFromId } from '../compression/codec.js'
-import { decompress, decompressSync } from '../compression/index.js'
+import { decompress, decompressSync, hasSyncDecompression } from '../compression/index.js'
 import {
   ATTRIBUTES_AT,
   BASE_SEQUENCE_AT,
@@ -37,6 +37,7 @@ export type { DecodeRecordBatchesOptions } from './decode-context.js'
 /** Bytes of the smallest record: length, attributes, timestamp delta, offset delta, key, value, header count. */
 const MIN_RECORD_SIZE = 7
 const MAX_SAFE_BASE = Number.MAX_SAFE_INTEGER - 2147483648
+const ZSTD_CODEC_ID = 4
 
 // Read position of the varint readers below; module-level so the hot loop allocates nothing.
 let pos = 0
@@ -107,7 +108,15 @@ function readLength(buf: Buffer, end: number, what: string): number {
  * Decodes `count` records from [start, end) of `buf` (the batch's records section, or the
  * whole decompressed buffer) into `out`.
  */
-function decodeRecords(buf: Buffer, start: number, end: number, count: number, batch: DecodedBatch, out: DecodedRecord[]): void {
+function decodeRecords(
+  buf: Buffer,
+  start: number,
+  end: number,
+  count: number,
+  batch: DecodedBatch,
+  out: DecodedRecord[],
+  opts: DecodeRecordBatchesOptions,
+): void {
   if (count < 0 || count > (end - start) / MIN_RECORD_SIZE) {
     throw new KafkaProtocolError(`record count ${count} does not fit in ${end - start} bytes`, start)
   }
@@ -117,6 +126,9 @@ function decodeRecords(buf: Buffer, start: number, end: number, count: number, b
   const logAppend = batch.timestampType === 'log-append-time'
   const baseTimestamp = batch.baseTimestamp
   const maxTimestamp = batch.maxTimestamp
+  const topic = opts.topic
+  const partition = opts.partition
+  const leaderEpoch = batch.partitionLeaderEpoch
   let p = start
   for (let i = 0; i < count; i++) {
     pos = p
@@ -147,11 +159,14 @@ function decodeRecords(buf: Buffer, start: number, end: number, count: number, b
     if (pos !== recEnd) throw new KafkaProtocolError(`record declares ${len} bytes but holds ${pos - recStart}`, recStart)
     p = recEnd
     out.push({
+      topic,
+      partition,
       offset: smallBase ? BigInt(baseNum + offsetDelta) : baseOffset + BigInt(offsetDelta),
       timestamp: logAppend ? maxTimestamp : baseTimestamp + timestampDelta,
       key,
       value,
       headers,
+      leaderEpoch,
     })
   }
   if (p !== end) throw new KafkaProtocolError(`${end - p} bytes left after ${count} records`, p)
@@ -196,7 +211,7 @@ function readBatchHeader(buf: Buffer, start: number, end: number, opts: DecodeRe
   const baseOffset = buf.readBigInt64BE(start)
   if (opts.checkCrc !== false) {
     const stored = buf.readUInt32BE(start + CRC_AT)
-    const computed = crc32c.buf(buf.subarray(start + ATTRIBUTES_AT, end)) >>> 0
+    const computed = crc32c(buf.subarray(start + ATTRIBUTES_AT, end))
     if (stored !== computed) throw crcMismatch('record batch CRC-32C', stored, computed, opts, baseOffset)
   }
   const attributes = buf.readInt16BE(start + ATTRIBUTES_AT)
@@ -225,13 +240,13 @@ function int64Number(buf: Buffer, at: number): number {
 }
 
 /** Fills the batch's records (or control records) from its (decompressed) records section. */
-function fillRecords(batch: DecodedBatch, data: Buffer, start: number, end: number, count: number): void {
+function fillRecords(batch: DecodedBatch, data: Buffer, start: number, end: number, count: number, opts: DecodeRecordBatchesOptions): void {
   if (batch.isControl) {
     const records: DecodedRecord[] = []
-    decodeRecords(data, start, end, count, batch, records)
+    decodeRecords(data, start, end, count, batch, records, opts)
     batch.controlRecords = toControlRecords(records)
   } else {
-    decodeRecords(data, start, end, count, batch, batch.records)
+    decodeRecords(data, start, end, count, batch, batch.records, opts)
   }
 }
 
@@ -256,36 +271,37 @@ function baseOffsetAt(buf: Buffer, off: number): bigint {
 }
 
 /**
- * Decodes every complete batch in the `records` bytes of a Fetch response partition,
- * synchronously; a zstd batch throws ConfigError (use {@link decodeRecordBatches}).
- *
- * Uncompressed keys, values and header values are views on `buf` (they keep it alive).
- * A truncated last batch is skipped silently; if the result is empty while `buf` is not, the
- * first batch did not fit in the fetch size. Control batches fill `controlRecords`, never
- * `records`.
- * @throws CorruptRecordError on a CRC mismatch (naming topic, partition and base offset).
- * @throws KafkaProtocolError on any malformed batch, record or compressed payload.
+ * Decodes the entries of `buf` from `off` into `out`. Synchronous while it can be: at a zstd
+ * batch when no synchronous zstd exists (Node without `zlib.zstdDecompressSync`, below 22.15) and
+ * `allowAsync`, it returns a promise that finishes the rest; without `allowAsync` such a batch
+ * throws ConfigError.
  */
-export function decodeRecordBatchesSync(buf: Buffer | null, opts: DecodeRecordBatchesOptions): DecodedBatch[] {
-  const out: DecodedBatch[] = []
-  if (buf === null) return out
-  let off = 0
+function decodeFrom(
+  buf: Buffer,
+  opts: DecodeRecordBatchesOptions,
+  out: DecodedBatch[],
+  from: number,
+  allowAsync: boolean,
+): DecodedBatch[] | Promise<DecodedBatch[]> {
+  let off = from
   try {
     for (let end = entryEnd(buf, off); end >= 0; off = end, end = entryEnd(buf, off)) {
       if (buf[off + MAGIC_AT] !== RECORD_BATCH_MAGIC) {
         out.push(decodeLegacyEntry(buf, off, end, opts))
         continue
       }
-      const batch = readBatchHeader(buf, off, end, opts)
       const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
+      const codecId = buf.readInt16BE(off + ATTRIBUTES_AT) & 0x07
+      if (allowAsync && codecId === ZSTD_CODEC_ID && count !== 0 && !hasSyncDecompression('zstd')) return decodeAsyncFrom(buf, opts, out, off)
+      const batch = readBatchHeader(buf, off, end, opts)
       if (batch.compression === 'none' || count === 0) {
         // Compaction can leave a batch with no records (kept for its producer state).
-        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, count === 0 ? off + RECORD_BATCH_OVERHEAD : end, count)
+        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, count === 0 ? off + RECORD_BATCH_OVERHEAD : end, count, opts)
       } else {
         const data = decompressSync(batch.compression, buf.subarray(off + RECORD_BATCH_OVERHEAD, end), {
           maxBytes: opts.maxDecompressedBytes,
         })
-        fillRecords(batch, data, 0, data.length, count)
+        fillRecords(batch, data, 0, data.length, count, opts)
       }
       out.push(batch)
     }
@@ -295,36 +311,55 @@ export function decodeRecordBatchesSync(buf: Buffer | null, opts: DecodeRecordBa
   return out
 }
 
-/**
- * Decodes every complete batch in the `records` bytes of a Fetch response partition, with
- * every codec (zstd runs on the thread pool; the others synchronously). Same results and
- * errors as {@link decodeRecordBatchesSync}.
- */
-export async function decodeRecordBatches(buf: Buffer | null, opts: DecodeRecordBatchesOptions): Promise<DecodedBatch[]> {
-  const out: DecodedBatch[] = []
-  if (buf === null) return out
-  let off = 0
+/** The zstd batch at `off` on the thread pool (`@mongodb-js/zstd`), then the rest from there. */
+async function decodeAsyncFrom(buf: Buffer, opts: DecodeRecordBatchesOptions, out: DecodedBatch[], off: number): Promise<DecodedBatch[]> {
+  const end = entryEnd(buf, off)
   try {
-    for (let end = entryEnd(buf, off); end >= 0; off = end, end = entryEnd(buf, off)) {
-      if (buf[off + MAGIC_AT] !== RECORD_BATCH_MAGIC) {
-        out.push(decodeLegacyEntry(buf, off, end, opts))
-        continue
-      }
-      const batch = readBatchHeader(buf, off, end, opts)
-      const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
-      if (batch.compression === 'none' || count === 0) {
-        fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, count === 0 ? off + RECORD_BATCH_OVERHEAD : end, count)
-      } else {
-        const payload = buf.subarray(off + RECORD_BATCH_OVERHEAD, end)
-        const options = { maxBytes: opts.maxDecompressedBytes }
-        const data =
-          batch.compression === 'zstd' ? await decompress('zstd', payload, options) : decompressSync(batch.compression, payload, options)
-        fillRecords(batch, data, 0, data.length, count)
-      }
-      out.push(batch)
-    }
+    const batch = readBatchHeader(buf, off, end, opts)
+    const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
+    const data = await decompress('zstd', buf.subarray(off + RECORD_BATCH_OVERHEAD, end), { maxBytes: opts.maxDecompressedBytes })
+    fillRecords(batch, data, 0, data.length, count, opts)
+    out.push(batch)
   } catch (err) {
     throw inBatch(err, opts, baseOffsetAt(buf, off), off)
   }
-  return out
+  return decodeFrom(buf, opts, out, end, true)
+}
+
+/**
+ * Decodes every complete batch in the `records` bytes of a Fetch response partition,
+ * synchronously; a zstd batch throws ConfigError where Node has no synchronous zstd (below
+ * 22.15: use {@link decodeRecordBatches}).
+ *
+ * Uncompressed keys, values and header values are views on `buf` (they keep it alive).
+ * A truncated last batch is skipped silently; if the result is empty while `buf` is not, the
+ * first batch did not fit in the fetch size. Control batches fill `controlRecords`, never
+ * `records`.
+ * @throws CorruptRecordError on a CRC mismatch (naming topic, partition and base offset).
+ * @throws KafkaProtocolError on any malformed batch, record or compressed payload.
+ */
+export function decodeRecordBatchesSync(buf: Buffer | null, opts: DecodeRecordBatchesOptions): DecodedBatch[] {
+  if (buf === null) return []
+  return decodeFrom(buf, opts, [], 0, false) as DecodedBatch[]
+}
+
+/**
+ * Decodes every complete batch of a Fetch response partition with every codec: an array when
+ * it could all be done synchronously (always, but for zstd batches on Node below 22.15), else a
+ * promise (the zstd batches run on libuv's thread pool). Lets a fetch loop decode without an
+ * await per partition. Same results and errors as {@link decodeRecordBatchesSync}; errors of
+ * the asynchronous part reject.
+ */
+export function decodeRecordBatchesSyncOrAsync(buf: Buffer | null, opts: DecodeRecordBatchesOptions): DecodedBatch[] | Promise<DecodedBatch[]> {
+  if (buf === null) return []
+  return decodeFrom(buf, opts, [], 0, true)
+}
+
+/**
+ * Decodes every complete batch in the `records` bytes of a Fetch response partition, with
+ * every codec (zstd runs on the thread pool where Node has no synchronous zstd). Same results
+ * and errors as {@link decodeRecordBatchesSync}.
+ */
+export async function decodeRecordBatches(buf: Buffer | null, opts: DecodeRecordBatchesOptions): Promise<DecodedBatch[]> {
+  return decodeRecordBatchesSyncOrAsync(buf, opts)
 }

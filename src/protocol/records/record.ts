@@ -25,8 +25,16 @@ export interface ProduceRecord {
 /** How record timestamps of a batch were assigned (attributes bit 3). */
 export type TimestampType = 'create-time' | 'log-append-time'
 
-/** A record as decoded from a Fetch response. */
+/**
+ * A record as decoded from a Fetch response. It has the consumer's record shape (topic,
+ * partition and leader epoch included), so the consumer hands out the decoder's objects
+ * without a second object per record.
+ */
 export interface DecodedRecord {
+  /** Topic it was fetched from (the decode options' topic). */
+  topic: string
+  /** Partition it was fetched from (the decode options' partition). */
+  partition: number
   /** Absolute offset: the batch's base offset plus the record's offset delta. */
   offset: bigint
   /**
@@ -40,6 +48,8 @@ export interface DecodedRecord {
   value: Buffer | null
   /** Headers in wire order (values are views); a shared frozen empty array when there are none. */
   headers: readonly RecordHeader[]
+  /** Leader epoch stamped on the record's batch, -1 when unknown or legacy. */
+  leaderEpoch: number
 }
 
 /** Control record types (the int16 `type` in a control record key; KIP-98, KIP-595). */

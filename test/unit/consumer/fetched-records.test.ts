@@ -31,7 +31,7 @@ const batches = decodeRecordBatchesSync(log(), { topic: 't', partition: 0 })
 const values = (r: { records: { value: Buffer | null }[] }): string[] => r.records.map((x) => String(x.value))
 
 t.test('read_uncommitted hands out every data record and never a control record', async (t) => {
-  const r = fetchedRecords('t', 0, batches, 0n, false, [{ producerId: 9n, firstOffset: 3n }])
+  const r = fetchedRecords(batches, 0n, false, [{ producerId: 9n, firstOffset: 3n }])
   t.same(values(r), ['a0', 'a1', 'a2', 't0', 't1', 'b0', 'b1', 'c0', 'c1'])
   t.equal(r.nextOffset, 11n, 'next fetch offset skips the trailing marker')
   t.same(r.records.map((x) => x.offset), [0n, 1n, 2n, 3n, 4n, 6n, 7n, 8n, 9n])
@@ -40,7 +40,7 @@ t.test('read_uncommitted hands out every data record and never a control record'
 })
 
 t.test('read_committed drops the aborted transaction, keeps the committed one', async (t) => {
-  const r = fetchedRecords('t', 0, batches, 0n, true, [{ producerId: 9n, firstOffset: 3n }])
+  const r = fetchedRecords(batches, 0n, true, [{ producerId: 9n, firstOffset: 3n }])
   t.same(values(r), ['a0', 'a1', 'a2', 'b0', 'b1', 'c0', 'c1'])
   t.equal(r.nextOffset, 11n)
 })
@@ -50,21 +50,21 @@ t.test('the abort marker ends the abort: later batches of the same producer are 
     log(),
     encodeRecordBatchSync(recs('n', 1), { baseOffset: 11n, producerId: 9n, producerEpoch: 0, baseSequence: 2, transactional: true }),
   ])
-  const r = fetchedRecords('t', 0, decodeRecordBatchesSync(more, { topic: 't', partition: 0 }), 0n, true, [{ producerId: 9n, firstOffset: 3n }])
+  const r = fetchedRecords(decodeRecordBatchesSync(more, { topic: 't', partition: 0 }), 0n, true, [{ producerId: 9n, firstOffset: 3n }])
   t.same(values(r).slice(-1), ['n0'])
 })
 
 t.test('records before the fetch offset are skipped', async (t) => {
-  const r = fetchedRecords('t', 0, batches, 1n, false, null)
+  const r = fetchedRecords(batches, 1n, false, null)
   t.same(r.records[0].offset, 1n)
-  const none = fetchedRecords('t', 0, [], 5n, false, null)
+  const none = fetchedRecords([], 5n, false, null)
   t.equal(none.nextOffset, 5n, 'no batches: the fetch offset stays')
   t.same(none.records, [])
 })
 
 t.test('compressed batches decode the same', async (t) => {
   const buf = encodeRecordBatchSync(recs('g', 5), { compression: 'gzip', baseOffset: 20n })
-  const r = fetchedRecords('t', 0, decodeRecordBatchesSync(buf, { topic: 't', partition: 0 }), 22n, false, null)
+  const r = fetchedRecords(decodeRecordBatchesSync(buf, { topic: 't', partition: 0 }), 22n, false, null)
   t.same(values(r), ['g2', 'g3', 'g4'])
   t.equal(r.nextOffset, 25n)
 })

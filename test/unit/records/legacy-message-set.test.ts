@@ -16,14 +16,14 @@ t.test('hand-assembled magic 0 message: exact bytes and decoding', async (t) => 
   const [b] = decodeRecordBatchesSync(m, where)
   t.match(b, { magic: 0, baseOffset: 5n, lastOffset: 5n, compression: 'none', timestampType: 'create-time', producerId: -1n })
   t.equal(b.records.length, 1)
-  t.same(b.records[0], { offset: 5n, timestamp: -1, key: null, value: Buffer.from('abc'), headers: [] })
+  t.same(b.records[0], { topic: 'legacy', partition: 0, offset: 5n, timestamp: -1, key: null, value: Buffer.from('abc'), headers: [], leaderEpoch: -1 })
 })
 
 t.test('magic 1 messages carry timestamps and the timestamp type', async (t) => {
   const m = legacyMessage({ offset: 9n, magic: 1, timestamp: 1_600_000_000_000, key: Buffer.from('k'), value: null })
   const [b] = decodeRecordBatchesSync(m, where)
   t.match(b, { magic: 1, baseTimestamp: 1_600_000_000_000, timestampType: 'create-time' })
-  t.same(b.records[0], { offset: 9n, timestamp: 1_600_000_000_000, key: Buffer.from('k'), value: null, headers: [] })
+  t.same(b.records[0], { topic: 'legacy', partition: 0, offset: 9n, timestamp: 1_600_000_000_000, key: Buffer.from('k'), value: null, headers: [], leaderEpoch: -1 })
 })
 
 t.test('gzip-wrapped magic 1: relative inner offsets, wrapper holds the last absolute offset', async (t) => {
