@@ -78,6 +78,11 @@ class FakeCluster {
 
   invalidate(): void {}
 
+  /** The one broker (node 1): InitProducerId goes to the broker this picks. */
+  anyBroker(): { nodeId: number } {
+    return { nodeId: 1 }
+  }
+
   async send(_target: unknown, api: { name: string }, build: (v: number) => unknown): Promise<unknown> {
     if (api.name === 'InitProducerId') {
       const req = build(5) as { producerId?: bigint; producerEpoch?: number }
