@@ -7,7 +7,6 @@
  * (response, timeout, or connection failure); a response whose request timed out is read whole
  * and dropped, so later responses stay in sync.
  */
-import diagnostics from 'node:diagnostics_channel'
 import type net from 'node:net'
 import {
   AuthenticationError,
@@ -33,9 +32,10 @@ import { saslMechanism, type SaslExchange, type SaslOptions } from './sasl/index
 import type { Duplex } from 'node:stream'
 import { openSocket, type ProxyOptions, type SocketFactory, type TlsOptions } from './socket.js'
 
-/** Diagnostics channels carrying every request and response (node:diagnostics_channel). */
-export const requestChannel = diagnostics.channel('kafkats:request')
-export const responseChannel = diagnostics.channel('kafkats:response')
+import { requestChannel, responseChannel, type RequestMessage, type ResponseMessage } from '../diagnostics.js'
+
+/** Diagnostics channels carrying every request and response (defined in src/diagnostics.ts). */
+export { requestChannel, responseChannel }
 
 export interface ConnectionOptions {
   host: string
@@ -433,7 +433,7 @@ export class Connection {
     const frame = w.view()
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs
     if (requestChannel.hasSubscribers) {
-      requestChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
+      requestChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg } satisfies RequestMessage)
     }
     if (this.log.on('protocol')) this.log.debug('protocol', { broker: this.toString(), api: api.name, version, correlationId, bytes: frame.length }, 'request')
     if (options.noResponse) {
@@ -489,7 +489,7 @@ export class Connection {
     p.timer = null
     const err = new RequestTimeoutError(`${p.apiName} v${p.version} to ${this} got no response within ${timeoutMs} ms`)
     if (responseChannel.hasSubscribers) {
-      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId: p.correlationId, durationMs: performance.now() - p.startedAt, response: undefined, error: err })
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId: p.correlationId, durationMs: performance.now() - p.startedAt, response: undefined, error: err } satisfies ResponseMessage)
     }
     const inQueue = this.queue.findIndex((q) => q.pending === p)
     if (inQueue >= 0) {
@@ -541,7 +541,7 @@ export class Connection {
       error = err instanceof KafkaError ? err : new KafkaProtocolError(`decoding ${p.apiName} v${p.version} from ${this}: ${(err as Error).message}`, -1, '', err)
     }
     if (responseChannel.hasSubscribers) {
-      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error } satisfies ResponseMessage)
     }
     if (error) {
       p.reject(error)
