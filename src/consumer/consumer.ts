@@ -724,13 +724,15 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
     for await (const batch of this) {
       try {
+        // Traced (kafkats:consumer:process) only while someone subscribes: looked at once per batch.
+        const traced = consumerProcessChannel.hasSubscribers
         if (options.eachBatch !== undefined) {
-          if (consumerProcessChannel.hasSubscribers) await this.traceProcess(batch.topic, batch.partition, null, batch.records, options.eachBatch, batch)
+          if (traced) await this.traceProcess(batch.topic, batch.partition, null, batch.records, options.eachBatch, batch)
           else await options.eachBatch(batch)
         } else {
           const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
           for (const r of batch.records) {
-            if (consumerProcessChannel.hasSubscribers) await this.traceProcess(r.topic, r.partition, r, [r], each, r)
+            if (traced) await this.traceProcess(r.topic, r.partition, r, [r], each, r)
             else await each(r)
           }
         }
