@@ -16,12 +16,16 @@ import { startCluster, stopCluster } from './kafka/control.js'
 import { freeBasePort } from './kafka/free-ports.js'
 import { defaultClusterDir, kafkaVersion, repoRoot } from './kafka/layout.js'
 
-/** Produce and consume every codec, a group, admin, SASL (PLAIN, SCRAM) and TLS listeners. */
+/**
+ * Produce and consume every codec, a group, admin, SASL (PLAIN, SCRAM) and TLS listeners, and
+ * kafkats/otel (diagnostics_channel tracing channels and AsyncLocalStorage differ between majors).
+ */
 export const SMOKE_TESTS = [
   'test/integration/producer/codecs.test.ts',
   'test/integration/consumer/group-assignors.test.ts',
   'test/integration/admin/topics.test.ts',
   'test/integration/pool/listeners.test.ts',
+  'test/integration/otel/instrumentation.test.ts',
 ]
 
 const log = (line: string): void => console.error(line)

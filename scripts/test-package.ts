@@ -4,7 +4,8 @@
 //     every .js/.d.ts/.d.cts file (and every sourceMappingURL) names a file in the tarball, every
 //     bare import of the JavaScript is a dependency or a Node builtin;
 //   - an ESM `import` and a CommonJS `require` (require(esm): one build, the same classes), and
-//     that importing loads none of the native codec libraries (they load on first use);
+//     that importing loads none of the native codec libraries (they load on first use) nor
+//     @opentelemetry/api; the same for the `kafkats/otel` subpath (with its peer dependency);
 //   - the same import and require on Node 22 and 24 when .ci/node-matrix has them installed;
 //   - the `kafkats` bin (`--version`, `--help`);
 //   - TypeScript projects compiling against the types: module node16 (ESM; CommonJS with
@@ -115,7 +116,7 @@ check('every package the JavaScript imports is a dependency or a Node builtin', 
 
 // --- install: the tarball extracted above, its bin linked, its dependencies linked ----------
 writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'kafkats-package-test', version: '1.0.0', private: true }, null, 2))
-const deps = [...Object.keys(pkg.dependencies ?? {}), '@types/node', 'typescript']
+const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), '@types/node', 'typescript']
 for (const dep of deps) {
   const from = join(repo, 'node_modules', dep)
   if (!existsSync(from)) fail(`${dep} is not in ${join(repo, 'node_modules')}: run npm ci`)
@@ -143,6 +144,13 @@ if (k.ClientErrorCode.CODEC_UNAVAILABLE !== 'CODEC_UNAVAILABLE') problems.push('
 const native = Object.keys(require.cache).filter((p) => /node_modules[\\\\/](lz4-napi|snappy|@mongodb-js[\\\\/]zstd)[\\\\/]/.test(p))
 if (native.length > 0) problems.push('native codecs loaded at import: ' + native.join(', '))
 if (require('kafkats').Kafka !== k.Kafka) problems.push('require and import give different classes')
+if (Object.keys(require.cache).some((p) => /@opentelemetry/.test(p))) problems.push('kafkats loaded @opentelemetry/api')
+const otel = await import('kafkats/otel')
+if (typeof otel.instrumentKafkats !== 'function') problems.push('kafkats/otel: no instrumentKafkats')
+if (require('kafkats/otel').instrumentKafkats !== otel.instrumentKafkats) problems.push('kafkats/otel: require and import differ')
+const handle = otel.instrumentKafkats()
+if (typeof handle.disable !== 'function') problems.push('kafkats/otel: no disable()')
+handle.disable()
 console.log(problems.length === 0 ? 'esm ok' : problems.join('; '))
 `,
 )
@@ -157,6 +165,8 @@ const problems = []
 if (typeof Kafka !== 'function' || k.Kafka !== Kafka) problems.push('Kafka is not a class')
 if (!(new ConfigError('x') instanceof KafkaError)) problems.push('ConfigError is not a KafkaError')
 if (require('kafkats/package.json').version !== ${JSON.stringify(pkg.version)}) problems.push('kafkats/package.json')
+const { instrumentKafkats, W3CTraceContext } = require('kafkats/otel')
+if (typeof instrumentKafkats !== 'function' || typeof W3CTraceContext !== 'function') problems.push('require kafkats/otel')
 console.log(problems.length === 0 ? 'cjs ok' : problems.join('; '))
 `,
 )
@@ -194,8 +204,12 @@ export function isCodecError(e: unknown): boolean {
 }
 // @ts-expect-error bootstrapServers is a string or string[]
 export const wrong = new Kafka({ bootstrapServers: 42 })
+export const otel: KafkatsInstrumentation = instrumentKafkats({ traces: true })
+// @ts-expect-error traces is a boolean
+export const wrongOtel = instrumentKafkats({ traces: 'yes' })
 `
-const tsImport = `import { Kafka, Producer, CodecUnavailableError, ClientErrorCode, type KafkaOptions } from 'kafkats'\n`
+const tsImport = `import { Kafka, Producer, CodecUnavailableError, ClientErrorCode, type KafkaOptions } from 'kafkats'
+import { instrumentKafkats, type KafkatsInstrumentation } from 'kafkats/otel'\n`
 writeFileSync(join(proj, 'esm.mts'), tsImport + tsBody)
 writeFileSync(join(proj, 'cjs.cts'), tsImport + tsBody)
 writeFileSync(join(proj, 'bundler.ts'), tsImport + tsBody)

@@ -33,7 +33,7 @@ export function effectiveKafkaConfig(o: ResolvedKafkaOptions, bootstrapServers: 
     'connections.per.broker': o.connectionsPerBroker,
     'receive.message.max.bytes': o.maxResponseBytes,
     'security.protocol': protocol,
-    'sasl.mechanism': sasl?.mechanism ?? null,
+    'sasl.mechanism': sasl === null ? null : typeof sasl.mechanism === 'string' ? sasl.mechanism : sasl.mechanism.name,
     'sasl.username': sasl !== null && 'username' in sasl ? sasl.username : null,
     'sasl.password': sasl !== null && 'password' in sasl ? '[hidden]' : null,
     'ssl.endpoint.identification.algorithm': o.ssl === null ? null : o.ssl.rejectUnauthorized === false ? 'none' : 'https',

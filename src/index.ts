@@ -5,8 +5,17 @@ export type { Logger, DebugCategory } from './logger.js'
 export { LIBRDKAFKA_DEBUG_CATEGORIES } from './logger.js'
 export type { ClientErrorListener } from './client-errors.js'
 export type { ConfigValue } from './effective-config.js'
-export type { SaslOptions, OAuthBearerToken } from './pool/sasl/index.js'
+export type { SaslOptions, OAuthBearerToken, SaslMechanism, SaslExchange, SaslContext } from './pool/sasl/index.js'
 export type { TlsOptions, ProxyOptions, SocketFactory, SocketFactoryArgs } from './pool/socket.js'
+export type {
+  RequestMessage,
+  ResponseMessage,
+  ProducerSendContext,
+  ConsumerProcessContext,
+  ConsumerReceiveMessage,
+  ConsumerLifecycleMessage,
+  ObservedConsumer,
+} from './diagnostics.js'
 export type { TopicMetadata, PartitionMetadata } from './pool/cluster.js'
 export {
   KafkaError,

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 import { DEBUG_CATEGORIES, LIBRDKAFKA_DEBUG_CATEGORIES, parseDebugCategories, type DebugCategory, type Logger } from './logger.js'
-import type { SaslOptions } from './pool/sasl/index.js'
+import { isSaslMechanism, type SaslMechanism, type SaslOptions } from './pool/sasl/index.js'
 import type { ProxyOptions, SocketFactory, TlsOptions } from './pool/socket.js'
 
 /** Options of `new Kafka(options)` (docs/connecting.md). */
@@ -63,11 +63,24 @@ export interface KafkaOptions {
 
 const pemLike = z.union([z.string(), z.instanceof(Buffer)])
 
-const saslSchema = z.discriminatedUnion('mechanism', [
+const builtinSaslSchema = z.discriminatedUnion('mechanism', [
   z.object({ mechanism: z.literal('PLAIN'), username: z.string(), password: z.string(), authorizationIdentity: z.string().optional() }),
   z.object({ mechanism: z.enum(['SCRAM-SHA-256', 'SCRAM-SHA-512']), username: z.string().min(1), password: z.string() }),
   z.object({ mechanism: z.literal('OAUTHBEARER'), oauthBearerProvider: z.custom<() => unknown>((v) => typeof v === 'function', 'must be a function') }),
 ])
+
+// A user's mechanism object, or one of the built-in names: chosen by the type of `mechanism`,
+// so a bad field of either shape is named in the ConfigError.
+const customSaslSchema = z.object({
+  mechanism: z.custom<SaslMechanism>(isSaslMechanism, 'must be a SaslMechanism ({ name: a non-empty string, createExchange: a function })'),
+}).strict()
+const saslSchema = z.unknown().transform((v, ctx) => {
+  const mechanism = typeof v === 'object' && v !== null ? (v as { mechanism?: unknown }).mechanism : undefined
+  const r = typeof mechanism === 'object' && mechanism !== null ? customSaslSchema.safeParse(v) : builtinSaslSchema.safeParse(v)
+  if (r.success) return r.data as SaslOptions
+  for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })
+  return z.NEVER
+})
 
 const tlsSchema = z.object({
   ca: z.union([pemLike, z.array(pemLike)]).optional(),

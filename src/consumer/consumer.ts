@@ -43,6 +43,7 @@ import { positionCursors } from './start-offsets.js'
 import { ConsumerStatsCollector, type ConsumerStats } from './consumer-stats.js'
 import { checkAssignments, checkTopicPartitions, startOf } from './manual-assignment.js'
 import { Wakeup } from './wakeup.js'
+import { consumerCloseChannel, consumerOpenChannel, consumerProcessChannel, consumerReceiveChannel, type ConsumerLifecycleMessage, type ConsumerProcessContext, type ConsumerReceiveMessage } from '../diagnostics.js'
 import { brokerRegex, matchTopics, parseSubscription, type TopicSubscription } from './topic-subscription.js'
 
 export type { ConsumerOptions } from './consumer-options.js'
@@ -192,6 +193,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       this.statsTimer.unref()
     }
     context.track(this)
+    if (consumerOpenChannel.hasSubscribers) consumerOpenChannel.publish(this.lifecycleMessage())
+  }
+
+  /** The message of `kafkats:consumer:open` and `kafkats:consumer:close` (src/diagnostics.ts). */
+  private lifecycleMessage(): ConsumerLifecycleMessage {
+    return { clientId: this.context.options.clientId, groupId: this.options.groupId, consumer: this }
+  }
+
+  /** Counts records handed to the application, and publishes them on `kafkats:consumer:receive` when subscribed. */
+  private handOut(records: readonly ConsumerRecord[]): void {
+    this.statsCollector.recordsConsumed += records.length
+    if (consumerReceiveChannel.hasSubscribers && records.length > 0) {
+      consumerReceiveChannel.publish({ clientId: this.context.options.clientId, consumer: this.name, groupId: this.options.groupId, records } satisfies ConsumerReceiveMessage)
+    }
   }
 
   /**
@@ -327,6 +342,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.queue.clear()
     await this.cluster.release(this.owner)
     this.context.untrack(this)
+    if (consumerCloseChannel.hasSubscribers) consumerCloseChannel.publish(this.lifecycleMessage())
   }
 
   // ---- fetch host --------------------------------------------------------------------------
@@ -620,7 +636,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         if (event !== undefined) return event
         const records = this.queue.nextRecords(maxRecords)
         if (records.length > 0) {
-          this.statsCollector.recordsConsumed += records.length
+          this.handOut(records)
           return { type: 'records', records }
         }
         if (this.atEnd()) return { type: 'end' }
@@ -678,7 +694,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
         this.events.length = 0
         const batch = this.queue.nextBatch()
         if (batch !== null) {
-          this.statsCollector.recordsConsumed += batch.records.length
+          this.handOut(batch.records)
           // The application has the batch: max.poll.interval.ms runs until it asks again.
           this.leavePoll()
           try {
@@ -708,16 +724,29 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     }
     for await (const batch of this) {
       try {
-        if (options.eachBatch !== undefined) await options.eachBatch(batch)
-        else {
+        // Traced (kafkats:consumer:process) only while someone subscribes: looked at once per batch.
+        const traced = consumerProcessChannel.hasSubscribers
+        if (options.eachBatch !== undefined) {
+          if (traced) await this.traceProcess(batch.topic, batch.partition, null, batch.records, options.eachBatch, batch)
+          else await options.eachBatch(batch)
+        } else {
           const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
-          for (const r of batch.records) await each(r)
+          for (const r of batch.records) {
+            if (traced) await this.traceProcess(r.topic, r.partition, r, [r], each, r)
+            else await each(r)
+          }
         }
       } catch (err) {
         throw new KafkaError(`consumer handler failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'HANDLER_FAILED', cause: err })
       }
       if (options.commitAfterBatch === true) await this.commit()
     }
+  }
+
+  /** One handler call inside the `kafkats:consumer:process` tracing channel (only while subscribed). */
+  private traceProcess<A>(topic: string, partition: number, record: ConsumerRecord | null, records: readonly ConsumerRecord[], handler: (arg: A) => Promise<void> | void, arg: A): Promise<void> {
+    const context: ConsumerProcessContext = { clientId: this.context.options.clientId, consumer: this.name, groupId: this.options.groupId, topic, partition, record, records }
+    return consumerProcessChannel.tracePromise(callHandler<A>, context, undefined, context, handler, arg)
   }
 
   // ---- subscriptions -------------------------------------------------------------------------
@@ -1043,4 +1072,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
 function asKafkaError(err: unknown): KafkaError {
   return err instanceof KafkaError ? err : new KafkaError(err instanceof Error ? err.message : String(err), { code: 'UNEXPECTED', cause: err })
+}
+
+/** Calls a run() handler, inside the context a `kafkats:consumer:process` subscriber asked for. */
+async function callHandler<A>(context: ConsumerProcessContext, handler: (arg: A) => Promise<void> | void, arg: A): Promise<void> {
+  const run = context.runInContext
+  if (run === undefined) await handler(arg)
+  else await run(() => handler(arg))
 }

@@ -7,7 +7,6 @@
  * (response, timeout, or connection failure); a response whose request timed out is read whole
  * and dropped, so later responses stay in sync.
  */
-import diagnostics from 'node:diagnostics_channel'
 import type net from 'node:net'
 import {
   AuthenticationError,
@@ -30,13 +29,14 @@ import type { ConnectionHealth } from '../client-errors.js'
 import { Log } from '../logger.js'
 import { FrameReader } from './frame-reader.js'
 import { FrameSplitter } from './framing.js'
-import { createSaslMechanism, type SaslOptions } from './sasl/index.js'
+import { saslMechanism, type SaslExchange, type SaslOptions } from './sasl/index.js'
 import type { Duplex } from 'node:stream'
 import { openSocket, type ProxyOptions, readsDirectly, type SocketFactory, type SocketTarget, type TlsOptions } from './socket.js'
 
-/** Diagnostics channels carrying every request and response (node:diagnostics_channel). */
-export const requestChannel = diagnostics.channel('kafkats:request')
-export const responseChannel = diagnostics.channel('kafkats:response')
+import { requestChannel, responseChannel, type RequestMessage, type ResponseMessage } from '../diagnostics.js'
+
+/** Diagnostics channels carrying every request and response (defined in src/diagnostics.ts). */
+export { requestChannel, responseChannel }
 
 export interface ConnectionOptions {
   host: string
@@ -237,7 +237,7 @@ export class Connection {
     socket.on('close', () => this.destroy(new ConnectionError(`connection to ${this} closed by the broker`, ClientErrorCode.CONNECTION_CLOSED)))
     socket.resume()
     await this.negotiateVersions()
-    if (o.sasl) await this.authenticate()
+    if (o.sasl) await this.authenticate(false)
     this.log.debug('broker', { host: this.host, port: this.port, nodeId: this.nodeId }, 'connected')
   }
 
@@ -296,29 +296,51 @@ export class Connection {
     return v !== undefined && v >= 0
   }
 
-  private async authenticate(): Promise<void> {
-    const sasl = this.options.sasl as SaslOptions
-    const mechanism = createSaslMechanism(sasl)
-    this.log.debug('security', { mechanism: mechanism.name, broker: this.toString() }, 'SASL handshake')
-    const hs = await this.rawRequest(SaslHandshake as ApiDefinition<unknown, unknown>, this.version(SaslHandshake as ApiDefinition<unknown, unknown>), { mechanism: mechanism.name }, null) as { errorCode: number; mechanisms: string[] }
+  /**
+   * Runs one SASL exchange (KIP-43, KIP-152) with the configured mechanism, built-in or the
+   * user's: SaslHandshake, then SaslAuthenticate until the mechanism says it is done. The only
+   * place an exchange runs, on connect and on re-authentication (KIP-368). Throws
+   * AuthenticationError: rejected by the broker, mechanism not enabled, or the mechanism failed.
+   */
+  private async authenticate(reauthentication: boolean): Promise<void> {
+    const mechanism = saslMechanism(this.options.sasl as SaslOptions)
+    const name = mechanism.name
+    this.log.debug('security', { mechanism: name, broker: this.toString(), reauthentication }, 'SASL handshake')
+    const hs = await this.rawRequest(SaslHandshake as ApiDefinition<unknown, unknown>, this.version(SaslHandshake as ApiDefinition<unknown, unknown>), { mechanism: name }, null) as { errorCode: number; mechanisms: string[] }
     if (hs.errorCode !== 0) {
-      throw new AuthenticationError(`${this}: SASL mechanism ${mechanism.name} is not enabled on this listener (enabled: ${hs.mechanisms.join(', ') || 'none'})`)
+      throw new AuthenticationError(`${this}: SASL mechanism ${name} is not enabled on this listener (enabled: ${hs.mechanisms.join(', ') || 'none'})`)
     }
     const authApi = SaslAuthenticate as ApiDefinition<unknown, unknown>
     const authVersion = this.version(authApi)
-    let out: Buffer | null = await mechanism.start()
+    const exchange = await this.saslStep(name, 'createExchange', () => mechanism.createExchange({ host: this.host, port: this.port, nodeId: this.nodeId, reauthentication }))
+    if (typeof exchange !== 'object' || exchange === null || typeof (exchange as SaslExchange).start !== 'function' || typeof (exchange as SaslExchange).next !== 'function') {
+      throw new AuthenticationError(`${this}: SASL ${name}: createExchange returned no exchange (an object with start and next)`)
+    }
+    let out: Uint8Array | null = await this.saslStep(name, 'start', () => exchange.start())
     let lifetimeMs = 0n
     while (out !== null) {
-      const res = await this.rawRequest(authApi, authVersion, { authBytes: out }, null) as { errorCode: number; errorMessage: string | null; authBytes: Buffer; sessionLifetimeMs?: bigint }
+      if (!(out instanceof Uint8Array)) throw new AuthenticationError(`${this}: SASL ${name}: the exchange returned ${typeof out}, not a Uint8Array or null`)
+      const res = await this.rawRequest(authApi, authVersion, { authBytes: Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength) }, null) as { errorCode: number; errorMessage: string | null; authBytes: Buffer; sessionLifetimeMs?: bigint }
       if (res.errorCode !== 0) {
         const info = responseError(res.errorCode, res.errorMessage)
-        throw new AuthenticationError(`${this}: SASL ${mechanism.name} authentication failed: ${res.errorMessage ?? info.message}`, info)
+        throw new AuthenticationError(`${this}: SASL ${name} authentication failed: ${res.errorMessage ?? info.message}`, info)
       }
       lifetimeMs = res.sessionLifetimeMs ?? 0n
-      out = await mechanism.next(res.authBytes)
+      const challenge = res.authBytes
+      out = await this.saslStep(name, 'next', () => exchange.next(challenge))
     }
-    this.log.debug('security', { mechanism: mechanism.name, broker: this.toString(), sessionLifetimeMs: Number(lifetimeMs) }, 'SASL authenticated')
+    this.log.debug('security', { mechanism: name, broker: this.toString(), sessionLifetimeMs: Number(lifetimeMs), reauthentication }, 'SASL authenticated')
     if (lifetimeMs > 0n) this.scheduleReauth(Number(lifetimeMs))
+  }
+
+  /** Calls one step of a mechanism; anything it throws becomes an AuthenticationError (a KafkaError passes through). */
+  private async saslStep<T>(name: string, step: string, fn: () => T | Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      if (err instanceof KafkaError) throw err
+      throw new AuthenticationError(`${this}: SASL ${name} mechanism failed in ${step}: ${err instanceof Error ? err.message : String(err)}`, err)
+    }
   }
 
   private scheduleReauth(lifetimeMs: number): void {
@@ -344,7 +366,7 @@ export class Connection {
       this.log.debug('security', { broker: this.toString() }, 're-authenticating (KIP-368)')
       // Still held: only the SASL requests go out until the exchange ends (the broker takes
       // nothing else in between, and closes the connection if it gets anything else).
-      await this.authenticate()
+      await this.authenticate(true)
     } catch (err) {
       this.destroy(err instanceof KafkaError ? err : new AuthenticationError(`${this}: re-authentication failed`, err))
       return
@@ -420,7 +442,7 @@ export class Connection {
     const frame = w.view()
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs
     if (requestChannel.hasSubscribers) {
-      requestChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg })
+      requestChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: api.apiKey, apiName: api.name, version, correlationId, request: msg } satisfies RequestMessage)
     }
     if (this.log.on('protocol')) this.log.debug('protocol', { broker: this.toString(), api: api.name, version, correlationId, bytes: frame.length }, 'request')
     if (options.noResponse) {
@@ -476,7 +498,7 @@ export class Connection {
     p.timer = null
     const err = new RequestTimeoutError(`${p.apiName} v${p.version} to ${this} got no response within ${timeoutMs} ms`)
     if (responseChannel.hasSubscribers) {
-      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId: p.correlationId, durationMs: performance.now() - p.startedAt, response: undefined, error: err })
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId: p.correlationId, durationMs: performance.now() - p.startedAt, response: undefined, error: err } satisfies ResponseMessage)
     }
     const inQueue = this.queue.findIndex((q) => q.pending === p)
     if (inQueue >= 0) {
@@ -536,7 +558,7 @@ export class Connection {
       error = err instanceof KafkaError ? err : new KafkaProtocolError(`decoding ${p.apiName} v${p.version} from ${this}: ${(err as Error).message}`, -1, '', err)
     }
     if (responseChannel.hasSubscribers) {
-      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error })
+      responseChannel.publish({ connectionId: this.id, nodeId: this.nodeId, host: this.host, port: this.port, apiKey: p.apiKey, apiName: p.apiName, version: p.version, correlationId, durationMs: performance.now() - p.startedAt, response: result, error } satisfies ResponseMessage)
     }
     if (error) {
       p.reject(error)

@@ -5,6 +5,7 @@
  * `handled` (the producer has `onDeliveryError`): a failure nobody awaits is not an unhandled
  * rejection, the hook handles it (fire and forget). A caller who awaits still gets the rejection.
  */
+import { producerSendChannel, type ProducerSendContext } from '../diagnostics.js'
 import type { KafkaError } from '../errors.js'
 import type { RecordMetadata } from './producer-record.js'
 
@@ -79,5 +80,37 @@ export class GroupDelivery implements DeliveryTarget {
       if (this.handled) this.promise.catch(ignore)
       this.reject(error)
     }
+  }
+}
+
+/**
+ * A record's target while someone subscribes to `kafkats:producer:send` (src/diagnostics.ts):
+ * publishes the record's outcome on the tracing channel, then settles the real target. Made
+ * only when the channel has subscribers, so the plain path allocates nothing for it.
+ */
+export class ObservedDelivery implements DeliveryTarget {
+  constructor(
+    private readonly inner: DeliveryTarget,
+    private readonly context: ProducerSendContext,
+  ) {}
+
+  delivered(index: number, meta: RecordMetadata): void {
+    const c = this.context
+    c.partition = meta.partition
+    c.offset = meta.offset
+    c.result = meta
+    producerSendChannel.asyncStart.publish(c)
+    producerSendChannel.asyncEnd.publish(c)
+    this.inner.delivered(index, meta)
+  }
+
+  failed(index: number, error: KafkaError): void {
+    const c = this.context
+    c.error = error
+    // As TracingChannel.tracePromise does on a rejection: error, then asyncStart and asyncEnd.
+    producerSendChannel.error.publish(c)
+    producerSendChannel.asyncStart.publish(c)
+    producerSendChannel.asyncEnd.publish(c)
+    this.inner.failed(index, error)
   }
 }

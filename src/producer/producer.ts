@@ -17,7 +17,8 @@ import { RECORD_BATCH_OVERHEAD } from '../protocol/records/batch-layout.js'
 import type { ProduceRecord, RecordHeader } from '../protocol/records/record.js'
 import type { TopicMetadata } from '../pool/cluster.js'
 import { Accumulator } from './accumulator.js'
-import { type DeliveryTarget, GroupDelivery, SingleDelivery } from './delivery-target.js'
+import { type DeliveryTarget, GroupDelivery, ObservedDelivery, SingleDelivery } from './delivery-target.js'
+import { producerSendChannel, type ProducerSendContext } from '../diagnostics.js'
 import { createPartitioner, type Partitioner, type PartitionerName } from './partitioners/index.js'
 import { DeliveryTimeoutError, RecordTooLargeError } from './producer-errors.js'
 import type { ProducerBatch } from './producer-batch.js'
@@ -488,6 +489,25 @@ export class Producer extends EventEmitter<ProducerEvents> {
     return this.statsCollector.snapshot(this.pendingCount(), this.accumulator.bufferedBytes)
   }
 
+  /** Publishes `start` and `end` of `kafkats:producer:send` for one record (only while subscribed). */
+  private publishSend(topic: string, partition: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[] | null, timestamp: number): ProducerSendContext {
+    const context: ProducerSendContext = {
+      clientId: this.context.options.clientId,
+      producer: this.name,
+      topic,
+      partition,
+      key,
+      value,
+      headers: headers ?? [],
+      timestamp,
+      transactionalId: this.options.transactionalId,
+      offset: -1n,
+    }
+    producerSendChannel.start.publish(context)
+    producerSendChannel.end.publish(context)
+    return context
+  }
+
   /** Records given to `send` and not yet settled: waiting, buffered or in flight. */
   private pendingCount(): number {
     return this.accumulator.bufferedRecords + this.waitingCount
@@ -545,6 +565,12 @@ export class Producer extends EventEmitter<ProducerEvents> {
     } catch (err) {
       this.rejectEarly(record, target, index, err instanceof KafkaError ? err : new ConfigError(String(err)))
       return
+    }
+    if (producerSendChannel.hasSubscribers) {
+      // Traced (kafkats:producer:send): subscribers see the record and may add headers (traceparent).
+      const traced = this.publishSend(record.topic, partition, key, value, headers, timestamp)
+      headers = traced.headers.length === 0 ? null : traced.headers
+      target = new ObservedDelivery(target, traced)
     }
     const size = estimateRecordSize(key, value, headers)
     const o = this.options

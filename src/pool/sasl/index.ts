@@ -1,19 +1,27 @@
-import type { SaslMechanism, SaslOptions } from './mechanism.js'
-import { OAuthBearerMechanism } from './oauthbearer.js'
-import { PlainMechanism } from './plain.js'
-import { ScramMechanism } from './scram.js'
+import { isSaslMechanism, type SaslMechanism, type SaslOptions } from './mechanism.js'
+import { OAuthBearerExchange } from './oauthbearer.js'
+import { PlainExchange } from './plain.js'
+import { ScramExchange } from './scram.js'
 
-export type { OAuthBearerToken, SaslMechanism, SaslOptions } from './mechanism.js'
+export type { OAuthBearerToken, SaslContext, SaslExchange, SaslMechanism, SaslOptions } from './mechanism.js'
+export { isSaslMechanism } from './mechanism.js'
 
-/** A fresh mechanism state machine for one authentication exchange. */
-export function createSaslMechanism(options: SaslOptions): SaslMechanism {
-  switch (options.mechanism) {
+/**
+ * The mechanism of the `sasl` option: the user's own, or a built-in one (PLAIN, SCRAM-SHA-256/512,
+ * OAUTHBEARER) behind the same {@link SaslMechanism} interface, so one code path runs every exchange.
+ */
+export function saslMechanism(options: SaslOptions): SaslMechanism {
+  if (isSaslMechanism(options.mechanism)) return options.mechanism
+  const o = options as Exclude<SaslOptions, { mechanism: SaslMechanism }>
+  switch (o.mechanism) {
     case 'PLAIN':
-      return new PlainMechanism(options.username, options.password, options.authorizationIdentity)
+      return { name: 'PLAIN', createExchange: () => new PlainExchange(o.username, o.password, o.authorizationIdentity) }
     case 'SCRAM-SHA-256':
-    case 'SCRAM-SHA-512':
-      return new ScramMechanism(options.mechanism, options.username, options.password)
+    case 'SCRAM-SHA-512': {
+      const name = o.mechanism
+      return { name, createExchange: () => new ScramExchange(name, o.username, o.password) }
+    }
     case 'OAUTHBEARER':
-      return new OAuthBearerMechanism(options.oauthBearerProvider)
+      return { name: 'OAUTHBEARER', createExchange: () => new OAuthBearerExchange(o.oauthBearerProvider) }
   }
 }

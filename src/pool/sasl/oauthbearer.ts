@@ -1,11 +1,10 @@
 /** SASL/OAUTHBEARER (RFC 7628; KIP-255, extensions KIP-342): one client message with the token. */
 import { AuthenticationError } from '../../errors.js'
-import type { OAuthBearerToken, SaslMechanism } from './mechanism.js'
+import type { OAuthBearerToken, SaslExchange } from './mechanism.js'
 
 const SEP = '\x01'
 
-export class OAuthBearerMechanism implements SaslMechanism {
-  readonly name = 'OAUTHBEARER'
+export class OAuthBearerExchange implements SaslExchange {
   private sent = false
 
   constructor(private readonly provider: () => Promise<OAuthBearerToken> | OAuthBearerToken) {}

@@ -1,9 +1,7 @@
 /** SASL/PLAIN (RFC 4616): `authzid NUL authcid NUL password`, one message. */
-import type { SaslMechanism } from './mechanism.js'
+import type { SaslExchange } from './mechanism.js'
 
-export class PlainMechanism implements SaslMechanism {
-  readonly name = 'PLAIN'
-
+export class PlainExchange implements SaslExchange {
   constructor(
     private readonly username: string,
     private readonly password: string,

@@ -5,7 +5,7 @@
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import { AuthenticationError } from '../../errors.js'
-import type { SaslMechanism } from './mechanism.js'
+import type { SaslExchange } from './mechanism.js'
 
 const pbkdf2Async = promisify(pbkdf2)
 
@@ -25,8 +25,8 @@ function parseAttributes(message: string): Map<string, string> {
   return attrs
 }
 
-export class ScramMechanism implements SaslMechanism {
-  readonly name: string
+export class ScramExchange implements SaslExchange {
+  private readonly name: string
   private readonly hash: 'sha256' | 'sha512'
   private readonly keyLength: number
   private readonly clientNonce: string
