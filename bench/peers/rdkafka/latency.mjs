@@ -9,8 +9,9 @@ async function main () {
     'metadata.broker.list': cfg.bootstrap,
     'group.id': cfg.groupId,
     'enable.auto.commit': false,
-    'fetch.wait.max.ms': 100,
-    'fetch.min.bytes': 1
+    'fetch.wait.max.ms': cfg.fetchMaxWaitMs,
+    'fetch.min.bytes': cfg.fetchMinBytes,
+    'socket.nagle.disable': true
   }, { 'auto.offset.reset': 'earliest' })
   await Promise.all([connect(producer), connect(consumer)])
   producer.setPollInterval(5)
