@@ -143,8 +143,15 @@ export async function preProduce (topics: Topics, bootstrap: string, topic: stri
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  const total = await topics.records(topic)
-  if (total !== s.records) throw new Error(`pre-produce wrote ${total} records to ${topic}, expected ${s.records}`)
+  // Right after many partitions were written, a metadata answer can still be stale
+  // (NOT_LEADER_OR_FOLLOWER): ask again for up to 30 s.
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const total = await topics.records(topic).catch((err: Error) => { if (Date.now() > deadline) throw err; return NaN })
+    if (total === s.records) return
+    if (Date.now() > deadline) throw new Error(`pre-produce wrote ${total} records to ${topic}, expected ${s.records}`)
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
 }
 
 /** `count` copies of `line` into `file`, written in chunks (1 GiB does not fit in one string). */

@@ -105,8 +105,8 @@ func produce(c bench.Config) bench.Result {
 	for len(ch) > 0 {
 		time.Sleep(100 * time.Microsecond)
 	}
+	// Not Flush(): without delivery reports it waits for an event in steps of 100 ms.
 	for {
-		p.Flush(1000)
 		if p.Len() == 0 && stored(p, c) >= int64(c.Records) {
 			break
 		}
