@@ -1,6 +1,7 @@
 // Pins the broker and the clients to different CPUs (taskset), so that they do not take
 // turns on one core: the broker's every thread to --broker-cpus for the run (its affinity is
 // restored afterwards), each client process to --client-cpus.
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { defaultClusterFilePath, readClusterFile } from '../../scripts/kafka/cluster-file.js'
@@ -55,12 +56,20 @@ export async function pin (enabled: boolean, brokerCpus: string | null, clientCp
   }
   const description = `broker pid ${pids.join(',')} (all threads) pinned to CPU ${broker}, clients to CPU ${client} (taskset)`
   log(`bench: ${description}`)
+  // Also when the harness is interrupted (Ctrl-C exits through process.exit in measure.ts).
+  const onExit = (): void => {
+    for (const [pid, cpuList] of before) {
+      try { execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' }) } catch { /* gone */ }
+    }
+  }
+  process.once('exit', onExit)
   return {
     clientCpus: client,
     brokerCpus: broker,
     brokerPids: pids,
     description,
     async restore () {
+      process.removeListener('exit', onExit)
       for (const [pid, cpuList] of before) {
         await exec('taskset', ['-a', '-p', '-c', cpuList, String(pid)]).catch(() => undefined)
       }
