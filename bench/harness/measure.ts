@@ -28,7 +28,7 @@ export interface ClientCommand {
   cwd: string
   env: NodeJS.ProcessEnv
   /** Turns the process' stdout into a result; default: the `BENCH_RESULT {json}` line. */
-  parse?: (stdout: string, run: { wallSeconds: number }) => ChildResult | Promise<ChildResult>
+  parse?: (stdout: string, run: { wallSeconds: number, wallMs: number }) => ChildResult | Promise<ChildResult>
 }
 
 export interface MeasureOptions {
@@ -127,6 +127,7 @@ export function measure (cmd: ClientCommand, options: MeasureOptions): Promise<P
       reject(new Error(`cannot start /usr/bin/time: ${err.message}`))
     })
     child.on('close', code => {
+      const wallMs = performance.now() - started
       clearTimeout(timer)
       clearInterval(sampler)
       if (child.pid !== undefined) running.delete(child.pid)
@@ -134,7 +135,7 @@ export function measure (cmd: ClientCommand, options: MeasureOptions): Promise<P
         if (timedOut) throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s`)
         if (code !== 0) throw new Error(`exit ${code}: ${failureReason(stdout, stderr)}`)
         const [wall, user, sys, maxRssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number)
-        const result = await (cmd.parse ?? parseResultLine)(stdout, { wallSeconds: wall })
+        const result = await (cmd.parse ?? parseResultLine)(stdout, { wallSeconds: wall, wallMs })
         return { result, cpuSeconds: user + sys, peakRssBytes: maxRssKb * 1024, wallSeconds: wall, rss: options.sampleRss ? samples : undefined }
       })().then(resolve, reject).finally(() => rmSync(dir, { recursive: true, force: true }))
     })

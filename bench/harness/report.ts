@@ -116,6 +116,6 @@ export function markdownReport (meta: RunMeta, scenarios: ScenarioSummary[], cha
     out.push(`## ${s.name}`, '', s.summary, '', markdownTable(tableRows(s)), '')
     if (s.name === 'consume-1gb' && rssChartFile !== null) out.push(`![RSS over time, consume-1gb](${rssChartFile})`, '')
   }
-  out.push('CPU seconds and peak RSS are the operating system\'s numbers for the client\'s whole process (GNU time: user+system CPU, max RSS), start-up included (Node and tsx loading, JVM start). Records/s come from each client\'s own clock around the measured section (Java: the tool\'s own report; kcat: process wall time).', '')
+  out.push('CPU seconds and peak RSS are the operating system\'s numbers for the client\'s whole process (GNU time: user+system CPU, max RSS), start-up included (Node and tsx loading, JVM start). Records/s come from each client\'s own clock around the measured section (kcat, which has none: its process wall time less its start-up). Every client process ran pinned as said above.', '')
   return out.join('\n')
 }

@@ -66,7 +66,6 @@ public class BenchPeer {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(num("batchBytes")));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(num("bufferBytes")));
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, String.valueOf(num("maxInFlight")));
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Math.max(1048576, num("batchBytes") * 2)));
     p.put(ProducerConfig.SEND_BUFFER_CONFIG, "-1"); // the OS default, as every other client
     p.put(ProducerConfig.RECEIVE_BUFFER_CONFIG, "-1");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
