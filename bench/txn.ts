@@ -129,7 +129,7 @@ export async function run (args: string[]): Promise<void> {
         const [created] = await admin.createTopics([{ name: topic, partitions: o.partitions, replicationFactor: 1 }])
         if (created.errorCode !== 0) throw new Error(`createTopics ${topic}: ${created.errorName}`)
         try {
-          const result = await measure(command(client, o, target.bootstrap, topic, classpath), 600_000)
+          const result = await measure(command(client, o, target.bootstrap, topic, classpath), { timeoutMs: 600_000, clientCpus: null, sampleRss: false })
           runs.get(client)!.push(result)
           log(`bench txn: run ${r + 1}/${o.runs} ${client}: ${fmt(o.transactions / (result.result.elapsedMs / 1000), 1)} commits/s`)
         } catch (err) {

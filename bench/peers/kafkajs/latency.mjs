@@ -5,8 +5,8 @@ import { kafkaFor } from './common.mjs'
 async function main () {
   const cfg = benchConfig()
   const kafka = kafkaFor(cfg)
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false })
-  const consumer = kafka.consumer({ groupId: cfg.groupId, maxWaitTimeInMs: 100 })
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: cfg.idempotent, maxInFlightRequests: cfg.maxInFlight })
+  const consumer = kafka.consumer({ groupId: cfg.groupId, maxWaitTimeInMs: cfg.fetchMaxWaitMs, minBytes: cfg.fetchMinBytes })
   await Promise.all([producer.connect(), consumer.connect()])
   await consumer.subscribe({ topic: cfg.topic, fromBeginning: true })
   const samples = []

@@ -4,7 +4,7 @@ import { compressionOf, kafkaFor, recordsPerSend } from './common.mjs'
 
 async function main () {
   const cfg = benchConfig()
-  const producer = kafkaFor(cfg).producer({ allowAutoTopicCreation: false, maxInFlightRequests: 5, idempotent: false })
+  const producer = kafkaFor(cfg).producer({ allowAutoTopicCreation: false, maxInFlightRequests: cfg.maxInFlight, idempotent: cfg.idempotent })
   await producer.connect()
   const value = recordValue(cfg)
   const size = recordsPerSend()
@@ -19,7 +19,7 @@ async function main () {
     inFlight.add(p)
     p.then(() => inFlight.delete(p), fail)
     sent += n
-    if (inFlight.size >= 5) await Promise.race(inFlight)
+    if (inFlight.size >= cfg.maxInFlight) await Promise.race(inFlight)
   }
   await Promise.all(inFlight)
   const elapsedMs = now() - start

@@ -7,7 +7,7 @@ export function producerFor (cfg, extra = {}) {
     bootstrapBrokers: cfg.bootstrap.split(','),
     acks: cfg.acks,
     compression: cfg.compression,
-    idempotent: false,
+    idempotent: cfg.idempotent,
     autocreateTopics: false,
     ...extra
   })
@@ -19,9 +19,10 @@ export function consumerFor (cfg, extra = {}) {
     groupId: cfg.groupId,
     bootstrapBrokers: cfg.bootstrap.split(','),
     autocommit: false,
-    maxBytes: 52428800,
-    maxBytesPerPartition: 1048576,
-    maxWaitTime: 500,
+    maxBytes: cfg.fetchMaxBytes,
+    maxBytesPerPartition: cfg.maxPartitionFetchBytes,
+    minBytes: cfg.fetchMinBytes,
+    maxWaitTime: cfg.fetchMaxWaitMs,
     ...extra
   })
 }

@@ -5,7 +5,7 @@ import { consumerFor, producerFor } from './common.mjs'
 async function main () {
   const cfg = benchConfig()
   const producer = producerFor(cfg)
-  const consumer = consumerFor(cfg, { maxWaitTime: 100, minBytes: 1 })
+  const consumer = consumerFor(cfg)
   const samples = []
   const stream = await consumer.consume({ topics: [cfg.topic], mode: 'earliest' })
   stream.on('data', m => { samples.push(now() - Number(m.value.toString())) })

@@ -20,7 +20,7 @@ async function main () {
     inFlight.add(p)
     p.then(() => inFlight.delete(p), fail)
     sent += n
-    if (inFlight.size >= 5) await Promise.race(inFlight)
+    if (inFlight.size >= cfg.maxInFlight) await Promise.race(inFlight)
   }
   await Promise.all(inFlight)
   const elapsedMs = now() - start

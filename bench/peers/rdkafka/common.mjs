@@ -7,16 +7,17 @@ export { Kafka }
 export function producerConfig (cfg) {
   return {
     'metadata.broker.list': cfg.bootstrap,
-    'client.id': 'bench-librdkafka',
+    'client.id': 'bench-node-rdkafka',
     acks: cfg.acks,
-    'enable.idempotence': false,
+    'enable.idempotence': cfg.idempotent,
     'compression.codec': cfg.compression,
     'linger.ms': cfg.lingerMs,
     'batch.size': cfg.batchBytes,
     'batch.num.messages': 1000000,
     'queue.buffering.max.messages': 2000000,
-    'queue.buffering.max.kbytes': 1048576,
-    'max.in.flight.requests.per.connection': 5
+    'queue.buffering.max.kbytes': cfg.bufferBytes / 1024,
+    'max.in.flight.requests.per.connection': cfg.maxInFlight,
+    'socket.nagle.disable': true
   }
 }
 

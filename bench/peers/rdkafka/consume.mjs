@@ -6,12 +6,14 @@ async function main () {
   const cfg = benchConfig()
   const consumer = new Kafka.KafkaConsumer({
     'metadata.broker.list': cfg.bootstrap,
-    'client.id': 'bench-librdkafka',
+    'client.id': 'bench-node-rdkafka',
     'group.id': cfg.groupId,
     'enable.auto.commit': false,
-    'fetch.max.bytes': 52428800,
-    'max.partition.fetch.bytes': 1048576,
-    'fetch.wait.max.ms': 500
+    'fetch.max.bytes': cfg.fetchMaxBytes,
+    'max.partition.fetch.bytes': cfg.maxPartitionFetchBytes,
+    'fetch.min.bytes': cfg.fetchMinBytes,
+    'fetch.wait.max.ms': cfg.fetchMaxWaitMs,
+    'socket.nagle.disable': true
   }, { 'auto.offset.reset': 'earliest' })
   await connect(consumer)
   const assignments = []

@@ -9,8 +9,12 @@ async function main () {
     'metadata.broker.list': cfg.bootstrap,
     'group.id': cfg.groupId,
     'enable.auto.commit': false,
-    'fetch.wait.max.ms': 100,
-    'fetch.min.bytes': 1
+    'fetch.wait.max.ms': cfg.fetchMaxWaitMs,
+    'fetch.min.bytes': cfg.fetchMinBytes,
+    // Tuned for latency as librdkafka's wiki says ("How to decrease message latency"): an
+    // empty fetch (the idle partitions) starts fetch.error.backoff.ms (default 500 ms).
+    'fetch.error.backoff.ms': 10,
+    'socket.nagle.disable': true
   }, { 'auto.offset.reset': 'earliest' })
   await Promise.all([connect(producer), connect(consumer)])
   producer.setPollInterval(5)
@@ -19,6 +23,9 @@ async function main () {
   const assignments = []
   for (let p = 0; p < cfg.partitions; p++) assignments.push({ topic: cfg.topic, partition: p, offset: 0 })
   consumer.assign(assignments)
+  // Tuned for latency: node-rdkafka's flowing loop sleeps 500 ms (its default) after every
+  // consume call that timed out; wake it every 1 ms instead.
+  consumer.setDefaultConsumeLoopTimeoutDelay(1)
   consumer.consume()
   await new Promise(resolve => setTimeout(resolve, 1000))
   const start = now()

@@ -1,14 +1,14 @@
 // kafkats produce-to-consume latency at a fixed rate, lingerMs 0: a partition consumer and
 // a producer in one process; each tick's due records go in one sendBatch.
-import type { ProducerRecord } from '../../../src/producer/producer.js'
+import type { ProducerRecord } from '../../../src/index.js'
 import { benchConfig, fail, now, paced, percentiles, reportResult, waitFor } from '../shared/child.mjs'
-import { allPartitions, kafkaFor, producerOptions } from './common.js'
+import { allPartitions, fetchOptions, kafkaFor, producerOptions } from './common.js'
 
 async function run (): Promise<void> {
   const cfg = benchConfig()
   const kafka = kafkaFor(cfg)
   const producer = kafka.producer(producerOptions(cfg))
-  const consumer = kafka.consumer({ assignments: allPartitions(cfg), maxWaitMs: 100 })
+  const consumer = kafka.consumer({ assignments: allPartitions(cfg), ...fetchOptions(cfg) })
   const samples: number[] = []
   const reading = (async () => {
     for await (const batch of consumer) {

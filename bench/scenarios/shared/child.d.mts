@@ -24,6 +24,19 @@ export interface ChildConfig {
   durationMs: number
   /** A group id no other run uses (clients that need a group to consume). */
   groupId: string
+  /** Producer idempotence (with acks all). */
+  idempotent: boolean
+  /** Produce requests in flight per connection, at most. */
+  maxInFlight: number
+  /** Producer buffer (Java's buffer.memory, librdkafka's queue.buffering.max.kbytes), bytes. */
+  bufferBytes: number
+  /** Consumer: fetch.min.bytes, fetch.max.wait.ms, fetch.max.bytes, max.partition.fetch.bytes. */
+  fetchMinBytes: number
+  fetchMaxWaitMs: number
+  fetchMaxBytes: number
+  maxPartitionFetchBytes: number
+  /** kafkats only: the consumer's fetchSessions option (default true). */
+  fetchSessions?: boolean
 }
 
 /** What a client process reports. */
@@ -34,6 +47,9 @@ export interface ChildResult {
   /** Time of the measured section, ms. */
   elapsedMs: number
   latencyMs?: { p50: number, p99: number, p999: number, count: number }
+  /** Fetch requests the client sent and their bytes on the wire (kafkats, from its protocol log). */
+  fetchRequests?: number
+  fetchRequestBytes?: number
   note?: string
 }
 
