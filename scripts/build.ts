@@ -1,7 +1,8 @@
 /**
  * `npm run build` (also `prepack`): dist/ from a clean slate (no stale file from a removed
- * source can reach the tarball), `tsc -p tsconfig.build.json`, then dist/index.d.cts, the types
- * of `require('kafkats')` (the package.json `require` condition). The JavaScript is the one ES
+ * source can reach the tarball), `tsc -p tsconfig.build.json`, then dist/index.d.cts and
+ * dist/kafkajs/index.d.cts, the types of `require('kafkats')` and `require('kafkats/kafkajs')`
+ * (the package.json `require` conditions). The JavaScript is the one ES
  * module build, loaded by Node's require(esm) (Node ^20.19 / >=22.12); the .d.cts only tells
  * TypeScript's CommonJS resolution (module node16..nodenext) that the same declarations apply.
  * docs/DESIGN.md, "Package".
@@ -16,7 +17,7 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true })
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
 if (r.status !== 0) process.exit(r.status ?? 1)
-writeFileSync(
-  new URL('../dist/index.d.cts', import.meta.url),
-  "// Types of require('kafkats'): the same ES module, loaded by require(esm).\nexport * from './index.js'\n",
-)
+// One per entry point of package.json `exports`.
+for (const [file, name] of [['../dist/index.d.cts', 'kafkats'], ['../dist/kafkajs/index.d.cts', 'kafkats/kafkajs']]) {
+  writeFileSync(new URL(file, import.meta.url), `// Types of require('${name}'): the same ES module, loaded by require(esm).\nexport * from './index.js'\n`)
+}

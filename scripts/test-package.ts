@@ -3,7 +3,8 @@
 //   - the tarball: package.json's main/types/bin/exports targets exist, every relative import of
 //     every .js/.d.ts/.d.cts file (and every sourceMappingURL) names a file in the tarball, every
 //     bare import of the JavaScript is a dependency or a Node builtin;
-//   - an ESM `import` and a CommonJS `require` (require(esm): one build, the same classes), and
+//   - an ESM `import` and a CommonJS `require` of `kafkats` and of `kafkats/kafkajs` (require(esm):
+//     one build, the same classes), and
 //     that importing loads none of the native codec libraries (they load on first use);
 //   - the same import and require on Node 22 and 24 when .ci/node-matrix has them installed;
 //   - the `kafkats` bin (`--version`, `--help`);
@@ -143,6 +144,10 @@ if (k.ClientErrorCode.CODEC_UNAVAILABLE !== 'CODEC_UNAVAILABLE') problems.push('
 const native = Object.keys(require.cache).filter((p) => /node_modules[\\\\/](lz4-napi|snappy|@mongodb-js[\\\\/]zstd)[\\\\/]/.test(p))
 if (native.length > 0) problems.push('native codecs loaded at import: ' + native.join(', '))
 if (require('kafkats').Kafka !== k.Kafka) problems.push('require and import give different classes')
+const kj = await import('kafkats/kafkajs')
+if (typeof kj.Kafka !== 'function' || typeof kj.Partitioners.DefaultPartitioner !== 'function') problems.push('kafkats/kafkajs: Kafka or Partitioners missing')
+if (!(new kj.KafkaJSNonRetriableError('x') instanceof kj.KafkaJSError)) problems.push('kafkats/kafkajs: error classes')
+if (require('kafkats/kafkajs').Kafka !== kj.Kafka) problems.push('kafkats/kafkajs: require and import give different classes')
 console.log(problems.length === 0 ? 'esm ok' : problems.join('; '))
 `,
 )
@@ -157,6 +162,8 @@ const problems = []
 if (typeof Kafka !== 'function' || k.Kafka !== Kafka) problems.push('Kafka is not a class')
 if (!(new ConfigError('x') instanceof KafkaError)) problems.push('ConfigError is not a KafkaError')
 if (require('kafkats/package.json').version !== ${JSON.stringify(pkg.version)}) problems.push('kafkats/package.json')
+const kj = require('kafkats/kafkajs')
+if (typeof kj.Kafka !== 'function' || kj.logLevel.INFO !== 4 || kj.CompressionTypes.GZIP !== 1) problems.push('kafkats/kafkajs')
 console.log(problems.length === 0 ? 'cjs ok' : problems.join('; '))
 `,
 )
@@ -195,7 +202,14 @@ export function isCodecError(e: unknown): boolean {
 // @ts-expect-error bootstrapServers is a string or string[]
 export const wrong = new Kafka({ bootstrapServers: 42 })
 `
-const tsImport = `import { Kafka, Producer, CodecUnavailableError, ClientErrorCode, type KafkaOptions } from 'kafkats'\n`
+const tsImport = `import { Kafka, Producer, CodecUnavailableError, ClientErrorCode, type KafkaOptions } from 'kafkats'
+import { Kafka as KafkaJS, Partitioners, type RecordMetadata, type EachMessagePayload } from 'kafkats/kafkajs'
+export const kafkajsProducer = new KafkaJS({ clientId: 'package-test', brokers: ['127.0.0.1:9092'] }).producer({ createPartitioner: Partitioners.DefaultPartitioner })
+export const firstBaseOffset = (r: RecordMetadata[]): string | undefined => r[0]?.baseOffset
+export const valueOf = (p: EachMessagePayload): string => p.message.value?.toString() ?? ''
+// @ts-expect-error brokers is a string array or a function
+export const wrongKafkaJS = new KafkaJS({ brokers: 42 })
+`
 writeFileSync(join(proj, 'esm.mts'), tsImport + tsBody)
 writeFileSync(join(proj, 'cjs.cts'), tsImport + tsBody)
 writeFileSync(join(proj, 'bundler.ts'), tsImport + tsBody)
