@@ -551,6 +551,25 @@ export class Admin {
     }
   }
 
+  /**
+   * Deletes the records of `topic` before each partition's `offset` (DeleteRecords; '-1': the
+   * high watermark). Rejects with the first partition's KafkaJSProtocolError.
+   */
+  async deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] }): Promise<void> {
+    const admin = this.a()
+    const { topic, partitions } = options ?? ({} as typeof options)
+    if (typeof topic !== 'string' || topic.length === 0) throw new KafkaJSNonRetriableError(`Invalid topic "${String(topic)}"`)
+    if (!Array.isArray(partitions) || partitions.length === 0) throw new KafkaJSNonRetriableError('Invalid partitions')
+    let results
+    try {
+      results = await admin.deleteRecords(partitions.map((p) => ({ topic, partition: p.partition, beforeOffset: parseOffset(p.offset, 'deleteTopicRecords') })))
+    } catch (err) {
+      rethrow(err)
+    }
+    const failed = results.find((r) => r.errorCode !== 0)
+    if (failed !== undefined) throw protocolError(failed.errorCode, failed.errorMessage)
+  }
+
   async describeCluster(): Promise<{ brokers: Array<{ nodeId: number; host: string; port: number }>; controller: number | null; clusterId: string }> {
     try {
       const c = await this.a().describeCluster()

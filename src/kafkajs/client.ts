@@ -59,8 +59,8 @@ export interface KafkaConfig {
 
 /** What a facade client needs of its `Kafka`. */
 export interface FacadeContext {
-  /** A new kafkats client for one facade client's connect(), its logs under `namespace`. */
-  connect(namespace: string): Promise<KafkatsKafka>
+  /** A new kafkats client for one facade client's connect(), its logs under `namespace`; `metadataMaxAge` (ms) from the client's config. */
+  connect(namespace: string, metadataMaxAge?: number): Promise<KafkatsKafka>
   readonly retry: Required<Pick<RetryOptions, 'retries' | 'initialRetryTime' | 'maxRetryTime'>> & Pick<RetryOptions, 'restartOnFailure'>
   readonly sink: LogSink
   readonly clientId: string
@@ -138,11 +138,11 @@ export class Kafka {
       clientId: base.clientId as string,
       sink,
       retry: { retries: retry.retries ?? 5, initialRetryTime, maxRetryTime, restartOnFailure: retry.restartOnFailure },
-      async connect(namespace: string): Promise<KafkatsKafka> {
+      async connect(namespace: string, metadataMaxAge?: number): Promise<KafkatsKafka> {
         const list = typeof brokers === 'function' ? await brokers() : brokers
         if (!Array.isArray(list) || list.length === 0) throw new KafkaJSNonRetriableError('Failed to connect: brokers function returned no broker')
         try {
-          return new KafkatsKafka({ ...base, bootstrapServers: list, logger: sink.kafkatsLogger(namespace) })
+          return new KafkatsKafka({ ...base, bootstrapServers: list, logger: sink.kafkatsLogger(namespace), metadataMaxAgeMs: metadataMaxAge })
         } catch (err) {
           throw new KafkaJSNonRetriableError(err instanceof Error ? err.message : String(err), { cause: err })
         }

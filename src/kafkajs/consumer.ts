@@ -153,7 +153,7 @@ export class Consumer {
 
   async connect(): Promise<void> {
     if (this.kafka !== null) return
-    const kafka = await this.ctx.connect('Consumer')
+    const kafka = await this.ctx.connect('Consumer', this.config.metadataMaxAge)
     try {
       await kafka.refreshMetadata()
     } catch (err) {

@@ -118,7 +118,7 @@ export class Producer {
     if (this.kafka !== null) return
     if (this.connecting === null) {
       this.connecting = (async () => {
-        const kafka = await this.ctx.connect('Producer')
+        const kafka = await this.ctx.connect('Producer', this.config.metadataMaxAge)
         try {
           await kafka.refreshMetadata()
           const main = this.make(kafka, { acks: -1, codec: 'none', timeout: undefined })
