@@ -89,13 +89,19 @@ export class Producer {
   private readonly partitionMetadata = new WeakMap<TopicMetadata, PartitionMetadata[]>()
   private readonly partitionerMessage: Message = { key: null, value: null }
   private activeTransaction: Transaction | null = null
+  /** The transactional kafkats producer (transaction()'s sends), made by the first transaction(). */
+  private txProducer: KafkatsProducer | null = null
+  private txStarting: Promise<KafkatsProducer> | null = null
 
   /** @throws KafkaJSNonRetriableError for a config KafkaJS also rejects */
   constructor(ctx: FacadeContext, config: ProducerConfig) {
     this.ctx = ctx
     this.config = config
-    this.idempotent = config.idempotent === true || config.transactionalId !== undefined
-    if (this.idempotent && config.maxInFlightRequests !== undefined && config.maxInFlightRequests > 5) {
+    this.idempotent = config.idempotent === true
+    if (this.idempotent && config.retry?.retries !== undefined && config.retry.retries < 1) {
+      throw new KafkaJSNonRetriableError('Idempotent producer must allow retries to protect against transient errors')
+    }
+    if ((this.idempotent || config.transactionalId !== undefined) && config.maxInFlightRequests !== undefined && config.maxInFlightRequests > 5) {
       throw new KafkaJSNonRetriableError(`maxInFlightRequests must be at most 5 for an idempotent producer (kafkats/kafkajs), got ${config.maxInFlightRequests}`)
     }
     this.partition = (config.createPartitioner ?? DefaultPartitioner)()
@@ -113,7 +119,7 @@ export class Producer {
     return this.instrumentation.on(eventName, listener, (name) => new KafkaJSNonRetriableError(`Event name should be one of ${Object.values(PRODUCER_EVENTS).join(', ')}, got ${name}`))
   }
 
-  /** Connects; an idempotent or transactional producer also gets its producer id (InitProducerId), as in KafkaJS. */
+  /** Connects (a transactional producer registers its transactionalId at its first transaction(), as in KafkaJS). */
   async connect(): Promise<void> {
     if (this.kafka !== null) return
     if (this.connecting === null) {
@@ -121,9 +127,7 @@ export class Producer {
         const kafka = await this.ctx.connect('Producer', this.config.metadataMaxAge)
         try {
           await kafka.refreshMetadata()
-          const main = this.make(kafka, { acks: -1, codec: 'none', timeout: undefined })
-          if (this.config.transactionalId !== undefined) await main.initTransactions()
-          this.producers.set('', main)
+          this.producers.set('', this.make(kafka, { acks: -1, codec: 'none', timeout: undefined }, false))
           this.kafka = kafka
         } catch (err) {
           await kafka.disconnectAll()
@@ -144,7 +148,10 @@ export class Producer {
     if (kafka === null) return
     this.kafka = null
     const all = [...this.producers.values()]
+    if (this.txProducer !== null) all.push(this.txProducer)
     this.producers.clear()
+    this.txProducer = null
+    this.activeTransaction = null
     await Promise.allSettled(all.map((p) => p.close()))
     await kafka.disconnectAll()
     this.instrumentation.emit(PRODUCER_EVENTS.DISCONNECT, null)
@@ -152,29 +159,27 @@ export class Producer {
 
   /** Sends `messages` to `topic`: resolves with one RecordMetadata per partition written. */
   async send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    if (this.activeTransaction !== null && this.config.transactionalId !== undefined) {
-      // KafkaJS: a transactional producer sends only through its transaction.
-      throw new KafkaJSNonRetriableError('Cannot continue to send messages outside of a transaction: use the transaction object returned by producer.transaction()')
-    }
-    return this.sendRecords(checkRecord(record), record)
+    return this.sendRecords(checkRecord(record), this.producerFor(record))
   }
 
   /** Sends messages of several topics in one call. */
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    if (this.activeTransaction !== null && this.config.transactionalId !== undefined) {
-      throw new KafkaJSNonRetriableError('Cannot continue to send messages outside of a transaction: use the transaction object returned by producer.transaction()')
-    }
-    return this.sendRecords(checkBatch(batch), batch)
+    return this.sendRecords(checkBatch(batch), this.producerFor(batch))
   }
 
   /**
-   * Begins a transaction (only one at a time). @throws KafkaJSNonRetriableError without a
-   * transactionalId, or while one is active
+   * Begins a transaction (only one at a time). Only what is sent through the returned object is
+   * in it; the producer's own send() stays outside, as in KafkaJS. The first call makes the
+   * transactional kafkats producer and registers the transactionalId (InitProducerId), fencing
+   * older producers with the same id.
+   * @throws KafkaJSNonRetriableError without a transactionalId, or while one is active
    */
   async transaction(): Promise<Transaction> {
     if (this.config.transactionalId === undefined) throw new KafkaJSNonRetriableError('Must provide transactional id for transactional producer')
     if (this.activeTransaction !== null) throw new KafkaJSNonRetriableError('There is already an ongoing transaction for this producer. Please end the transaction before beginning another.')
-    const main = this.main()
+    this.main()
+    const main = await this.transactional()
+    if (this.activeTransaction !== null) throw new KafkaJSNonRetriableError('There is already an ongoing transaction for this producer. Please end the transaction before beginning another.')
     try {
       main.beginTransaction()
     } catch (err) {
@@ -186,16 +191,16 @@ export class Producer {
       if (this.activeTransaction === tx) this.activeTransaction = null
     }
     const check = (): void => {
-      if (!active) throw new KafkaJSNonRetriableError('Transaction is not active: it was already committed or aborted')
+      if (!active) throw new KafkaJSNonRetriableError('Cannot continue to use transaction once ended')
     }
     const tx: Transaction = {
       send: async (record) => {
         check()
-        return this.sendRecords(checkRecord(record), record)
+        return this.sendRecords(checkRecord(record), this.inTransaction(main, record))
       },
       sendBatch: async (batch) => {
         check()
-        return this.sendRecords(checkBatch(batch), batch)
+        return this.sendRecords(checkBatch(batch), this.inTransaction(main, batch))
       },
       sendOffsets: async ({ consumerGroupId, topics }) => {
         check()
@@ -238,8 +243,37 @@ export class Producer {
     return p
   }
 
-  private async sendRecords(flat: KafkatsProducerRecord[], options: { acks?: number; timeout?: number; compression?: CompressionTypes }): Promise<RecordMetadata[]> {
-    const producer = this.producerFor(options)
+  /** The transactional kafkats producer, made and registered (InitProducerId) on first use. */
+  private async transactional(): Promise<KafkatsProducer> {
+    if (this.txProducer !== null) return this.txProducer
+    if (this.txStarting === null) {
+      this.txStarting = (async () => {
+        const p = this.make(this.kafka as KafkatsKafka, { acks: -1, codec: 'none', timeout: undefined }, true)
+        try {
+          await p.initTransactions()
+        } catch (err) {
+          await p.close().catch(() => {})
+          rethrow(err)
+        }
+        this.txProducer = p
+        return p
+      })().finally(() => {
+        this.txStarting = null
+      })
+    }
+    return this.txStarting
+  }
+
+  /** A transaction's sends: acks must be -1; compression and timeout are the transactional producer's. */
+  private inTransaction(tx: KafkatsProducer, options: { acks?: number; timeout?: number; compression?: CompressionTypes }): KafkatsProducer {
+    if (options.acks !== undefined && options.acks !== -1) throw new KafkaJSNonRetriableError("Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees")
+    if ((options.compression !== undefined && options.compression !== CompressionTypes.None) || options.timeout !== undefined) {
+      this.ctx.sink.logger('Producer').warn('kafkats/kafkajs: compression and timeout are not applied per send in a transaction', { compression: options.compression, timeout: options.timeout })
+    }
+    return tx
+  }
+
+  private async sendRecords(flat: KafkatsProducerRecord[], producer: KafkatsProducer): Promise<RecordMetadata[]> {
     let results: KafkatsRecordMetadata[]
     try {
       results = await producer.sendBatch(flat)
@@ -263,34 +297,29 @@ export class Producer {
     }
     const timeout = options.timeout
     if (acks === -1 && codec === 'none' && timeout === undefined) return main
-    if (this.config.transactionalId !== undefined) {
-      // One transactional producer per transactional id: its codec and timeout are the defaults.
-      if (codec !== 'none' || timeout !== undefined) this.ctx.sink.logger('Producer').warn('kafkats/kafkajs: compression and timeout are not applied per send in a transactional producer', { compression: options.compression, timeout })
-      return main
-    }
     const key = `${acks}/${codec}/${timeout ?? ''}`
     let p = this.producers.get(key)
     if (p === undefined) {
-      p = this.make(this.kafka as KafkatsKafka, { acks, codec, timeout })
+      p = this.make(this.kafka as KafkatsKafka, { acks, codec, timeout }, false)
       this.producers.set(key, p)
     }
     return p
   }
 
-  private make(kafka: KafkatsKafka, v: Variant): KafkatsProducer {
+  private make(kafka: KafkatsKafka, v: Variant, transactional: boolean): KafkatsProducer {
     const c = this.config
     try {
       return kafka.producer({
         acks: v.acks === -1 ? 'all' : (v.acks as 0 | 1),
-        idempotent: this.idempotent,
+        idempotent: transactional || this.idempotent,
         compression: v.codec,
         // KafkaJS sends each call at once.
         lingerMs: 0,
         requestTimeoutMs: v.timeout,
         maxInFlightRequestsPerConnection: c.maxInFlightRequests,
         allowAutoTopicCreation: c.allowAutoTopicCreation ?? true,
-        transactionalId: c.transactionalId,
-        transactionTimeoutMs: c.transactionalId !== undefined ? c.transactionTimeout : undefined,
+        transactionalId: transactional ? c.transactionalId : undefined,
+        transactionTimeoutMs: transactional ? c.transactionTimeout : undefined,
         retryBackoffMs: c.retry?.initialRetryTime,
         retryBackoffMaxMs: c.retry?.maxRetryTime,
         partitioner: (pc) => this.partitionFor(kafka, pc),

@@ -136,10 +136,19 @@ export async function scenario(lib: KafkaJSModule, brokers: string[], prefix: st
   // Transactions: one committed with offsets, one aborted; a read_committed consumer sees the first only.
   const txProducer = kafka.producer({ transactionalId: name('tx'), maxInFlightRequests: 1, idempotent: true })
   await txProducer.connect()
+  out.isIdempotent = [kafka.producer().isIdempotent(), txProducer.isIdempotent(), kafka.producer({ transactionalId: name('tx-only') }).isIdempotent()]
+  // A transactional producer's own send() is outside any transaction.
+  await txProducer.send({ topic: topics[3], messages: [{ key: 'plain', value: 'outside' }] })
   const tx1 = await txProducer.transaction()
   await tx1.send({ topic: topics[3], messages: [{ key: 'committed', value: 'yes' }] })
   await tx1.sendOffsets({ consumerGroupId: name('g-txn-offsets'), topics: [{ topic: topics[0], partitions: [{ partition: 0, offset: '3' }] }] })
   await tx1.commit()
+  try {
+    await tx1.send({ topic: topics[3], messages: [{ key: 'late', value: 'x' }] })
+    out.sendAfterCommit = 'no error'
+  } catch (e) {
+    out.sendAfterCommit = { name: (e as Error).name, message: (e as Error).message }
+  }
   const tx2 = await txProducer.transaction()
   await tx2.send({ topic: topics[3], messages: [{ key: 'aborted', value: 'no' }] })
   await tx2.abort()
