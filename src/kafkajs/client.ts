@@ -7,7 +7,7 @@
 import type { ConnectionOptions } from 'node:tls'
 import { Kafka as KafkatsKafka } from '../client.js'
 import { ConfigError } from '../errors.js'
-import type { KafkaOptions } from '../options.js'
+import { resolveKafkaOptions, type KafkaOptions } from '../options.js'
 import type { SaslOptions } from '../pool/sasl/index.js'
 import type { TlsOptions } from '../pool/socket.js'
 import { Admin, type AdminConfig } from './admin.js'
@@ -125,9 +125,9 @@ export class Kafka {
       retryBackoffMaxMs: maxRetryTime,
       debug: (config.logLevel ?? logLevel.INFO) >= logLevel.DEBUG ? ['all'] : undefined,
     }
-    // Validate once now, as KafkaJS's constructor would fail on a bad config.
+    // Validate once now (nothing connects), so a bad config fails here rather than at connect().
     try {
-      new KafkatsKafka({ ...this.base, bootstrapServers: Array.isArray(config.brokers) ? config.brokers : ['localhost:9092'] })
+      resolveKafkaOptions({ ...this.base, bootstrapServers: Array.isArray(config.brokers) ? config.brokers : ['localhost:9092'] })
     } catch (err) {
       throw new KafkaJSNonRetriableError(err instanceof Error ? err.message : String(err), { cause: err })
     }
