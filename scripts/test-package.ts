@@ -5,7 +5,8 @@
 //     bare import of the JavaScript is a dependency or a Node builtin;
 //   - an ESM `import` and a CommonJS `require` (require(esm): one build, the same classes), and
 //     that importing loads none of the native codec libraries (they load on first use) nor
-//     @opentelemetry/api; the same for the `kafkats/otel` subpath (with its peer dependency);
+//     @opentelemetry/api; the same for the `kafkats/otel` subpath (with its peer dependency) and
+//     the `kafkats/kafkajs` subpath;
 //   - the same import and require on Node 22 and 24 when .ci/node-matrix has them installed;
 //   - the `kafkats` bin (`--version`, `--help`);
 //   - TypeScript projects compiling against the types: module node16 (ESM; CommonJS with
@@ -151,6 +152,10 @@ if (require('kafkats/otel').instrumentKafkats !== otel.instrumentKafkats) proble
 const handle = otel.instrumentKafkats()
 if (typeof handle.disable !== 'function') problems.push('kafkats/otel: no disable()')
 handle.disable()
+const kj = await import('kafkats/kafkajs')
+if (typeof kj.Kafka !== 'function' || typeof kj.Partitioners.DefaultPartitioner !== 'function') problems.push('kafkats/kafkajs: Kafka or Partitioners missing')
+if (!(new kj.KafkaJSNonRetriableError('x') instanceof kj.KafkaJSError)) problems.push('kafkats/kafkajs: error classes')
+if (require('kafkats/kafkajs').Kafka !== kj.Kafka) problems.push('kafkats/kafkajs: require and import give different classes')
 console.log(problems.length === 0 ? 'esm ok' : problems.join('; '))
 `,
 )
@@ -167,6 +172,8 @@ if (!(new ConfigError('x') instanceof KafkaError)) problems.push('ConfigError is
 if (require('kafkats/package.json').version !== ${JSON.stringify(pkg.version)}) problems.push('kafkats/package.json')
 const { instrumentKafkats, W3CTraceContext } = require('kafkats/otel')
 if (typeof instrumentKafkats !== 'function' || typeof W3CTraceContext !== 'function') problems.push('require kafkats/otel')
+const kj = require('kafkats/kafkajs')
+if (typeof kj.Kafka !== 'function' || kj.logLevel.INFO !== 4 || kj.CompressionTypes.GZIP !== 1) problems.push('kafkats/kafkajs')
 console.log(problems.length === 0 ? 'cjs ok' : problems.join('; '))
 `,
 )
@@ -209,7 +216,14 @@ export const otel: KafkatsInstrumentation = instrumentKafkats({ traces: true })
 export const wrongOtel = instrumentKafkats({ traces: 'yes' })
 `
 const tsImport = `import { Kafka, Producer, CodecUnavailableError, ClientErrorCode, type KafkaOptions } from 'kafkats'
-import { instrumentKafkats, type KafkatsInstrumentation } from 'kafkats/otel'\n`
+import { instrumentKafkats, type KafkatsInstrumentation } from 'kafkats/otel'
+import { Kafka as KafkaJS, Partitioners, type RecordMetadata, type EachMessagePayload } from 'kafkats/kafkajs'
+export const kafkajsProducer = new KafkaJS({ clientId: 'package-test', brokers: ['127.0.0.1:9092'] }).producer({ createPartitioner: Partitioners.DefaultPartitioner })
+export const firstBaseOffset = (r: RecordMetadata[]): string | undefined => r[0]?.baseOffset
+export const valueOf = (p: EachMessagePayload): string => p.message.value?.toString() ?? ''
+// @ts-expect-error brokers is a string array or a function
+export const wrongKafkaJS = new KafkaJS({ brokers: 42 })
+`
 writeFileSync(join(proj, 'esm.mts'), tsImport + tsBody)
 writeFileSync(join(proj, 'cjs.cts'), tsImport + tsBody)
 writeFileSync(join(proj, 'bundler.ts'), tsImport + tsBody)
