@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChildConfig, ChildResult } from '../scenarios/shared/child.mjs'
 import { exec } from './exec.js'
+import { buildKafkatsScenarios, kafkatsBuildDir } from './kafkats-build.js'
 import { ensureGoPeers, ensureJavaPeer, ensureKcat, ensureNpmPeers, ensureRdkafka } from './install.js'
 import type { ClientCommand } from './measure.js'
-import { benchDir, goPeersDir, node24, peersDir, rdkafkaDir, repoRoot } from './paths.js'
+import { goPeersDir, node24, peersDir, rdkafkaDir, repoRoot } from './paths.js'
 import type { Scenario } from './scenarios.js'
 
 export const clientNames = ['kafkats', 'kafkajs', 'platformatic', 'node-rdkafka', 'librdkafka', 'franz-go', 'java', 'kcat'] as const
@@ -52,10 +53,13 @@ function nodeScript (script: string, cfg: ChildConfig, preArgs: string[] = []): 
 
 const kafkats: Client = {
   name: 'kafkats',
-  label: 'kafkats (TypeScript source via tsx, Node 24)',
-  async prepare (ctx) { await ensureNpmPeers(ctx.log) },
+  label: 'kafkats (built dist/, Node 24)',
+  async prepare (ctx) {
+    await ensureNpmPeers(ctx.log)
+    buildKafkatsScenarios(ctx.log)
+  },
   command (scenario, cfg) {
-    return nodeScript(join(benchDir, 'scenarios', 'kafkats', `${scenario.kind}.ts`), cfg, ['--import', 'tsx'])
+    return nodeScript(join(kafkatsBuildDir, `${scenario.kind}.js`), cfg)
   }
 }
 
