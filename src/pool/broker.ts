@@ -54,6 +54,20 @@ export class Broker {
     return p
   }
 
+  /**
+   * True when this broker's last connection attempt, on any lane, failed and no lane has an
+   * open connection: it looks down (Java's NetworkClient keeps such a node out of
+   * leastLoadedNode while it is in reconnect backoff).
+   */
+  get unreachable(): boolean {
+    let failed = false
+    for (const p of this.lanes.values()) {
+      if (p.size > 0 && !p.unreachable) return false
+      if (p.unreachable) failed = true
+    }
+    return failed
+  }
+
   /** Requests in flight over every lane. */
   get inFlight(): number {
     let n = 0

@@ -125,7 +125,13 @@ export class Cluster {
   /** The known broker (or a bootstrap address, before the first metadata) with the fewest requests in flight. */
   anyBroker(): Broker {
     this.assertOpen()
-    const pool = this.brokers.size > 0 ? [...this.brokers.values()] : this.bootstrap
+    const all = this.brokers.size > 0 ? [...this.brokers.values()] : this.bootstrap
+    // A broker whose last connect failed has nothing in flight, so "least loaded" alone would
+    // pick exactly the broker that is down, again and again (a killed leader drew every
+    // InitProducerId and Metadata retry this way). Brokers that look down are left out while
+    // any other is known.
+    const up = all.filter((b) => !b.unreachable)
+    const pool = up.length > 0 ? up : all
     let best = pool[Math.floor(Math.random() * pool.length)]
     for (const b of pool) if (b.inFlight < best.inFlight) best = b
     return best

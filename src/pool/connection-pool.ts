@@ -32,6 +32,14 @@ export class ConnectionPool {
     return n
   }
 
+  /**
+   * True while the last connection attempt failed and none has succeeded since: the broker
+   * looks down (refused, unreachable, timed out), and requests that may go anywhere avoid it.
+   */
+  get unreachable(): boolean {
+    return this.failures > 0
+  }
+
   /** A snapshot of the connections, for stats and tests. */
   list(): readonly Connection[] {
     return this.connections
