@@ -136,6 +136,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     this.queue = new FetchQueue(
       (c) => this.subscriptions.isCurrent(c),
       (item) => this.fetcher.release(item),
+      (c, err) => this.failPartition(c, err),
     )
     this.fetcher = new Fetcher(this.cluster, o, context.options.requestTimeoutMs, {
       cursors: () => this.subscriptions.all(),
@@ -350,7 +351,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private deliver(items: FetchedPartition[]): void {
     const st = this.statsCollector
     st.fetchedBatches += items.length
-    for (const item of items) st.recordsFetched += item.records.length
+    for (const item of items) st.recordsFetched += item.recordCount
     this.queue.push(items)
     this.wakeup.notify()
   }

@@ -3,11 +3,18 @@
  * a cursor that was seeked, reset or revoked since the fetch is dropped; paused partitions wait;
  * handing data out advances the cursor's position (what `commit()` commits). Every item leaves
  * the queue through `release`, which gives its broker's prefetch budget and its bytes (the buffer
- * budget, `queuedMaxMessagesKbytes`) back.
+ * budget, `queuedMaxMessagesKbytes`) back. Record sets wait encoded and are decoded when first
+ * handed out: a decoding error (CRC, malformed batch) fails that partition then.
  */
+import { KafkaError } from '../errors.js'
+import { decodeRecordBatchesSync } from '../protocol/records/index.js'
 import type { ConsumerBatch, ConsumerRecord } from './consumer-record.js'
+import { fetchedRecords } from './fetched-records.js'
 import type { PartitionState } from './partition-state.js'
 import type { FetchedPartition } from './fetcher.js'
+
+/** An item whose records are decoded. */
+type DecodedItem = FetchedPartition & { records: ConsumerRecord[] }
 
 export class FetchQueue {
   private items: FetchedPartition[] = []
@@ -17,6 +24,8 @@ export class FetchQueue {
     private readonly current: (c: PartitionState) => boolean,
     /** An item left the queue (handed out whole or dropped): its bytes and its response's budget return. */
     private readonly release: (item: FetchedPartition) => void,
+    /** A queued record set could not be decoded: the partition fails with `err`. */
+    private readonly fail: (c: PartitionState, err: KafkaError) => void,
   ) {}
 
   push(items: readonly FetchedPartition[]): void {
@@ -37,7 +46,7 @@ export class FetchQueue {
   /** Records buffered and not yet handed out (stats). */
   bufferedRecords(): number {
     let n = 0
-    for (const item of this.items) n += item.records.length - item.next
+    for (const item of this.items) n += item.recordCount - item.next
     return n
   }
 
@@ -48,7 +57,7 @@ export class FetchQueue {
   }
 
   /** The first item that may be handed out (left in the queue); stale items are dropped. */
-  private peek(): FetchedPartition | null {
+  private peek(): DecodedItem | null {
     for (let i = 0; i < this.items.length; i++) {
       const item = this.items[i]
       const c = item.cursor
@@ -58,15 +67,37 @@ export class FetchQueue {
         continue
       }
       if (c.paused) continue
-      if (item.records.length === item.next) {
+      if (item.records === null && !this.decode(item)) {
+        this.items.splice(i--, 1)
+        this.release(item)
+        continue
+      }
+      if ((item as DecodedItem).records.length === item.next) {
         // Nothing for the application (control records, aborted transactions): just move on.
         this.items.splice(i--, 1)
         this.finish(item)
         continue
       }
-      return item
+      return item as DecodedItem
     }
     return null
+  }
+
+  /** Decodes a queued record set; false (and the partition failed) when it can't be. */
+  private decode(item: FetchedPartition): boolean {
+    const e = item.encoded
+    if (e === null) return false
+    try {
+      const batches = decodeRecordBatchesSync(e.recordSet, e.options)
+      const records = fetchedRecords(batches, e.fetchOffset, e.readCommitted, e.abortedTransactions).records
+      item.records = records
+      item.recordCount = records.length
+      item.encoded = null
+      return true
+    } catch (err) {
+      this.fail(item.cursor, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
+      return false
+    }
   }
 
   private finish(item: FetchedPartition): void {

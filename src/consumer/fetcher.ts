@@ -40,7 +40,8 @@ import { UnsupportedVersionError } from '../errors.js'
 import { requestOffsetForLeaderEpoch, type EpochQuery } from '../offsets/offset-requests.js'
 import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type SessionPartition, type SessionRequest } from './fetch-session.js'
 import { Fetch } from '../protocol/messages/fetch.js'
-import { type DecodedBatch, decodeRecordBatchesSyncOrAsync } from '../protocol/records/index.js'
+import { type DecodeRecordBatchesOptions, decodeRecordBatchesSyncOrAsync } from '../protocol/records/index.js'
+import { type RecordSetScan, scanRecordBatches } from '../protocol/records/record-set-scan.js'
 import type { Cluster } from '../pool/cluster.js'
 import { backoffMs } from '../pool/retry.js'
 import type { ConnectionOwner } from '../pool/connection-routing.js'
@@ -48,7 +49,7 @@ import type { ResolvedConsumerOptions } from './consumer-options.js'
 import type { ConsumerRecord } from './consumer-record.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import type { FetchTicket, PartitionState } from './partition-state.js'
-import { fetchedRecords } from './fetched-records.js'
+import { type AbortedTransaction, type FetchedRecords, fetchedRecords } from './fetched-records.js'
 
 /** One Fetch response's data, counted against its broker's prefetch budget until handed out. */
 export interface BufferedResponse {
@@ -58,11 +59,26 @@ export interface BufferedResponse {
 }
 
 /** Records of one partition from one Fetch response, queued for the application. */
+/** A fetched record set queued undecoded, and what decoding it needs. */
+export interface EncodedRecordSet {
+  recordSet: Buffer
+  /** The offset the fetch started at: records before it (in a batch that starts earlier) are skipped. */
+  fetchOffset: bigint
+  options: DecodeRecordBatchesOptions
+  readCommitted: boolean
+  abortedTransactions: readonly AbortedTransaction[] | null
+}
+
 export interface FetchedPartition {
   cursor: PartitionState
   /** PartitionState version when fetched: a different current version means the data is stale. */
   version: number
-  records: ConsumerRecord[]
+  /** The records, or null until the queue decodes `encoded` (when the application takes them). */
+  records: ConsumerRecord[] | null
+  /** Records held (before read_committed filtering while still encoded): stats. */
+  recordCount: number
+  /** The record set as fetched, while `records` is null. */
+  encoded: EncodedRecordSet | null
   /** Index of the next record to hand out (poll may split an item). */
   next: number
   /** Position after this item is fully handed out. */
@@ -387,29 +403,43 @@ export class Fetcher {
             c.preferReplica(preferred, now + this.metadataMaxAgeMs)
           }
           if (p.records === null || p.records.length === 0) continue
-          let batches: DecodedBatch[]
+          const recordSet = p.records
+          const decodeOptions = { topic, partition: c.partition, checkCrc: o.checkCrcs }
+          let scan: RecordSetScan | null
+          let fetched: FetchedRecords | null = null
           try {
-            // Synchronous but for zstd below Node 22.15: no await per partition otherwise.
-            const decoded = decodeRecordBatchesSyncOrAsync(p.records, { topic, partition: c.partition, checkCrc: o.checkCrcs })
-            batches = Array.isArray(decoded) ? decoded : await decoded
+            // Queued as it came, decoded when the application takes it (FetchQueue): the
+            // headers alone give the next fetch offset. Legacy message sets, and zstd below
+            // Node 22.15 (asynchronous only), are decoded now.
+            scan = scanRecordBatches(recordSet, s.ticket.offset)
+            if (scan === null) {
+              const decoded = decodeRecordBatchesSyncOrAsync(recordSet, decodeOptions)
+              fetched = fetchedRecords(Array.isArray(decoded) ? decoded : await decoded, s.ticket.offset, readCommitted, p.abortedTransactions)
+            }
           } catch (err) {
             if (c.current(s.ticket)) this.host.fail(c, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
             continue
           }
           if (this.stopped || !c.current(s.ticket)) continue
-          const fetched = fetchedRecords(batches, s.ticket.offset, readCommitted, p.abortedTransactions)
-          if (fetched.nextOffset === s.ticket.offset || !c.fetched(s.ticket, fetched.nextOffset, fetched.lastEpoch)) continue
+          const nextOffset = scan !== null ? scan.nextOffset : (fetched as FetchedRecords).nextOffset
+          const lastEpoch = scan !== null ? scan.lastEpoch : (fetched as FetchedRecords).lastEpoch
+          if (nextOffset === s.ticket.offset || !c.fetched(s.ticket, nextOffset, lastEpoch)) continue
           response.pending++
-          const bytes = p.records.length
+          const bytes = recordSet.length
           c.buffered(bytes)
           this.queuedBytes += bytes
           items.push({
             cursor: c,
             version: s.ticket.version,
-            records: fetched.records,
+            records: fetched === null ? null : fetched.records,
+            recordCount: fetched === null ? (scan as RecordSetScan).records : fetched.records.length,
+            encoded:
+              fetched === null
+                ? { recordSet, fetchOffset: s.ticket.offset, options: decodeOptions, readCommitted, abortedTransactions: p.abortedTransactions ?? null }
+                : null,
             next: 0,
-            nextOffset: fetched.nextOffset,
-            lastEpoch: fetched.lastEpoch,
+            nextOffset,
+            lastEpoch,
             highWatermark: p.highWatermark,
             lastStableOffset: p.lastStableOffset ?? -1n,
             response,

@@ -254,7 +254,7 @@ function fillRecords(batch: DecodedBatch, data: Buffer, start: number, end: numb
  * The end of the entry starting at `off`, or -1 when the bytes left hold only part of it
  * (the truncated last entry of a fetch). Checks the size against the entry's magic.
  */
-function entryEnd(buf: Buffer, off: number): number {
+export function entryEnd(buf: Buffer, off: number): number {
   const left = buf.length - off
   if (left < MAGIC_AT + 1) return -1
   const size = buf.readInt32BE(off + 8)

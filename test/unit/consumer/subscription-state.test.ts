@@ -134,14 +134,14 @@ t.test('buffered data of a sought or revoked partition is never handed out', asy
   a.positioned(0n)
   b.positioned(0n)
   const released: FetchedPartition[] = []
-  const q = new FetchQueue((c) => s.isCurrent(c), (r) => released.push(r))
+  const q = new FetchQueue((c) => s.isCurrent(c), (r) => released.push(r), () => {})
   const response: BufferedResponse = { nodeId: 1, pending: 3 }
   const item = (p: PartitionState, from: bigint, n: number): FetchedPartition => {
     const ticket = p.fetchStarted()
     p.fetchEnded()
     const records = Array.from({ length: n }, (_, i) => record(p, from + BigInt(i)))
     p.fetched(ticket, from + BigInt(n))
-    return { cursor: p, version: ticket.version, records, next: 0, nextOffset: from + BigInt(n), lastEpoch: 4, highWatermark: 10n, lastStableOffset: 10n, response, bytes: 100 }
+    return { cursor: p, version: ticket.version, records, recordCount: n, encoded: null, next: 0, nextOffset: from + BigInt(n), lastEpoch: 4, highWatermark: 10n, lastStableOffset: 10n, response, bytes: 100 }
   }
   q.push([item(a, 0n, 3), item(b, 0n, 3)])
   const first = q.nextRecords(2)
