@@ -60,8 +60,20 @@ export interface PollOptions {
 export interface RunOptions {
   eachMessage?: (record: ConsumerRecord) => Promise<void> | void
   eachBatch?: (batch: ConsumerBatch) => Promise<void> | void
-  /** Call `commit()` after each batch is handled. Default false. */
+  /**
+   * Commit after each batch is handled. Default false. With `partitionsConsumedConcurrently`
+   * 1, `commit()` (every partition's progress, which is then that batch's); above 1, exactly
+   * the handled batch's partition, up to its last record.
+   */
   commitAfterBatch?: boolean
+  /**
+   * Partitions handled at once (KafkaJS's partitionsConsumedConcurrently): up to this many
+   * handlers run concurrently, each on a different partition; the records of one partition are
+   * always handled one batch after the other, in order. A positive integer. Default 1.
+   * Before a rebalance revokes partitions, the handlers running are awaited (no new batch is
+   * started meanwhile), as a single handler is.
+   */
+  partitionsConsumedConcurrently?: number
 }
 
 /** `poll()` also resolves with this once an `exitAtEnd` consumer reached the end. */
@@ -699,25 +711,109 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /**
    * Runs handlers over every batch until stop() (or the end with exitAtEnd).
-   * @throws ConfigError unless exactly one handler is given; KafkaError code HANDLER_FAILED
-   *   (cause: the handler's error) when a handler throws: that batch is not committed
+   * @throws ConfigError unless exactly one handler is given, or when
+   *   `partitionsConsumedConcurrently` is not a positive integer; KafkaError code HANDLER_FAILED
+   *   (cause: the handler's error) when a handler throws: that batch is not committed (with
+   *   concurrency, the other handlers running are awaited first and no new batch starts)
    */
   async run(options: RunOptions): Promise<void> {
     if ((options.eachMessage === undefined) === (options.eachBatch === undefined)) {
       throw new ConfigError('run() needs exactly one of eachMessage and eachBatch')
     }
+    const n = options.partitionsConsumedConcurrently ?? 1
+    if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`run: partitionsConsumedConcurrently must be a positive integer, got ${String(n)}`)
+    if (n > 1) return this.runConcurrently(options, n)
     for await (const batch of this) {
       try {
-        if (options.eachBatch !== undefined) await options.eachBatch(batch)
-        else {
-          const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
-          for (const r of batch.records) await each(r)
-        }
+        await this.handleBatch(options, batch)
       } catch (err) {
-        throw new KafkaError(`consumer handler failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'HANDLER_FAILED', cause: err })
+        throw handlerFailed(err)
       }
       if (options.commitAfterBatch === true) await this.commit()
     }
+  }
+
+  private async handleBatch(options: RunOptions, batch: ConsumerBatch): Promise<void> {
+    if (options.eachBatch !== undefined) await options.eachBatch(batch)
+    else {
+      const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
+      for (const r of batch.records) await each(r)
+    }
+  }
+
+  /**
+   * run() with up to `n` handlers at once, one per partition. The loop hands out a batch only
+   * of a partition with no handler running (the others' data waits queued, in order, bounded by
+   * the buffer budget) and starts no batch while a rebalance waits: it lets the running handlers
+   * end, then rebalances, as the one-at-a-time loop does between batches. max.poll.interval.ms
+   * runs while every slot is taken or a rebalance waits for handlers.
+   */
+  private async runConcurrently(options: RunOptions, n: number): Promise<void> {
+    const running = new Map<string, Promise<void>>()
+    let failure: KafkaError | null = null
+    let polling = false
+    const setPolling = (on: boolean): void => {
+      if (on === polling) return
+      polling = on
+      if (on) this.enterPoll()
+      else this.leavePoll()
+    }
+    const start = (batch: ConsumerBatch): void => {
+      const key = partitionKey(batch.topic, batch.partition)
+      const work = (async () => {
+        try {
+          await this.handleBatch(options, batch)
+        } catch (err) {
+          failure ??= handlerFailed(err)
+          return
+        }
+        if (options.commitAfterBatch === true && batch.records.length > 0 && failure === null && !this.stopped) {
+          const last = batch.records[batch.records.length - 1]
+          try {
+            await this.commit([{ topic: batch.topic, partition: batch.partition, offset: last.offset + 1n, leaderEpoch: last.leaderEpoch }])
+          } catch (err) {
+            failure ??= asKafkaError(err)
+          }
+        }
+      })().finally(() => {
+        running.delete(key)
+        this.wakeup.notify()
+      })
+      running.set(key, work)
+    }
+    setPolling(true)
+    try {
+      for (;;) {
+        if (failure !== null || this.stopped) break
+        this.throwPending()
+        await this.start()
+        const g = this.group
+        const rebalanceWaits = g !== null && this.joining === null && this.subscription !== null && g.rejoinNeeded
+        if (rebalanceWaits && running.size > 0) {
+          setPolling(false)
+          await this.wakeup.wait()
+          continue
+        }
+        this.maybeRebalance()
+        this.throwPending()
+        this.events.length = 0
+        if (running.size < n) {
+          setPolling(true)
+          const batch = this.queue.nextBatch(running)
+          if (batch !== null) {
+            this.statsCollector.recordsConsumed += batch.records.length
+            start(batch)
+            continue
+          }
+          if (running.size === 0 && this.atEnd()) break
+        } else setPolling(false)
+        await this.wakeup.wait()
+      }
+    } finally {
+      await Promise.allSettled([...running.values()])
+      setPolling(false)
+    }
+    if (failure !== null) throw failure
   }
 
   // ---- subscriptions -------------------------------------------------------------------------
@@ -1039,6 +1135,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     ])
     return { earliest: e.get(key)?.offset ?? -1n, latest: l.get(key)?.offset ?? -1n }
   }
+}
+
+function handlerFailed(err: unknown): KafkaError {
+  return new KafkaError(`consumer handler failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'HANDLER_FAILED', cause: err })
 }
 
 function asKafkaError(err: unknown): KafkaError {

@@ -47,8 +47,11 @@ export class FetchQueue {
     this.items = []
   }
 
-  /** The first item that may be handed out (left in the queue); stale items are dropped. */
-  private peek(): FetchedPartition | null {
+  /**
+   * The first item that may be handed out (left in the queue); stale items are dropped. Items
+   * of partitions in `busy` (partition keys) wait, as paused ones do.
+   */
+  private peek(busy?: ReadonlyMap<string, unknown>): FetchedPartition | null {
     for (let i = 0; i < this.items.length; i++) {
       const item = this.items[i]
       const c = item.cursor
@@ -57,7 +60,7 @@ export class FetchQueue {
         this.release(item)
         continue
       }
-      if (c.paused) continue
+      if (c.paused || (busy !== undefined && busy.has(c.key))) continue
       if (item.records.length === item.next) {
         // Nothing for the application (control records, aborted transactions): just move on.
         this.items.splice(i--, 1)
@@ -79,9 +82,12 @@ export class FetchQueue {
     this.finish(item)
   }
 
-  /** The rest of the next item, as one partition's batch. */
-  nextBatch(): ConsumerBatch | null {
-    const item = this.peek()
+  /**
+   * The rest of the next item, as one partition's batch. Partitions in `busy` (partition keys:
+   * batches still being processed by `run()` workers) are skipped, their data left queued in order.
+   */
+  nextBatch(busy?: ReadonlyMap<string, unknown>): ConsumerBatch | null {
+    const item = this.peek(busy)
     if (item === null) return null
     const records = item.next === 0 ? item.records : item.records.slice(item.next)
     this.remove(item)
