@@ -132,6 +132,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private subscription: TopicSubscription | null
   /** Classic protocol with RegExps: re-matches the cluster's topics every metadataMaxAgeMs. */
   private patternTimer: NodeJS.Timeout | null = null
+  /**
+   * A group consumer given partitions by assign() after unsubscribe() (Java's manual
+   * assignment): no membership; commits go to the group with generation -1 and no member id.
+   */
+  private manual = false
 
   /** @throws ConfigError on invalid options. */
   constructor(context: ClientContext, options: ConsumerOptions) {
@@ -172,6 +177,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
                 groupInstanceId: o.groupInstanceId,
                 topics: names,
                 topicRegex: o.subscription === null ? '' : brokerRegex(o.subscription),
+                rackId: o.clientRack === '' ? null : o.clientRack,
                 remoteAssignor: o.groupRemoteAssignor,
                 rebalanceTimeoutMs: o.maxPollIntervalMs,
                 sessionTimeoutMs: o.sessionTimeoutMs,
@@ -832,6 +838,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const g = this.group
     if (g === null) throw new ConfigError('subscribe: only for a consumer with a groupId and without assignments')
+    if (this.manual) throw new ConfigError('subscribe: partitions are assigned by assign(); subscribing and assigning are mutually exclusive: call unsubscribe() first')
     const sub = parseSubscription('subscribe', topics)
     this.subscription = sub
     if (g instanceof ConsumerGroupMembership) g.setSubscription(sub.names, brokerRegex(sub))
@@ -854,6 +861,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const g = this.group
     if (g === null) throw new ConfigError('unsubscribe: only for a consumer with a groupId and without assignments')
+    if (this.manual) {
+      // Java's unsubscribe() after assign(): the manual assignment goes, without a rebalance event.
+      if (this.options.autoCommit && this.subscriptions.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before unsubscribe failed'))
+      for (const c of [...this.subscriptions.all()]) {
+        this.subscriptions.revoke(c)
+        this.purge(c)
+      }
+      this.manual = false
+      this.wakeup.notify()
+      return
+    }
     this.subscription = null
     if (this.patternTimer !== null) clearTimeout(this.patternTimer)
     this.patternTimer = null
@@ -966,7 +984,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       }
     }
     if (list.length > 0) {
-      const identity = this.group !== null ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
+      const identity = this.group !== null && !this.manual ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
       const errors = await commitOffsets(this.cluster, groupId, identity, list, { owner: this.owner })
       if (errors.size > 0) {
         const [key, code] = errors.entries().next().value as [string, number]
@@ -1001,20 +1019,31 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /**
    * Adds partitions to a partition consumer (one made with `assignments`; Java's assign(),
-   * KafkaTcl's `consume_start`). Each starts at its `offset` (as in `assignments`); an already
-   * assigned partition is left as it is. Start offsets are looked up in the background.
-   * @throws ConfigError for a group (subscribed) consumer, an `exitAtEnd` consumer, or a bad
-   *   entry (topic name, partition, offset, `'committed'` without a groupId, a duplicate);
-   *   ClosedError after stop()
+   * KafkaTcl's `consume_start`), or to a group consumer that is not subscribed (never, or after
+   * `unsubscribe()`): Java's manual assignment, where subscribe() and assign() are mutually
+   * exclusive. Such a consumer is in no group, and `commit()` still commits to its `groupId`
+   * (generation -1, no member id, as the Java client's manual commits), so `'committed'` starts
+   * work. Each partition starts at its `offset` (as in `assignments`); an already assigned
+   * partition is left as it is. Start offsets are looked up in the background.
+   * @throws ConfigError for a subscribed group consumer (call `unsubscribe()` first), an
+   *   `exitAtEnd` consumer, or a bad entry (topic name, partition, offset, `'committed'` without
+   *   a groupId, a duplicate); ClosedError after stop()
    */
   assign(assignments: readonly PartitionAssignment[]): void {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const o = this.options
-    if (o.assignments === null) throw new ConfigError('assign: only for a partition consumer (made with assignments); a group consumer is assigned by its group')
+    if (this.group !== null) {
+      if (this.subscription !== null || this.joining !== null || this.group.active) {
+        throw new ConfigError('assign: the consumer is subscribed (its group assigns its partitions); subscribing and assigning are mutually exclusive: call unsubscribe() first')
+      }
+    } else if (o.assignments === null) throw new ConfigError('assign: only for a partition consumer (made with assignments) or a group consumer that is not subscribed')
     if (o.exitAtEnd) throw new ConfigError('assign: not with exitAtEnd (the end offsets are taken at start)')
-    for (const a of checkAssignments(assignments, o.groupId)) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
+    const checked = checkAssignments(assignments, o.groupId)
+    if (this.group !== null) this.manual = true
+    for (const a of checked) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
     // A look-up in flight may have started before these were added: position them after it.
-    if (this.starting !== null) void (this.positioning ?? Promise.resolve()).then(() => this.resolvePositions())
+    // A group consumer's start() positions nothing: look them up now.
+    if (this.starting !== null || this.group !== null) void (this.positioning ?? Promise.resolve()).then(() => this.resolvePositions())
     this.fetcher.tick()
     this.wakeup.notify()
   }
@@ -1028,7 +1057,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   unassign(partitions: readonly TopicPartitions[]): void {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
-    if (this.options.assignments === null) throw new ConfigError('unassign: only for a partition consumer (made with assignments); a group consumer is assigned by its group')
+    if (this.options.assignments === null && !this.manual) throw new ConfigError('unassign: only for a partition consumer (made with assignments) or partitions given by assign(); a subscribed consumer is assigned by its group')
     for (const c of this.subscriptions.matching(checkTopicPartitions('unassign', partitions))) {
       this.subscriptions.revoke(c)
       this.purge(c)
@@ -1116,7 +1145,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   groupMetadata(): ConsumerGroupMetadata {
     const groupId = this.options.groupId
     if (groupId === null) throw new ConfigError('groupMetadata() needs a consumer with a groupId (this consumer reads assigned partitions without a group)')
-    const g = this.group
+    const g = this.manual ? null : this.group
     return {
       groupId,
       generationId: g === null ? -1 : g.generationId,

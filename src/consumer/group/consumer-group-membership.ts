@@ -48,6 +48,8 @@ export interface ConsumerGroupMembershipOptions {
   topics: readonly string[]
   /** Subscribed pattern in RE2/J syntax (SubscribedTopicRegex, version 1+), '' for none. */
   topicRegex: string
+  /** The consumer's rack (Java's client.rack), for rack-aware assignors; null for none. */
+  rackId: string | null
   /** The server-side assignor (Java's group.remote.assignor); null lets the coordinator choose. */
   remoteAssignor: 'uniform' | 'range' | null
   /** Longest time the coordinator waits for this member to revoke partitions (ms). */
@@ -236,7 +238,7 @@ export class ConsumerGroupMembership implements GroupMember {
             memberId: this.memberId,
             memberEpoch: epoch,
             instanceId: o.groupInstanceId,
-            rackId: null,
+            rackId: o.rackId,
             rebalanceTimeoutMs: o.rebalanceTimeoutMs,
             subscribedTopicNames: [...this.topics],
             ...(v >= 1 ? { subscribedTopicRegex: regex } : {}),
