@@ -69,8 +69,13 @@ function newMemberId(): string {
 }
 
 export class ConsumerGroupMembership implements GroupMember {
-  /** Chosen by this client for its whole life (KIP-1082). */
+  /**
+   * Chosen by this client for its whole life (KIP-1082, ConsumerGroupHeartbeat v1); a version 0
+   * broker (Kafka 3.7–3.9) names the member itself in its first answer, and that id is kept.
+   */
   memberId = newMemberId()
+  /** The coordinator answered a heartbeat of this member once (a v0 join then sends its id). */
+  private idKnown = false
   /** The consumer protocol is incremental: partitions kept across a rebalance are never revoked. */
   readonly protocol = 'cooperative' as const
   private memberEpoch = JOIN_EPOCH
@@ -224,6 +229,7 @@ export class ConsumerGroupMembership implements GroupMember {
     if (epoch === JOIN_EPOCH) this.regexSent = false
     const regex = this.topicRegex !== '' ? this.topicRegex : this.regexSent ? '' : null
     let res: ConsumerGroupHeartbeatResponse
+    let negotiated = false
     try {
       const coordinator = await this.cluster.coordinator('group', o.groupId)
       if (this.stopped) return
@@ -232,10 +238,12 @@ export class ConsumerGroupMembership implements GroupMember {
       res = await coordinator.send(
         ConsumerGroupHeartbeat,
         (v) => {
-          if (v < 1 && regex !== null) throw new UnsupportedVersionError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+)')
+          negotiated = true
+          if (v < 1 && regex !== null) throw new UnsupportedVersionError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+); give topic names, or use groupProtocol \'classic\'')
           return {
             groupId: o.groupId,
-            memberId: this.memberId,
+            // Version 0: the coordinator generates the id of a joining member (sent empty).
+            memberId: v < 1 && !this.idKnown ? '' : this.memberId,
             memberEpoch: epoch,
             instanceId: o.groupInstanceId,
             rackId: o.rackId,
@@ -251,6 +259,15 @@ export class ConsumerGroupMembership implements GroupMember {
       if (regex !== null) this.regexSent = true
     } catch (err) {
       if (this.stopped) return
+      if (err instanceof UnsupportedVersionError && !negotiated) {
+        // No ConsumerGroupHeartbeat at all: a broker before 3.7, or 3.7–3.9 without the protocol enabled.
+        this.events.fatal(
+          new UnsupportedVersionError(
+            `groupProtocol 'consumer' needs a broker with the consumer group protocol (KIP-848: ConsumerGroupHeartbeat, Kafka 4.0+, or 3.7-3.9 with group.coordinator.rebalance.protocols=classic,consumer); the coordinator of group ${o.groupId} has none: use groupProtocol 'classic' (${err.message})`,
+          ),
+        )
+        return
+      }
       this.log.debug('consumer', { groupId: o.groupId, error: String(err) }, 'consumer group heartbeat failed')
       this.cluster.invalidateCoordinator('group', o.groupId)
       if (err instanceof KafkaError && !err.retriable) {
@@ -274,6 +291,7 @@ export class ConsumerGroupMembership implements GroupMember {
         // Version 0 brokers name the member themselves; kafkats sends v1 whenever it can.
         this.memberId = res.memberId
       }
+      this.idKnown = true
       if (this.memberEpoch === sentEpoch || res.memberEpoch > this.memberEpoch) this.memberEpoch = res.memberEpoch
       if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
       if (res.assignment !== null) this.assignmentIds = new Map(res.assignment.topicPartitions.map((tp) => [tp.topicId, [...tp.partitions].sort((a, b) => a - b)]))
@@ -283,6 +301,14 @@ export class ConsumerGroupMembership implements GroupMember {
     }
     const err = responseError(code, res.errorMessage, `group ${o.groupId}`)
     switch (code) {
+      case ErrorCode.UNSUPPORTED_VERSION:
+        // A 3.7–3.9 broker that has the API but not the protocol enabled answers so.
+        this.events.fatal(
+          new UnsupportedVersionError(
+            `groupProtocol 'consumer' needs a broker with the consumer group protocol enabled (KIP-848: Kafka 4.0+, or 3.7-3.9 with group.coordinator.rebalance.protocols=classic,consumer); the coordinator of group ${o.groupId} answered: ${err.message}. Use groupProtocol 'classic'`,
+          ),
+        )
+        return
       case ErrorCode.FENCED_MEMBER_EPOCH:
       case ErrorCode.UNKNOWN_MEMBER_ID:
         this.log.warn({ groupId: o.groupId, memberId: this.memberId, error: err.message }, 'member fenced; partitions lost, rejoining')
