@@ -12,6 +12,7 @@
 // fires, so no heartbeat goes out. kafkats must then drop the partitions (lost), rejoin with
 // epoch 0 under the same member id (KIP-1082), get partitions back and consume on, with no error
 // surfaced to the application.
+import { rm } from 'node:fs/promises'
 import t from 'tap'
 import { startCluster, stopCluster } from '../../../scripts/kafka/control.js'
 import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
@@ -37,7 +38,10 @@ t.test('a member removed after its session timeout rejoins (UNKNOWN_MEMBER_ID)',
       'group.consumer.heartbeat.interval.ms': 1000,
     }),
   })
-  t.teardown(() => stopCluster(cluster, { graceMs: 5_000, quiet: true, log }))
+  t.teardown(async () => {
+    await stopCluster(cluster, { graceMs: 5_000, quiet: true, log })
+    await rm(cluster.dir, { recursive: true, force: true })
+  })
   const warnings: string[] = []
   const logger: Logger = { debug() {}, info() {}, warn: (o, msg) => warnings.push(`${msg} ${JSON.stringify(o)}`), error() {} }
   const kafka = new Kafka({ clientId: 'kafkats-fencing-test', bootstrapServers: cluster.plaintext, logger })

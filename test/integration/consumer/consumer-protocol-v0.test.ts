@@ -8,6 +8,7 @@
 //    every record once, and the member id is the one the broker gave;
 //  - without it (3.9's default, classic only): poll() throws UnsupportedVersionError naming
 //    groupProtocol, instead of hanging.
+import { rm } from 'node:fs/promises'
 import t from 'tap'
 import { startCluster, stopCluster } from '../../../scripts/kafka/control.js'
 import { freeBasePort } from '../../../scripts/kafka/free-ports.js'
@@ -31,7 +32,10 @@ t.test('Kafka 3.9.2 with the consumer protocol enabled: ConsumerGroupHeartbeat v
     log,
     brokerProperties: () => ({ 'group.coordinator.rebalance.protocols': 'classic,consumer' }),
   })
-  t.teardown(() => stopCluster(cluster, { graceMs: 5_000, quiet: true, log }))
+  t.teardown(async () => {
+    await stopCluster(cluster, { graceMs: 5_000, quiet: true, log })
+    await rm(cluster.dir, { recursive: true, force: true })
+  })
   const kafka = new Kafka({ clientId: 'kafkats-v0-test', bootstrapServers: cluster.plaintext, logger: quiet })
   t.teardown(() => kafka.disconnectAll())
   const admin = kafka.admin()
@@ -78,7 +82,10 @@ t.test('Kafka 3.9.2 with the consumer protocol enabled: ConsumerGroupHeartbeat v
 t.test('Kafka 3.9.2 without the consumer protocol: a typed error naming groupProtocol', async (t) => {
   const log = (line: string): void => t.comment(line)
   const cluster = await startCluster({ version: '3.9.2', basePort: await freeBasePort(1), dir: `.kafka/kip848-v0-off-${process.pid}`, reuse: false, log })
-  t.teardown(() => stopCluster(cluster, { graceMs: 5_000, quiet: true, log }))
+  t.teardown(async () => {
+    await stopCluster(cluster, { graceMs: 5_000, quiet: true, log })
+    await rm(cluster.dir, { recursive: true, force: true })
+  })
   const kafka = new Kafka({ clientId: 'kafkats-v0-off-test', bootstrapServers: cluster.plaintext, logger: quiet })
   t.teardown(() => kafka.disconnectAll())
   const topic = uniqueTopic('v0-off')
