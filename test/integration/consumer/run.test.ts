@@ -134,6 +134,46 @@ t.test('eachBatch, partitionsConsumedConcurrently 4: batches of a partition in o
   t.same(committed, Array.from({ length: PARTITIONS }, () => BigInt(PER_PARTITION)), 'commitAfterBatch committed the end of every partition')
 })
 
+for (const groupProtocol of ['classic', 'consumer'] as const) {
+  t.test(`${groupProtocol}: a second member joins while run() handles 3 partitions at once`, async (t) => {
+    const topic = await filledTopic()
+    const groupId = uniqueTopic('g-run-join')
+    // Slow handlers (15 ms a record: a member alone needs about 12 s): the join lands
+    // mid-stream (the consumer protocol takes a broker heartbeat interval, 5 s by default, to
+    // move partitions).
+    const opts = { groupId, topics: [topic], groupProtocol, resetStrategy: 'earliest' as const, maxPartitionBytes: 1024 }
+    const seen = new Map<string, number>()
+    const next = new Map<number, bigint>()
+    const problems: string[] = []
+    const handled: Record<string, number> = { a: 0, b: 0 }
+    const handler = (name: string) => async (b: ConsumerBatch): Promise<void> => {
+      for (const r of b.records) {
+        const k = `${r.partition}:${r.offset}`
+        seen.set(k, (seen.get(k) ?? 0) + 1)
+        // Across members too: a partition's records in order (a new owner starts where the old one committed).
+        const want = next.get(r.partition) ?? 0n
+        if (r.offset !== want) problems.push(`partition ${r.partition}: ${name} got offset ${r.offset}, expected ${want}`)
+        next.set(r.partition, r.offset + 1n)
+      }
+      handled[name] += b.records.length
+      await pause(15 * b.records.length)
+    }
+    const a = kafka.consumer(opts)
+    const b = kafka.consumer(opts)
+    t.teardown(() => Promise.all([a.stop(), b.stop()]))
+    const runA = a.run({ partitionsConsumedConcurrently: 3, commitAfterBatch: true, eachBatch: handler('a') })
+    await until('a handled some records', () => handled.a >= 200, 60_000)
+    const runB = b.run({ partitionsConsumedConcurrently: 3, commitAfterBatch: true, eachBatch: handler('b') })
+    await until('every record handled', () => seen.size >= PARTITIONS * PER_PARTITION, 180_000)
+    await Promise.all([a.stop(), b.stop()])
+    await Promise.all([runA, runB])
+    t.equal(seen.size, PARTITIONS * PER_PARTITION, 'every record handled')
+    t.same([...seen].filter(([, n]) => n > 1), [], 'none twice: running handlers end and commit before their partitions move')
+    t.same(problems, [], 'each partition in order across the two members')
+    t.ok(handled.b > 0, `the second member took partitions over (a ${handled.a}, b ${handled.b})`)
+  })
+}
+
 t.test('a handler that throws rejects run() with HANDLER_FAILED after the others end; its batch is not committed', async (t) => {
   const topic = await filledTopic()
   const groupId = uniqueTopic('g-run-fail')
