@@ -17,9 +17,12 @@
  * NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE / COORDINATOR_LOAD_IN_PROGRESS and other
  * retriable errors are retried with the retry policy's backoff (src/pool/retry.ts);
  * UNRELEASED_INSTANCE_ID (a static member's previous instance has not left yet) is retried
- * for at most a session timeout; anything else (UNSUPPORTED_VERSION from a broker without
- * the protocol, GROUP_AUTHORIZATION_FAILED, UNSUPPORTED_ASSIGNOR, INVALID_REGULAR_EXPRESSION,
- * FENCED_INSTANCE_ID...) is `fatal`.
+ * for at most a session timeout; anything else (GROUP_AUTHORIZATION_FAILED,
+ * UNSUPPORTED_ASSIGNOR, INVALID_REGULAR_EXPRESSION, FENCED_INSTANCE_ID...) is `fatal`. A broker
+ * without the protocol (no ConsumerGroupHeartbeat before 3.7; UNSUPPORTED_VERSION from 3.7–3.9
+ * unless group.coordinator.rebalance.protocols has consumer) is a fatal UnsupportedVersionError
+ * naming `groupProtocol`. Version 0 (3.7–3.9): the coordinator names the member in its first
+ * answer; regex subscriptions need version 1.
  */
 import { randomBytes } from 'node:crypto'
 import { KafkaError, UnsupportedVersionError } from '../../errors.js'
@@ -260,7 +263,8 @@ export class ConsumerGroupMembership implements GroupMember {
     } catch (err) {
       if (this.stopped) return
       if (err instanceof UnsupportedVersionError && !negotiated) {
-        // No ConsumerGroupHeartbeat at all: a broker before 3.7, or 3.7–3.9 without the protocol enabled.
+        // No ConsumerGroupHeartbeat at all: a broker before 3.7 (3.7–3.9 without the protocol
+        // enabled have the API and answer UNSUPPORTED_VERSION: see handle()).
         this.events.fatal(
           new UnsupportedVersionError(
             `groupProtocol 'consumer' needs a broker with the consumer group protocol (KIP-848: ConsumerGroupHeartbeat, Kafka 4.0+, or 3.7-3.9 with group.coordinator.rebalance.protocols=classic,consumer); the coordinator of group ${o.groupId} has none: use groupProtocol 'classic' (${err.message})`,
