@@ -15,7 +15,8 @@ import { compatVersions, defaultClusterDir, repoRoot } from './kafka/layout.js'
  * The core set: produce and read back every codec; group consumption with range (and
  * roundRobin) and cooperativeSticky; admin topics, configs and offsets; every listener with
  * SASL (PLAIN, SCRAM) and TLS; transactions (v1 on these releases: AddPartitionsToTxn,
- * AddOffsetsToTxn, fencing). Existing files, run as they are against each cluster file.
+ * AddOffsetsToTxn, fencing); groupProtocol 'consumer' refused with a typed error (no KIP-848 on
+ * these releases' defaults). Existing files, run as they are against each cluster file.
  */
 export const COMPAT_TESTS = [
   'test/integration/producer/codecs.test.ts',
@@ -26,7 +27,8 @@ export const COMPAT_TESTS = [
   'test/integration/admin/configs.test.ts',
   'test/integration/admin/offsets.test.ts',
   'test/integration/pool/listeners.test.ts',
-  'test/integration/interop/records-and-offsets.test.ts'
+  'test/integration/interop/records-and-offsets.test.ts',
+  'test/integration/consumer/consumer-protocol-compat.test.ts'
 ]
 
 const log = (line: string): void => console.error(line)

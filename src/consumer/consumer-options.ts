@@ -104,7 +104,9 @@ export interface ConsumerOptions {
   /**
    * The rack of this consumer (Java's client.rack, KIP-392), sent with every Fetch: a broker whose
    * `replica.selector.class` picks replicas by rack answers with a preferred read replica, which
-   * the consumer then fetches from (falling back to the leader on any error). Default none.
+   * the consumer then fetches from (falling back to the leader on any error). With
+   * `groupProtocol: 'consumer'` it is also ConsumerGroupHeartbeat's RackId (KIP-848), which
+   * rack-aware server assignors use. Default none.
    */
   clientRack?: string
   /**

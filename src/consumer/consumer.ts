@@ -61,8 +61,20 @@ export interface PollOptions {
 export interface RunOptions {
   eachMessage?: (record: ConsumerRecord) => Promise<void> | void
   eachBatch?: (batch: ConsumerBatch) => Promise<void> | void
-  /** Call `commit()` after each batch is handled. Default false. */
+  /**
+   * Commit after each batch is handled. Default false. With `partitionsConsumedConcurrently`
+   * 1, `commit()` (every partition's progress, which is then that batch's); above 1, exactly
+   * the handled batch's partition, up to its last record.
+   */
   commitAfterBatch?: boolean
+  /**
+   * Partitions handled at once (KafkaJS's partitionsConsumedConcurrently): up to this many
+   * handlers run concurrently, each on a different partition; the records of one partition are
+   * always handled one batch after the other, in order. A positive integer. Default 1.
+   * Before a rebalance revokes partitions, the handlers running are awaited (no new batch is
+   * started meanwhile), as a single handler is.
+   */
+  partitionsConsumedConcurrently?: number
 }
 
 /** `poll()` also resolves with this once an `exitAtEnd` consumer reached the end. */
@@ -121,6 +133,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private subscription: TopicSubscription | null
   /** Classic protocol with RegExps: re-matches the cluster's topics every metadataMaxAgeMs. */
   private patternTimer: NodeJS.Timeout | null = null
+  /**
+   * A group consumer given partitions by assign() after unsubscribe() (Java's manual
+   * assignment): no membership; commits go to the group with generation -1 and no member id.
+   */
+  private manual = false
 
   /** @throws ConfigError on invalid options. */
   constructor(context: ClientContext, options: ConsumerOptions) {
@@ -162,6 +179,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
                 groupInstanceId: o.groupInstanceId,
                 topics: names,
                 topicRegex: o.subscription === null ? '' : brokerRegex(o.subscription),
+                rackId: o.clientRack === '' ? null : o.clientRack,
                 remoteAssignor: o.groupRemoteAssignor,
                 rebalanceTimeoutMs: o.maxPollIntervalMs,
                 sessionTimeoutMs: o.sessionTimeoutMs,
@@ -716,29 +734,23 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /**
    * Runs handlers over every batch until stop() (or the end with exitAtEnd).
-   * @throws ConfigError unless exactly one handler is given; KafkaError code HANDLER_FAILED
-   *   (cause: the handler's error) when a handler throws: that batch is not committed
+   * @throws ConfigError unless exactly one handler is given, or when
+   *   `partitionsConsumedConcurrently` is not a positive integer; KafkaError code HANDLER_FAILED
+   *   (cause: the handler's error) when a handler throws: that batch is not committed (with
+   *   concurrency, the other handlers running are awaited first and no new batch starts)
    */
   async run(options: RunOptions): Promise<void> {
     if ((options.eachMessage === undefined) === (options.eachBatch === undefined)) {
       throw new ConfigError('run() needs exactly one of eachMessage and eachBatch')
     }
+    const n = options.partitionsConsumedConcurrently ?? 1
+    if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`run: partitionsConsumedConcurrently must be a positive integer, got ${String(n)}`)
+    if (n > 1) return this.runConcurrently(options, n)
     for await (const batch of this) {
       try {
-        // Traced (kafkats:consumer:process) only while someone subscribes: looked at once per batch.
-        const traced = consumerProcessChannel.hasSubscribers
-        if (options.eachBatch !== undefined) {
-          if (traced) await this.traceProcess(batch.topic, batch.partition, null, batch.records, options.eachBatch, batch)
-          else await options.eachBatch(batch)
-        } else {
-          const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
-          for (const r of batch.records) {
-            if (traced) await this.traceProcess(r.topic, r.partition, r, [r], each, r)
-            else await each(r)
-          }
-        }
+        await this.handleBatch(options, batch)
       } catch (err) {
-        throw new KafkaError(`consumer handler failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'HANDLER_FAILED', cause: err })
+        throw handlerFailed(err)
       }
       if (options.commitAfterBatch === true) await this.commit()
     }
@@ -748,6 +760,96 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   private traceProcess<A>(topic: string, partition: number, record: ConsumerRecord | null, records: readonly ConsumerRecord[], handler: (arg: A) => Promise<void> | void, arg: A): Promise<void> {
     const context: ConsumerProcessContext = { clientId: this.context.options.clientId, consumer: this.name, groupId: this.options.groupId, topic, partition, record, records }
     return consumerProcessChannel.tracePromise(callHandler<A>, context, undefined, context, handler, arg)
+  }
+
+  private async handleBatch(options: RunOptions, batch: ConsumerBatch): Promise<void> {
+    // Traced (kafkats:consumer:process) only while someone subscribes: looked at once per batch.
+    const traced = consumerProcessChannel.hasSubscribers
+    if (options.eachBatch !== undefined) {
+      if (traced) await this.traceProcess(batch.topic, batch.partition, null, batch.records, options.eachBatch, batch)
+      else await options.eachBatch(batch)
+    } else {
+      const each = options.eachMessage as (record: ConsumerRecord) => Promise<void> | void
+      for (const r of batch.records) {
+        if (traced) await this.traceProcess(r.topic, r.partition, r, [r], each, r)
+        else await each(r)
+      }
+    }
+  }
+
+  /**
+   * run() with up to `n` handlers at once, one per partition. The loop hands out a batch only
+   * of a partition with no handler running (the others' data waits queued, in order, bounded by
+   * the buffer budget) and starts no batch while a rebalance waits: it lets the running handlers
+   * end, then rebalances, as the one-at-a-time loop does between batches. max.poll.interval.ms
+   * runs while every slot is taken or a rebalance waits for handlers.
+   */
+  private async runConcurrently(options: RunOptions, n: number): Promise<void> {
+    const running = new Map<string, Promise<void>>()
+    let failure: KafkaError | null = null
+    let polling = false
+    const setPolling = (on: boolean): void => {
+      if (on === polling) return
+      polling = on
+      if (on) this.enterPoll()
+      else this.leavePoll()
+    }
+    const start = (batch: ConsumerBatch): void => {
+      const key = partitionKey(batch.topic, batch.partition)
+      const work = (async () => {
+        try {
+          await this.handleBatch(options, batch)
+        } catch (err) {
+          failure ??= handlerFailed(err)
+          return
+        }
+        if (options.commitAfterBatch === true && batch.records.length > 0 && failure === null && !this.stopped) {
+          const last = batch.records[batch.records.length - 1]
+          try {
+            await this.commit([{ topic: batch.topic, partition: batch.partition, offset: last.offset + 1n, leaderEpoch: last.leaderEpoch }])
+          } catch (err) {
+            failure ??= asKafkaError(err)
+          }
+        }
+      })().finally(() => {
+        running.delete(key)
+        this.wakeup.notify()
+      })
+      running.set(key, work)
+    }
+    setPolling(true)
+    try {
+      for (;;) {
+        if (failure !== null || this.stopped) break
+        this.throwPending()
+        await this.start()
+        const g = this.group
+        const rebalanceWaits = g !== null && this.joining === null && this.subscription !== null && g.rejoinNeeded
+        if (rebalanceWaits && running.size > 0) {
+          setPolling(false)
+          await this.wakeup.wait()
+          continue
+        }
+        this.maybeRebalance()
+        this.throwPending()
+        this.events.length = 0
+        if (running.size < n) {
+          setPolling(true)
+          const batch = this.queue.nextBatch(running)
+          if (batch !== null) {
+            this.statsCollector.recordsConsumed += batch.records.length
+            start(batch)
+            continue
+          }
+          if (running.size === 0 && this.atEnd()) break
+        } else setPolling(false)
+        await this.wakeup.wait()
+      }
+    } finally {
+      await Promise.allSettled([...running.values()])
+      setPolling(false)
+    }
+    if (failure !== null) throw failure
   }
 
   // ---- subscriptions -------------------------------------------------------------------------
@@ -766,6 +868,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const g = this.group
     if (g === null) throw new ConfigError('subscribe: only for a consumer with a groupId and without assignments')
+    if (this.manual) throw new ConfigError('subscribe: partitions are assigned by assign(); subscribing and assigning are mutually exclusive: call unsubscribe() first')
     const sub = parseSubscription('subscribe', topics)
     this.subscription = sub
     if (g instanceof ConsumerGroupMembership) g.setSubscription(sub.names, brokerRegex(sub))
@@ -788,6 +891,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const g = this.group
     if (g === null) throw new ConfigError('unsubscribe: only for a consumer with a groupId and without assignments')
+    if (this.manual) {
+      // Java's unsubscribe() after assign(): the manual assignment goes, without a rebalance event.
+      if (this.options.autoCommit && this.subscriptions.size > 0) await this.commitNow(null).catch((err: unknown) => this.log.warn({ error: String(err) }, 'auto commit before unsubscribe failed'))
+      for (const c of [...this.subscriptions.all()]) {
+        this.subscriptions.revoke(c)
+        this.purge(c)
+      }
+      this.manual = false
+      this.wakeup.notify()
+      return
+    }
     this.subscription = null
     if (this.patternTimer !== null) clearTimeout(this.patternTimer)
     this.patternTimer = null
@@ -900,7 +1014,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
       }
     }
     if (list.length > 0) {
-      const identity = this.group !== null ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
+      const identity = this.group !== null && !this.manual ? this.group.identity() : { generationId: -1, memberId: '', groupInstanceId: null }
       const errors = await commitOffsets(this.cluster, groupId, identity, list, { owner: this.owner })
       if (errors.size > 0) {
         const [key, code] = errors.entries().next().value as [string, number]
@@ -935,20 +1049,31 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
 
   /**
    * Adds partitions to a partition consumer (one made with `assignments`; Java's assign(),
-   * KafkaTcl's `consume_start`). Each starts at its `offset` (as in `assignments`); an already
-   * assigned partition is left as it is. Start offsets are looked up in the background.
-   * @throws ConfigError for a group (subscribed) consumer, an `exitAtEnd` consumer, or a bad
-   *   entry (topic name, partition, offset, `'committed'` without a groupId, a duplicate);
-   *   ClosedError after stop()
+   * KafkaTcl's `consume_start`), or to a group consumer that is not subscribed (never, or after
+   * `unsubscribe()`): Java's manual assignment, where subscribe() and assign() are mutually
+   * exclusive. Such a consumer is in no group, and `commit()` still commits to its `groupId`
+   * (generation -1, no member id, as the Java client's manual commits), so `'committed'` starts
+   * work. Each partition starts at its `offset` (as in `assignments`); an already assigned
+   * partition is left as it is. Start offsets are looked up in the background.
+   * @throws ConfigError for a subscribed group consumer (call `unsubscribe()` first), an
+   *   `exitAtEnd` consumer, or a bad entry (topic name, partition, offset, `'committed'` without
+   *   a groupId, a duplicate); ClosedError after stop()
    */
   assign(assignments: readonly PartitionAssignment[]): void {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
     const o = this.options
-    if (o.assignments === null) throw new ConfigError('assign: only for a partition consumer (made with assignments); a group consumer is assigned by its group')
+    if (this.group !== null) {
+      if (this.subscription !== null || this.joining !== null || this.group.active) {
+        throw new ConfigError('assign: the consumer is subscribed (its group assigns its partitions); subscribing and assigning are mutually exclusive: call unsubscribe() first')
+      }
+    } else if (o.assignments === null) throw new ConfigError('assign: only for a partition consumer (made with assignments) or a group consumer that is not subscribed')
     if (o.exitAtEnd) throw new ConfigError('assign: not with exitAtEnd (the end offsets are taken at start)')
-    for (const a of checkAssignments(assignments, o.groupId)) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
+    const checked = checkAssignments(assignments, o.groupId)
+    if (this.group !== null) this.manual = true
+    for (const a of checked) this.subscriptions.assign(a.topic, a.partition, startOf(a, o.groupId, o.resetStrategy))
     // A look-up in flight may have started before these were added: position them after it.
-    if (this.starting !== null) void (this.positioning ?? Promise.resolve()).then(() => this.resolvePositions())
+    // A group consumer's start() positions nothing: look them up now.
+    if (this.starting !== null || this.group !== null) void (this.positioning ?? Promise.resolve()).then(() => this.resolvePositions())
     this.fetcher.tick()
     this.wakeup.notify()
   }
@@ -962,7 +1087,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
    */
   unassign(partitions: readonly TopicPartitions[]): void {
     if (this.stopped || this.stopping !== null) throw new ClosedError('the consumer is stopped')
-    if (this.options.assignments === null) throw new ConfigError('unassign: only for a partition consumer (made with assignments); a group consumer is assigned by its group')
+    if (this.options.assignments === null && !this.manual) throw new ConfigError('unassign: only for a partition consumer (made with assignments) or partitions given by assign(); a subscribed consumer is assigned by its group')
     for (const c of this.subscriptions.matching(checkTopicPartitions('unassign', partitions))) {
       this.subscriptions.revoke(c)
       this.purge(c)
@@ -1050,7 +1175,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   groupMetadata(): ConsumerGroupMetadata {
     const groupId = this.options.groupId
     if (groupId === null) throw new ConfigError('groupMetadata() needs a consumer with a groupId (this consumer reads assigned partitions without a group)')
-    const g = this.group
+    const g = this.manual ? null : this.group
     return {
       groupId,
       generationId: g === null ? -1 : g.generationId,
@@ -1069,6 +1194,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
     ])
     return { earliest: e.get(key)?.offset ?? -1n, latest: l.get(key)?.offset ?? -1n }
   }
+}
+
+function handlerFailed(err: unknown): KafkaError {
+  return new KafkaError(`consumer handler failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'HANDLER_FAILED', cause: err })
 }
 
 function asKafkaError(err: unknown): KafkaError {

@@ -56,8 +56,11 @@ export class FetchQueue {
     this.items = []
   }
 
-  /** The first item that may be handed out (left in the queue); stale items are dropped. */
-  private peek(): DecodedItem | null {
+  /**
+   * The first item that may be handed out (left in the queue, decoded); stale items are dropped.
+   * Items of partitions in `busy` (partition keys) wait, as paused ones do.
+   */
+  private peek(busy?: ReadonlyMap<string, unknown>): DecodedItem | null {
     for (let i = 0; i < this.items.length; i++) {
       const item = this.items[i]
       const c = item.cursor
@@ -66,7 +69,7 @@ export class FetchQueue {
         this.release(item)
         continue
       }
-      if (c.paused) continue
+      if (c.paused || (busy !== undefined && busy.has(c.key))) continue
       if (item.records === null && !this.decode(item)) {
         this.items.splice(i--, 1)
         this.release(item)
@@ -110,9 +113,12 @@ export class FetchQueue {
     this.finish(item)
   }
 
-  /** The rest of the next item, as one partition's batch. */
-  nextBatch(): ConsumerBatch | null {
-    const item = this.peek()
+  /**
+   * The rest of the next item, as one partition's batch. Partitions in `busy` (partition keys:
+   * batches still being processed by `run()` workers) are skipped, their data left queued in order.
+   */
+  nextBatch(busy?: ReadonlyMap<string, unknown>): ConsumerBatch | null {
+    const item = this.peek(busy)
     if (item === null) return null
     const records = item.next === 0 ? item.records : item.records.slice(item.next)
     this.remove(item)

@@ -4,10 +4,11 @@ JavaPeer.java:
 
   consume <bootstrap> <topic> <count>   reads <count> records from the start of every partition
                                         (no group); one JSON line per record.
-  member  <bootstrap> <group> <topic> <range|cooperative-sticky>
+  member  <bootstrap> <group> <topic> <range|cooperative-sticky|consumer>
                                         a group member: {"assigned": [...]} after every
                                         rebalance, {"partition", "offset"} per record, a commit
                                         after every batch; leaves the group on "stop" on stdin.
+                                        "consumer": group.protocol=consumer (KIP-848).
 """
 import base64
 import json
@@ -50,9 +51,16 @@ def consume(bootstrap, topic, count):
 
 
 def member(bootstrap, group, topic, assignor):
-    c = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False,
-                  "auto.offset.reset": "earliest", "session.timeout.ms": 10000, "heartbeat.interval.ms": 500,
-                  "partition.assignment.strategy": "range" if assignor == "range" else "cooperative-sticky"})
+    conf = {"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False,
+            "auto.offset.reset": "earliest"}
+    if assignor == "consumer":
+        # KIP-848: the coordinator assigns and sets the session and heartbeat timing; librdkafka
+        # refuses the classic protocol's settings with group.protocol=consumer.
+        conf["group.protocol"] = "consumer"
+    else:
+        conf.update({"session.timeout.ms": 10000, "heartbeat.interval.ms": 500,
+                     "partition.assignment.strategy": "range" if assignor == "range" else "cooperative-sticky"})
+    c = Consumer(conf)
     owned = set()
     cooperative = assignor != "range"
 

@@ -17,9 +17,12 @@
  * NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE / COORDINATOR_LOAD_IN_PROGRESS and other
  * retriable errors are retried with the retry policy's backoff (src/pool/retry.ts);
  * UNRELEASED_INSTANCE_ID (a static member's previous instance has not left yet) is retried
- * for at most a session timeout; anything else (UNSUPPORTED_VERSION from a broker without
- * the protocol, GROUP_AUTHORIZATION_FAILED, UNSUPPORTED_ASSIGNOR, INVALID_REGULAR_EXPRESSION,
- * FENCED_INSTANCE_ID...) is `fatal`.
+ * for at most a session timeout; anything else (GROUP_AUTHORIZATION_FAILED,
+ * UNSUPPORTED_ASSIGNOR, INVALID_REGULAR_EXPRESSION, FENCED_INSTANCE_ID...) is `fatal`. A broker
+ * without the protocol (no ConsumerGroupHeartbeat before 3.7; UNSUPPORTED_VERSION from 3.7–3.9
+ * unless group.coordinator.rebalance.protocols has consumer) is a fatal UnsupportedVersionError
+ * naming `groupProtocol`. Version 0 (3.7–3.9): the coordinator names the member in its first
+ * answer; regex subscriptions need version 1.
  */
 import { randomBytes } from 'node:crypto'
 import { KafkaError, UnsupportedVersionError } from '../../errors.js'
@@ -48,6 +51,8 @@ export interface ConsumerGroupMembershipOptions {
   topics: readonly string[]
   /** Subscribed pattern in RE2/J syntax (SubscribedTopicRegex, version 1+), '' for none. */
   topicRegex: string
+  /** The consumer's rack (Java's client.rack), for rack-aware assignors; null for none. */
+  rackId: string | null
   /** The server-side assignor (Java's group.remote.assignor); null lets the coordinator choose. */
   remoteAssignor: 'uniform' | 'range' | null
   /** Longest time the coordinator waits for this member to revoke partitions (ms). */
@@ -67,8 +72,13 @@ function newMemberId(): string {
 }
 
 export class ConsumerGroupMembership implements GroupMember {
-  /** Chosen by this client for its whole life (KIP-1082). */
+  /**
+   * Chosen by this client for its whole life (KIP-1082, ConsumerGroupHeartbeat v1); a version 0
+   * broker (Kafka 3.7–3.9) names the member itself in its first answer, and that id is kept.
+   */
   memberId = newMemberId()
+  /** The coordinator answered a heartbeat of this member once (a v0 join then sends its id). */
+  private idKnown = false
   /** The consumer protocol is incremental: partitions kept across a rebalance are never revoked. */
   readonly protocol = 'cooperative' as const
   private memberEpoch = JOIN_EPOCH
@@ -222,6 +232,7 @@ export class ConsumerGroupMembership implements GroupMember {
     if (epoch === JOIN_EPOCH) this.regexSent = false
     const regex = this.topicRegex !== '' ? this.topicRegex : this.regexSent ? '' : null
     let res: ConsumerGroupHeartbeatResponse
+    let negotiated = false
     try {
       const coordinator = await this.cluster.coordinator('group', o.groupId)
       if (this.stopped) return
@@ -230,13 +241,15 @@ export class ConsumerGroupMembership implements GroupMember {
       res = await coordinator.send(
         ConsumerGroupHeartbeat,
         (v) => {
-          if (v < 1 && regex !== null) throw new UnsupportedVersionError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+)')
+          negotiated = true
+          if (v < 1 && regex !== null) throw new UnsupportedVersionError('a RegExp subscription needs ConsumerGroupHeartbeat version 1 (Kafka 4.0+); give topic names, or use groupProtocol \'classic\'')
           return {
             groupId: o.groupId,
-            memberId: this.memberId,
+            // Version 0: the coordinator generates the id of a joining member (sent empty).
+            memberId: v < 1 && !this.idKnown ? '' : this.memberId,
             memberEpoch: epoch,
             instanceId: o.groupInstanceId,
-            rackId: null,
+            rackId: o.rackId,
             rebalanceTimeoutMs: o.rebalanceTimeoutMs,
             subscribedTopicNames: [...this.topics],
             ...(v >= 1 ? { subscribedTopicRegex: regex } : {}),
@@ -249,6 +262,16 @@ export class ConsumerGroupMembership implements GroupMember {
       if (regex !== null) this.regexSent = true
     } catch (err) {
       if (this.stopped) return
+      if (err instanceof UnsupportedVersionError && !negotiated) {
+        // No ConsumerGroupHeartbeat at all: a broker before 3.7 (3.7–3.9 without the protocol
+        // enabled have the API and answer UNSUPPORTED_VERSION: see handle()).
+        this.events.fatal(
+          new UnsupportedVersionError(
+            `groupProtocol 'consumer' needs a broker with the consumer group protocol (KIP-848: ConsumerGroupHeartbeat, Kafka 4.0+, or 3.7-3.9 with group.coordinator.rebalance.protocols=classic,consumer); the coordinator of group ${o.groupId} has none: use groupProtocol 'classic' (${err.message})`,
+          ),
+        )
+        return
+      }
       this.log.debug('consumer', { groupId: o.groupId, error: String(err) }, 'consumer group heartbeat failed')
       this.cluster.invalidateCoordinator('group', o.groupId)
       if (err instanceof KafkaError && !err.retriable) {
@@ -272,6 +295,7 @@ export class ConsumerGroupMembership implements GroupMember {
         // Version 0 brokers name the member themselves; kafkats sends v1 whenever it can.
         this.memberId = res.memberId
       }
+      this.idKnown = true
       if (this.memberEpoch === sentEpoch || res.memberEpoch > this.memberEpoch) this.memberEpoch = res.memberEpoch
       if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
       if (res.assignment !== null) this.assignmentIds = new Map(res.assignment.topicPartitions.map((tp) => [tp.topicId, [...tp.partitions].sort((a, b) => a - b)]))
@@ -281,6 +305,14 @@ export class ConsumerGroupMembership implements GroupMember {
     }
     const err = responseError(code, res.errorMessage, `group ${o.groupId}`)
     switch (code) {
+      case ErrorCode.UNSUPPORTED_VERSION:
+        // A 3.7–3.9 broker that has the API but not the protocol enabled answers so.
+        this.events.fatal(
+          new UnsupportedVersionError(
+            `groupProtocol 'consumer' needs a broker with the consumer group protocol enabled (KIP-848: Kafka 4.0+, or 3.7-3.9 with group.coordinator.rebalance.protocols=classic,consumer); the coordinator of group ${o.groupId} answered: ${err.message}. Use groupProtocol 'classic'`,
+          ),
+        )
+        return
       case ErrorCode.FENCED_MEMBER_EPOCH:
       case ErrorCode.UNKNOWN_MEMBER_ID:
         this.log.warn({ groupId: o.groupId, memberId: this.memberId, error: err.message }, 'member fenced; partitions lost, rejoining')

@@ -80,7 +80,8 @@ export interface PeerMember {
 
 /**
  * Starts `member <bootstrap> <group> <topic> <assignor>` of the peer; `'consumer'` makes it a
- * member on the consumer group protocol (KIP-848; Java peer only).
+ * member on the consumer group protocol (KIP-848; Java: group.protocol=consumer, librdkafka:
+ * group.protocol=consumer, incremental assignment).
  */
 export function startPeerMember(kind: PeerKind, bootstrap: string, group: string, topic: string, assignor: 'range' | 'cooperative-sticky' | 'consumer'): PeerMember {
   const [cmd, argv] = command(kind, ['member', bootstrap, group, topic, assignor])
