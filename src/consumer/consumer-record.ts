@@ -22,8 +22,10 @@ export interface ConsumerRecord {
 }
 
 /**
- * Records of one partition from one Fetch response, in offset order. The async iterator of a
- * consumer yields these. `records` may be empty only for the last batch of an `exitAtEnd` run.
+ * Records of one partition from one Fetch response, in offset order; a large response
+ * partition comes as several consecutive batches (decoded a few record batches, about 4,096
+ * records, at a time). The async iterator of a consumer yields these. `records` may be empty
+ * only for the last batch of an `exitAtEnd` run.
  */
 export interface ConsumerBatch {
   topic: string

@@ -3,18 +3,20 @@
  * a cursor that was seeked, reset or revoked since the fetch is dropped; paused partitions wait;
  * handing data out advances the cursor's position (what `commit()` commits). Every item leaves
  * the queue through `release`, which gives its broker's prefetch budget and its bytes (the buffer
- * budget, `queuedMaxMessagesKbytes`) back. Record sets wait encoded and are decoded when first
- * handed out: a decoding error (CRC, malformed batch) fails that partition then.
+ * budget, `queuedMaxMessagesKbytes`) back. Record sets wait encoded and are decoded a chunk of
+ * batches at a time as they are handed out (RecordSetReader): a decoding error (CRC, malformed
+ * batch) fails that partition then, and what was handed out before it stays handed out.
  */
 import { KafkaError } from '../errors.js'
-import { decodeRecordBatchesSync } from '../protocol/records/index.js'
 import type { ConsumerBatch, ConsumerRecord } from './consumer-record.js'
-import { fetchedRecords } from './fetched-records.js'
 import type { PartitionState } from './partition-state.js'
 import type { FetchedPartition } from './fetcher.js'
 
-/** An item whose records are decoded. */
+/** An item with records decoded and not yet handed out (`records[next]` on). */
 type DecodedItem = FetchedPartition & { records: ConsumerRecord[] }
+
+/** Records decoded from a queued record set at a time (whole batches: a chunk may be larger). */
+const DECODE_CHUNK_RECORDS = 4096
 
 export class FetchQueue {
   private items: FetchedPartition[] = []
@@ -46,7 +48,7 @@ export class FetchQueue {
   /** Records buffered and not yet handed out (stats). */
   bufferedRecords(): number {
     let n = 0
-    for (const item of this.items) n += item.recordCount - item.next
+    for (const item of this.items) n += Math.max(0, item.recordCount - item.taken)
     return n
   }
 
@@ -70,7 +72,7 @@ export class FetchQueue {
         continue
       }
       if (c.paused || (busy !== undefined && busy.has(c.key))) continue
-      if (item.records === null && !this.decode(item)) {
+      if (!this.decode(item)) {
         this.items.splice(i--, 1)
         this.release(item)
         continue
@@ -86,21 +88,29 @@ export class FetchQueue {
     return null
   }
 
-  /** Decodes a queued record set; false (and the partition failed) when it can't be. */
+  /**
+   * Decodes the next chunk of a queued record set when the last one is used up (until one has
+   * records or the set ends); false, and the partition failed, when it can't be decoded.
+   */
   private decode(item: FetchedPartition): boolean {
-    const e = item.encoded
-    if (e === null) return false
+    const reader = item.reader
+    if (reader === null) return true
     try {
-      const batches = decodeRecordBatchesSync(e.recordSet, e.options)
-      const records = fetchedRecords(batches, e.fetchOffset, e.readCommitted, e.abortedTransactions).records
-      item.records = records
-      item.recordCount = records.length
-      item.encoded = null
+      while ((item.records === null || item.records.length === item.next) && !reader.finished) {
+        item.records = reader.next(DECODE_CHUNK_RECORDS)
+        item.next = 0
+      }
+      item.records ??= []
       return true
     } catch (err) {
       this.fail(item.cursor, err instanceof KafkaError ? err : new KafkaError(String(err), { code: 'PROTOCOL_DECODE', cause: err }))
       return false
     }
+  }
+
+  /** More of the item may follow the current chunk. */
+  private static more(item: DecodedItem): boolean {
+    return item.reader !== null && !item.reader.finished
   }
 
   private finish(item: FetchedPartition): void {
@@ -121,7 +131,15 @@ export class FetchQueue {
     const item = this.peek(busy)
     if (item === null) return null
     const records = item.next === 0 ? item.records : item.records.slice(item.next)
-    this.remove(item)
+    item.taken += records.length
+    if (FetchQueue.more(item)) {
+      // The rest of the record set follows as later batches of the same partition.
+      item.next = item.records.length
+      const last = records[records.length - 1]
+      item.cursor.consumed(last.offset + 1n, last.leaderEpoch)
+    } else {
+      this.remove(item)
+    }
     return { topic: item.cursor.topic, partition: item.cursor.partition, records, highWatermark: item.highWatermark, lastStableOffset: item.lastStableOffset }
   }
 
@@ -134,7 +152,8 @@ export class FetchQueue {
       const n = Math.min(max - out.length, item.records.length - item.next)
       for (let i = 0; i < n; i++) out.push(item.records[item.next + i])
       item.next += n
-      if (item.next === item.records.length) {
+      item.taken += n
+      if (item.next === item.records.length && !FetchQueue.more(item)) {
         this.remove(item)
       } else {
         const last = item.records[item.next - 1]

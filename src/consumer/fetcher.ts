@@ -50,6 +50,7 @@ import type { ConsumerRecord } from './consumer-record.js'
 import { partitionKey } from '../offsets/topic-partition.js'
 import type { FetchTicket, PartitionState } from './partition-state.js'
 import { type AbortedTransaction, type FetchedRecords, fetchedRecords } from './fetched-records.js'
+import { RecordSetReader } from './record-set-reader.js'
 
 /** One Fetch response's data, counted against its broker's prefetch budget until handed out. */
 export interface BufferedResponse {
@@ -73,12 +74,17 @@ export interface FetchedPartition {
   cursor: PartitionState
   /** PartitionState version when fetched: a different current version means the data is stale. */
   version: number
-  /** The records, or null until the queue decodes `encoded` (when the application takes them). */
+  /**
+   * Records to hand out: all of them when decoded on arrival; else null, then the chunk the
+   * queue decoded last from `reader` (when the application takes them).
+   */
   records: ConsumerRecord[] | null
-  /** Records held (before read_committed filtering while still encoded): stats. */
+  /** The record set as fetched, decoded a chunk at a time; null when decoded on arrival. */
+  reader: RecordSetReader | null
+  /** Records held (while encoded: counted from the batch headers, before read_committed filtering): stats. */
   recordCount: number
-  /** The record set as fetched, while `records` is null. */
-  encoded: EncodedRecordSet | null
+  /** Records handed out so far (stats). */
+  taken: number
   /** Index of the next record to hand out (poll may split an item). */
   next: number
   /** Position after this item is fully handed out. */
@@ -432,11 +438,12 @@ export class Fetcher {
             cursor: c,
             version: s.ticket.version,
             records: fetched === null ? null : fetched.records,
-            recordCount: fetched === null ? (scan as RecordSetScan).records : fetched.records.length,
-            encoded:
+            reader:
               fetched === null
-                ? { recordSet, fetchOffset: s.ticket.offset, options: decodeOptions, readCommitted, abortedTransactions: p.abortedTransactions ?? null }
+                ? new RecordSetReader({ recordSet, fetchOffset: s.ticket.offset, options: decodeOptions, readCommitted, abortedTransactions: p.abortedTransactions ?? null })
                 : null,
+            recordCount: fetched === null ? (scan as RecordSetScan).records : fetched.records.length,
+            taken: 0,
             next: 0,
             nextOffset,
             lastEpoch,

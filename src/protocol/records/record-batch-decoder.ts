@@ -311,6 +311,28 @@ function decodeFrom(
   return out
 }
 
+/**
+ * Decodes the one complete entry at [off, end) of `buf` (`end` from {@link entryEnd}),
+ * synchronously: a record batch, or a legacy message (set). Same errors as
+ * {@link decodeRecordBatchesSync}, naming the batch; zstd needs Node 22.15+ here.
+ */
+export function decodeEntry(buf: Buffer, off: number, end: number, opts: DecodeRecordBatchesOptions): DecodedBatch {
+  try {
+    if (buf[off + MAGIC_AT] !== RECORD_BATCH_MAGIC) return decodeLegacyEntry(buf, off, end, opts)
+    const batch = readBatchHeader(buf, off, end, opts)
+    const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
+    if (batch.compression === 'none' || count === 0) {
+      fillRecords(batch, buf, off + RECORD_BATCH_OVERHEAD, count === 0 ? off + RECORD_BATCH_OVERHEAD : end, count, opts)
+    } else {
+      const data = decompressSync(batch.compression, buf.subarray(off + RECORD_BATCH_OVERHEAD, end), { maxBytes: opts.maxDecompressedBytes })
+      fillRecords(batch, data, 0, data.length, count, opts)
+    }
+    return batch
+  } catch (err) {
+    throw inBatch(err, opts, baseOffsetAt(buf, off), off)
+  }
+}
+
 /** The zstd batch at `off` on the thread pool (`@mongodb-js/zstd`), then the rest from there. */
 async function decodeAsyncFrom(buf: Buffer, opts: DecodeRecordBatchesOptions, out: DecodedBatch[], off: number): Promise<DecodedBatch[]> {
   const end = entryEnd(buf, off)

@@ -5,6 +5,7 @@
 import t from 'tap'
 import { CorruptRecordError, type KafkaError } from '../../../src/errors.js'
 import { FetchQueue } from '../../../src/consumer/fetch-queue.js'
+import { RecordSetReader } from '../../../src/consumer/record-set-reader.js'
 import type { BufferedResponse, FetchedPartition } from '../../../src/consumer/fetcher.js'
 import type { PartitionState } from '../../../src/consumer/partition-state.js'
 import { SubscriptionState } from '../../../src/consumer/subscription-state.js'
@@ -29,8 +30,9 @@ function encodedItem(p: PartitionState, buf: Buffer, fetchOffset: bigint): Fetch
     cursor: p,
     version: ticket.version,
     records: null,
+    reader: new RecordSetReader({ recordSet: buf, fetchOffset, options: { topic: 'a', partition: 0 }, readCommitted: false, abortedTransactions: null }),
     recordCount: scan.records,
-    encoded: { recordSet: buf, fetchOffset, options: { topic: 'a', partition: 0 }, readCommitted: false, abortedTransactions: null },
+    taken: 0,
     next: 0,
     nextOffset: scan.nextOffset,
     lastEpoch: scan.lastEpoch,
@@ -75,4 +77,25 @@ t.test('a corrupt record set fails its partition when taken, nothing handed out'
   t.ok(failed[0] instanceof CorruptRecordError, 'with CorruptRecordError')
   t.equal(released.length, 1, 'the buffer budget was given back')
   t.equal(p.position, 0n, 'the position did not move')
+})
+
+t.test('a large record set is decoded a chunk at a time; the iterator gets it as consecutive batches', async (t) => {
+  const s = new SubscriptionState()
+  const p = s.assign('a', 0, 0n)
+  p.positioned(0n)
+  // 40 batches of 1,000 records: 40,000 records, decoded 4,096+ (whole batches) at a time.
+  const buf = Buffer.concat(Array.from({ length: 40 }, (_, b) => encodeRecordBatchSync(Array.from({ length: 1000 }, (_, i) => ({ key: null, value: Buffer.from(`v${b * 1000 + i}`) })), { baseOffset: BigInt(b * 1000), partitionLeaderEpoch: 1 })))
+  const q = new FetchQueue((c) => s.isCurrent(c), () => {}, () => t.fail('no failure expected'))
+  q.push([encodedItem(p, buf, 0n)])
+  const sizes: number[] = []
+  const offsets: bigint[] = []
+  for (let batch = q.nextBatch(); batch !== null; batch = q.nextBatch()) {
+    sizes.push(batch.records.length)
+    for (const r of batch.records) offsets.push(r.offset)
+    t.equal(p.position, batch.records[batch.records.length - 1].offset + 1n, 'the position follows each batch')
+  }
+  t.ok(sizes.length > 1 && sizes.every((n) => n <= 5000), `several batches, none much over the chunk size (${sizes.join(', ')})`)
+  t.equal(offsets.length, 40_000, 'every record once')
+  t.ok(offsets.every((o, i) => o === BigInt(i)), 'in offset order')
+  t.equal(p.position, 40_000n)
 })

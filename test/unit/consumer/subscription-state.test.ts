@@ -141,7 +141,7 @@ t.test('buffered data of a sought or revoked partition is never handed out', asy
     p.fetchEnded()
     const records = Array.from({ length: n }, (_, i) => record(p, from + BigInt(i)))
     p.fetched(ticket, from + BigInt(n))
-    return { cursor: p, version: ticket.version, records, recordCount: n, encoded: null, next: 0, nextOffset: from + BigInt(n), lastEpoch: 4, highWatermark: 10n, lastStableOffset: 10n, response, bytes: 100 }
+    return { cursor: p, version: ticket.version, records, reader: null, recordCount: n, taken: 0, next: 0, nextOffset: from + BigInt(n), lastEpoch: 4, highWatermark: 10n, lastStableOffset: 10n, response, bytes: 100 }
   }
   q.push([item(a, 0n, 3), item(b, 0n, 3)])
   const first = q.nextRecords(2)
