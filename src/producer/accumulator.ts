@@ -5,7 +5,7 @@
  * {@link Accumulator.drain} which batches go to which broker now.
  */
 import type { CompressionCodec } from '../protocol/compression/codec.js'
-import { setBatchProducerState } from '../protocol/records/record-batch-builder.js'
+import { recordPayloadSize, setBatchProducerState } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord } from '../protocol/records/record.js'
 import type { DeliveryTarget } from './delivery-target.js'
 import { incrementSequence, ProducerBatch } from './producer-batch.js'
@@ -146,10 +146,10 @@ export class Accumulator {
   }
 
   /** Whether appending `record` to this partition now would start a new batch (none open, or the open one is too full for it). */
-  wouldStartBatch(topic: string, partition: number, record?: ProduceRecord): boolean {
+  wouldStartBatch(topic: string, partition: number, record?: ProduceRecord, payloadSize = -1): boolean {
     const open = this.byTopic.get(topic)?.[partition]?.open
     if (open == null) return true
-    return record !== undefined && open.count > 0 && open.sizeInBytes + open.recordSize(record) > this.options.batchSize
+    return record !== undefined && open.count > 0 && open.sizeInBytes + open.recordSize(record, payloadSize) > this.options.batchSize
   }
 
   /**
@@ -159,15 +159,16 @@ export class Accumulator {
    * the record went into is {@link Accumulator.lastAppended}.
    * @param deadline when the record expires if earlier than the batch's own deadline (a record
    *   that waited for metadata or memory keeps its `deliveryTimeoutMs` from `send`)
+   * @param payloadSize the record's `recordPayloadSize` (record-batch-builder.ts) if known, so
+   *   its size is computed once; -1: computed here
    */
-  append(topic: string, partition: number, record: ProduceRecord, reserved: number, target: DeliveryTarget, index: number, original: ProducerRecord | null, now: number, deadline = Infinity): boolean {
+  append(topic: string, partition: number, record: ProduceRecord, reserved: number, target: DeliveryTarget, index: number, original: ProducerRecord | null, now: number, deadline = Infinity, payloadSize = -1): boolean {
     const q = this.queue(topic, partition)
     let batch = q.open
     let closedOne = false
-    let size = 0
+    if (payloadSize < 0) payloadSize = recordPayloadSize(record.key, record.value, record.headers)
     if (batch !== null) {
-      size = batch.recordSize(record)
-      if (batch.count > 0 && batch.sizeInBytes + size > this.options.batchSize) {
+      if (batch.count > 0 && batch.sizeInBytes + batch.recordSize(record, payloadSize) > this.options.batchSize) {
         batch.close()
         closedOne = true
         batch = null
@@ -177,11 +178,10 @@ export class Accumulator {
       const o = this.options
       batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64, o.transactional === true)
       q.batches.push(batch)
-      size = batch.recordSize(record)
     }
     if (deadline < batch.deadline) batch.deadline = deadline
     const before = batch.sizeInBytes
-    batch.append(record, target, index, reserved, original)
+    batch.append(record, target, index, reserved, original, payloadSize)
     this.lastAppended = batch
     this.unsentRecords++
     this.unsentBytes += batch.sizeInBytes - before

@@ -52,7 +52,7 @@ export async function splitBatch(big: ProducerBatch, compression: CompressionCod
     piece.deadline = big.deadline
     for (let i = from; i < to; i++) {
       const r = records[i]
-      piece.append({ key: r.key, value: r.value, headers: r.headers, timestamp: big.timestamps[i] }, big.targets[i], big.indices[i], 0, big.records?.[i] ?? null)
+      piece.append({ key: r.key, value: r.value, headers: r.headers, timestamp: big.timestampAt(i) }, big.targetAt(i), big.indexAt(i), 0, big.records?.[i] ?? null)
     }
     piece.reservedBytes = to === records.length ? reservedLeft : Math.floor((big.reservedBytes * (to - from)) / big.count)
     reservedLeft -= piece.reservedBytes
