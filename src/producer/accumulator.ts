@@ -176,7 +176,7 @@ export class Accumulator {
     }
     if (batch === null) {
       const o = this.options
-      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64, o.transactional === true)
+      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64, o.transactional === true, o.idempotent)
       q.batches.push(batch)
     }
     if (deadline < batch.deadline) batch.deadline = deadline

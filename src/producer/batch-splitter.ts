@@ -48,7 +48,7 @@ export async function splitBatch(big: ProducerBatch, compression: CompressionCod
   ]) {
     let bytes = 64
     for (let i = from; i < to; i++) bytes += weight(records[i])
-    const piece = new ProducerBatch(big.topic, big.partition, big.createdAt, 0, compression, compressionLevel, bytes, big.transactional)
+    const piece = new ProducerBatch(big.topic, big.partition, big.createdAt, 0, compression, compressionLevel, bytes, big.transactional, big.baseSequence >= 0)
     piece.deadline = big.deadline
     for (let i = from; i < to; i++) {
       const r = records[i]

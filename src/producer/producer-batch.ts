@@ -65,13 +65,18 @@ export class ProducerBatch {
   /** The last retriable error, reported as the cause when the batch expires. */
   lastError: unknown = null
 
-  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number, transactional = false) {
+  /**
+   * @param stamped the batch gets its producer id, epoch and sequence (and with them its CRC,
+   *   `setBatchProducerState`) before it is sent: closing it leaves the CRC to that, so an
+   *   idempotent producer computes one CRC per batch, not two
+   */
+  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number, transactional = false, stamped = false) {
     this.topic = topic
     this.partition = partition
     this.transactional = transactional
     this.createdAt = now
     this.deadline = now + deliveryTimeoutMs
-    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional }, initialCapacity)
+    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional, crc: !stamped }, initialCapacity)
   }
 
   /** Uncompressed bytes so far, header included. */

@@ -56,6 +56,12 @@ export interface RecordBatchOptions {
   timestampType?: TimestampType
   /** Timestamp in ms given to records that carry none; default `Date.now()` when the builder is made. */
   timestamp?: number
+  /**
+   * false: leave the CRC field 0, for a caller that stamps the batch with
+   * {@link setBatchProducerState} before sending it (an idempotent producer assigns sequences at
+   * first send), so the CRC is computed once per batch. Default true.
+   */
+  crc?: boolean
 }
 
 const INT32_MAX = 2147483647
@@ -109,9 +115,15 @@ function putBytes(buf: Buffer, off: number, v: Uint8Array | null): number {
     buf[off] = 1 // zig-zag -1
     return off + 1
   }
-  off = putVarint(buf, off, v.length)
-  buf.set(v, off)
-  return off + v.length
+  const n = v.length
+  off = putVarint(buf, off, n)
+  if (n > 16) {
+    buf.set(v, off)
+    return off + n
+  }
+  // Short keys and values: a loop is cheaper than the native copy's call.
+  for (let i = 0; i < n; i++) buf[off + i] = v[i]
+  return off + n
 }
 
 /**
@@ -275,7 +287,7 @@ export class RecordBatchBuilder {
     buf.writeInt16BE(o.producerEpoch ?? -1, PRODUCER_EPOCH_AT)
     buf.writeInt32BE(o.baseSequence ?? -1, BASE_SEQUENCE_AT)
     buf.writeInt32BE(this.recordCount, RECORDS_COUNT_AT)
-    buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_AT, batchSize)), CRC_AT)
+    buf.writeUInt32BE(o.crc === false ? 0 : crc32c(buf.subarray(ATTRIBUTES_AT, batchSize)), CRC_AT)
   }
 
   private startFinish(): Buffer {
