@@ -5,7 +5,7 @@
  * {@link Accumulator.drain} which batches go to which broker now.
  */
 import type { CompressionCodec } from '../protocol/compression/codec.js'
-import { recordPayloadSize, setBatchProducerState } from '../protocol/records/record-batch-builder.js'
+import { recordPayloadSize } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord } from '../protocol/records/record.js'
 import type { DeliveryTarget } from './delivery-target.js'
 import { incrementSequence, ProducerBatch } from './producer-batch.js'
@@ -287,12 +287,11 @@ export class Accumulator {
           this.unsentBytes -= head.sizeInBytes
           if (head.sendOrder < 0) head.sendOrder = q.takeSendOrder()
           if (producer !== null && (head.baseSequence < 0 || head.producerEpoch !== producer.epoch || head.producerId !== producer.producerId)) {
-            head.baseSequence = q.nextSequence
-            head.producerId = producer.producerId
-            head.producerEpoch = producer.epoch
+            head.stamp(producer.producerId, producer.epoch, q.nextSequence)
             q.nextSequence = incrementSequence(q.nextSequence, head.count)
-            setBatchProducerState(head.encoded!, producer.producerId, producer.epoch, head.baseSequence)
           }
+          // Built for stamping (idempotent) but sent without: never expected, but never without a CRC.
+          if (head.crcPending) head.sealCrc()
           head.attempts++
           q.inFlight.push(head)
           batches.push(head)

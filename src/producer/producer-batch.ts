@@ -6,7 +6,7 @@
  * call), share one entry, so appending allocates nothing per record.
  */
 import type { CompressionCodec } from '../protocol/compression/codec.js'
-import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js'
+import { RecordBatchBuilder, setBatchProducerState, writeBatchCrc } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord } from '../protocol/records/record.js'
 import type { DeliveryTarget } from './delivery-target.js'
 import type { ProducerRecord } from './producer-record.js'
@@ -39,6 +39,8 @@ export class ProducerBatch {
   finishError: unknown = null
   /** No more records go in. */
   closed = false
+  /** The encoded batch has no CRC yet (built for stamping, not stamped): {@link ProducerBatch.stamp} or {@link ProducerBatch.sealCrc} writes it. */
+  crcPending: boolean
   /** Records appended. */
   count = 0
   /** Bytes charged against buffer memory for these records. */
@@ -76,6 +78,7 @@ export class ProducerBatch {
     this.transactional = transactional
     this.createdAt = now
     this.deadline = now + deliveryTimeoutMs
+    this.crcPending = stamped
     this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional, crc: !stamped }, initialCapacity)
   }
 
@@ -172,6 +175,25 @@ export class ProducerBatch {
   /** Timestamp of the record at `position`, ms. */
   timestampAt(position: number): number {
     return this.runTimestamps[this.runOf(position)]
+  }
+
+  /**
+   * Gives the closed, encoded batch its producer id, epoch and first sequence (KIP-98), in the
+   * bytes too, with the CRC.
+   */
+  stamp(producerId: bigint, producerEpoch: number, baseSequence: number): void {
+    this.producerId = producerId
+    this.producerEpoch = producerEpoch
+    this.baseSequence = baseSequence
+    setBatchProducerState(this.encoded!, producerId, producerEpoch, baseSequence)
+    this.crcPending = false
+  }
+
+  /** Writes the CRC of a batch built for stamping that goes out unstamped. */
+  sealCrc(): void {
+    if (!this.crcPending) return
+    writeBatchCrc(this.encoded!)
+    this.crcPending = false
   }
 
   /** Sequence of the last record. */

@@ -368,6 +368,16 @@ function fill(records: readonly ProduceRecord[], options: RecordBatchOptions): R
 }
 
 /**
+ * Computes the CRC-32C of an encoded record batch and writes it in place (a batch built with
+ * `crc: false` that is sent without {@link setBatchProducerState}).
+ * @throws KafkaProtocolError when `batch` is not a magic 2 record batch.
+ */
+export function writeBatchCrc(batch: Buffer): void {
+  if (batch.length < RECORD_BATCH_OVERHEAD || batch[MAGIC_AT] !== RECORD_BATCH_MAGIC) throw new KafkaProtocolError('not a magic 2 record batch')
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_AT)), CRC_AT)
+}
+
+/**
  * Rewrites the producer id, epoch and base sequence of an encoded record batch in place and
  * recomputes its CRC-32C, without re-encoding or recompressing (an idempotent producer assigns
  * sequences when a batch is drained, and again if it has to reset them).
