@@ -654,7 +654,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
       target: w.target,
       index: w.index,
       original: w.original,
-      deadline: Date.now() + this.options.deliveryTimeoutMs,
+      // Counted from the send call, so the records of one sendBatch call expire together.
+      deadline: w.at + this.options.deliveryTimeoutMs,
       seq: ++this.waitSeq,
     }
   }

@@ -3,7 +3,7 @@
 // exist, a record too large, a malformed record), and what the broker stores is what was sent.
 // Against the real broker; waits are bounded by a hang guard only.
 import t from 'tap'
-import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { newKafka, uniqueTopic, waitFor } from '../../helpers/cluster.js'
 import { ConfigError } from '../../../src/errors.js'
 import { DeliveryTimeoutError, type DeliveryReport, type ProducerRecord, RecordTooLargeError } from '../../../src/producer/producer.js'
 import { fetchPartition } from './fetch-partition.js'
@@ -45,6 +45,8 @@ t.test('sendBatch to a topic that does not exist (auto-creation off): every reco
   const r = await settle(producer.sendBatch(records))
   t.equal(r.state, 'rejected', 'the call rejects')
   if (r.state === 'rejected') t.type(r.error, DeliveryTimeoutError)
+  // The call rejects with the first failure; the other records settle on their own.
+  await waitFor('every record settled', async () => producer.stats().queueLength === 0, 30_000, 50)
   t.equal(failed.size, n, 'onDeliveryError saw every record')
   t.ok([...failed.values()].every((c) => c === 1), 'each exactly once')
   t.equal(reports.length, n, 'one delivery report per record')
