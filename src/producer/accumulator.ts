@@ -46,6 +46,8 @@ export class PartitionQueue {
   lastAckedSequence = -1
   /** Transactional producer: the partition is part of the open transaction (AddPartitionsToTxn answered, or v2). */
   inTransaction = false
+  /** Uncompressed bytes of the partition's last closed batch: the next batch's buffer starts this large, so a busy partition's batches do not grow by doubling and copying. */
+  lastBatchBytes = 0
   private nextSendOrder = 0
 
   constructor(
@@ -169,6 +171,7 @@ export class Accumulator {
     if (payloadSize < 0) payloadSize = recordPayloadSize(record.key, record.value, record.headers)
     if (batch !== null) {
       if (batch.count > 0 && batch.sizeInBytes + batch.recordSize(record, payloadSize) > this.options.batchSize) {
+        q.lastBatchBytes = batch.sizeInBytes
         batch.close()
         closedOne = true
         batch = null
@@ -176,7 +179,7 @@ export class Accumulator {
     }
     if (batch === null) {
       const o = this.options
-      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64, o.transactional === true, o.idempotent)
+      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2, q.lastBatchBytes)) + 64, o.transactional === true, o.idempotent)
       q.batches.push(batch)
     }
     if (deadline < batch.deadline) batch.deadline = deadline
@@ -188,6 +191,7 @@ export class Accumulator {
     this.bufferedBytes += reserved
     this.bufferedRecords++
     if (batch.sizeInBytes >= this.options.batchSize) {
+      q.lastBatchBytes = batch.sizeInBytes
       batch.close()
       closedOne = true
     }
@@ -270,6 +274,7 @@ export class Accumulator {
           }
           const head = q.batches[0]
           if (!head.closed) {
+            q.lastBatchBytes = head.sizeInBytes
             head.close()
             if (head.finishing !== null) continue
           }
