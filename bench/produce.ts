@@ -6,9 +6,11 @@
  *   (idempotent), lz4.
  * Records go in with `sendBatch` in chunks of 10,000 (at most 32 chunks unacknowledged), then
  * `flush()`. Prints records/s, MB/s of key+value bytes and the client's CPU time per record
- * (process.cpuUsage over the produce phase only).
+ * (process.cpuUsage over the produce phase only). `--idempotence on` makes a scenario idempotent
+ * (acks all, as idempotence needs), `off` not idempotent (acks unchanged); default as above.
+ * `--api send` sends one record per `send()` call instead (the same window of 320,000 records).
  *
- *   node --import tsx bench/produce.ts [publish-1m] [produce-1k] [--records N] [--batch-size BYTES] [--linger MS]
+ *   node --import tsx bench/produce.ts [publish-1m] [produce-1k] [--records N] [--batch-size BYTES] [--linger MS] [--idempotence on|off] [--api sendBatch|send]
  *   npm run bench -- produce
  *
  * The broker comes from KAFKA_BOOTSTRAP or the cluster file (.kafka/cluster.json).
@@ -35,15 +37,24 @@ interface Args {
   records: number | null
   batchSize: number
   lingerMs: number
+  idempotence: 'on' | 'off' | null
+  api: 'sendBatch' | 'send'
 }
 
 function parse(args: string[]): Args {
-  const out: Args = { scenarios: [], records: null, batchSize: 1_048_576, lingerMs: 5 }
+  const out: Args = { scenarios: [], records: null, batchSize: 1_048_576, lingerMs: 5, idempotence: null, api: 'sendBatch' }
   for (let i = 0; i < args.length; i++) {
     const v = args[i + 1]
     if (args[i] === '--records') out.records = Number(v)
     else if (args[i] === '--batch-size') out.batchSize = Number(v)
     else if (args[i] === '--linger') out.lingerMs = Number(v)
+    else if (args[i] === '--idempotence') {
+      if (v !== 'on' && v !== 'off') throw new Error('--idempotence takes on or off')
+      out.idempotence = v
+    } else if (args[i] === '--api') {
+      if (v !== 'send' && v !== 'sendBatch') throw new Error('--api takes send or sendBatch')
+      out.api = v
+    }
     else {
       if (!args[i].startsWith('--')) out.scenarios.push(args[i])
       continue
@@ -64,6 +75,8 @@ function scenarios(a: Args): Scenario[] {
   return a.scenarios.map((name) => {
     const s = all.find((x) => x.name === name)
     if (s === undefined) throw new Error(`unknown scenario ${name} (known: ${all.map((x) => x.name).join(', ')})`)
+    if (a.idempotence === 'on') s.options = { ...s.options, idempotent: true, acks: 'all' }
+    else if (a.idempotence === 'off') s.options = { ...s.options, idempotent: false }
     return s
   })
 }
@@ -87,7 +100,7 @@ async function createTopic(kafka: Kafka, topic: string, partitions: number): Pro
   throw new Error(`topic ${topic} has no leaders`)
 }
 
-async function runScenario(kafka: Kafka, s: Scenario): Promise<string> {
+async function runScenario(kafka: Kafka, s: Scenario, api: 'sendBatch' | 'send'): Promise<string> {
   const topic = `bench-produce-${s.name}-${Date.now().toString(36)}`
   await createTopic(kafka, topic, s.partitions)
   const producer = kafka.producer(s.options)
@@ -99,9 +112,15 @@ async function runScenario(kafka: Kafka, s: Scenario): Promise<string> {
   const t0 = performance.now()
   for (let sent = 0; sent < s.records; ) {
     const n = Math.min(chunk, s.records - sent)
-    const records = new Array<ProducerRecord>(n)
-    for (let i = 0; i < n; i++) records[i] = { topic, key: s.key, value: s.value }
-    pending.push(producer.sendBatch(records))
+    if (api === 'send') {
+      const sends = new Array<Promise<RecordMetadata>>(n)
+      for (let i = 0; i < n; i++) sends[i] = producer.send({ topic, key: s.key, value: s.value })
+      pending.push(Promise.all(sends))
+    } else {
+      const records = new Array<ProducerRecord>(n)
+      for (let i = 0; i < n; i++) records[i] = { topic, key: s.key, value: s.value }
+      pending.push(producer.sendBatch(records))
+    }
     sent += n
     if (pending.length >= 32) await pending.shift()
   }
@@ -126,9 +145,9 @@ export async function run(args: string[]): Promise<void> {
   const a = parse(args)
   const kafka = new Kafka({ clientId: 'kafkats-bench', bootstrapServers: bootstrap(), debug: process.env.BENCH_DEBUG === undefined ? [] : 'producer', logger: { debug: (o, m) => { if (m.includes('retry')) console.error(m, o) }, info() {}, warn: (o, m) => console.error(m, o), error: (o, m) => console.error(m, o) } })
   try {
-    console.log(`kafkats producer bench (node ${process.version}), batchSize ${a.batchSize} B, linger ${a.lingerMs} ms, sendBatch chunks of 10000`)
+    console.log(`kafkats producer bench (node ${process.version}), batchSize ${a.batchSize} B, linger ${a.lingerMs} ms, ${a.api === 'send' ? 'one send() per record' : 'sendBatch chunks of 10000'}${a.idempotence === null ? '' : `, idempotence ${a.idempotence}`}`)
     console.log('scenario      records  records/s     MB/s  CPU µs/rec  batches retries')
-    for (const s of scenarios(a)) console.log(await runScenario(kafka, s))
+    for (const s of scenarios(a)) console.log(await runScenario(kafka, s, a.api))
   } finally {
     await kafka.disconnectAll()
   }

@@ -5,7 +5,7 @@
  * {@link Accumulator.drain} which batches go to which broker now.
  */
 import type { CompressionCodec } from '../protocol/compression/codec.js'
-import { setBatchProducerState } from '../protocol/records/record-batch-builder.js'
+import { recordPayloadSize } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord } from '../protocol/records/record.js'
 import type { DeliveryTarget } from './delivery-target.js'
 import { incrementSequence, ProducerBatch } from './producer-batch.js'
@@ -46,6 +46,8 @@ export class PartitionQueue {
   lastAckedSequence = -1
   /** Transactional producer: the partition is part of the open transaction (AddPartitionsToTxn answered, or v2). */
   inTransaction = false
+  /** Uncompressed bytes of the partition's last closed batch: the next batch's buffer starts this large, so a busy partition's batches do not grow by doubling and copying. */
+  lastBatchBytes = 0
   private nextSendOrder = 0
 
   constructor(
@@ -146,10 +148,10 @@ export class Accumulator {
   }
 
   /** Whether appending `record` to this partition now would start a new batch (none open, or the open one is too full for it). */
-  wouldStartBatch(topic: string, partition: number, record?: ProduceRecord): boolean {
+  wouldStartBatch(topic: string, partition: number, record?: ProduceRecord, payloadSize = -1): boolean {
     const open = this.byTopic.get(topic)?.[partition]?.open
     if (open == null) return true
-    return record !== undefined && open.count > 0 && open.sizeInBytes + open.recordSize(record) > this.options.batchSize
+    return record !== undefined && open.count > 0 && open.sizeInBytes + open.recordSize(record, payloadSize) > this.options.batchSize
   }
 
   /**
@@ -159,15 +161,17 @@ export class Accumulator {
    * the record went into is {@link Accumulator.lastAppended}.
    * @param deadline when the record expires if earlier than the batch's own deadline (a record
    *   that waited for metadata or memory keeps its `deliveryTimeoutMs` from `send`)
+   * @param payloadSize the record's `recordPayloadSize` (record-batch-builder.ts) if known, so
+   *   its size is computed once; -1: computed here
    */
-  append(topic: string, partition: number, record: ProduceRecord, reserved: number, target: DeliveryTarget, index: number, original: ProducerRecord | null, now: number, deadline = Infinity): boolean {
+  append(topic: string, partition: number, record: ProduceRecord, reserved: number, target: DeliveryTarget, index: number, original: ProducerRecord | null, now: number, deadline = Infinity, payloadSize = -1): boolean {
     const q = this.queue(topic, partition)
     let batch = q.open
     let closedOne = false
-    let size = 0
+    if (payloadSize < 0) payloadSize = recordPayloadSize(record.key, record.value, record.headers)
     if (batch !== null) {
-      size = batch.recordSize(record)
-      if (batch.count > 0 && batch.sizeInBytes + size > this.options.batchSize) {
+      if (batch.count > 0 && batch.sizeInBytes + batch.recordSize(record, payloadSize) > this.options.batchSize) {
+        q.lastBatchBytes = batch.sizeInBytes
         batch.close()
         closedOne = true
         batch = null
@@ -175,19 +179,19 @@ export class Accumulator {
     }
     if (batch === null) {
       const o = this.options
-      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2)) + 64, o.transactional === true)
+      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2, q.lastBatchBytes)) + 64, o.transactional === true, o.idempotent)
       q.batches.push(batch)
-      size = batch.recordSize(record)
     }
     if (deadline < batch.deadline) batch.deadline = deadline
     const before = batch.sizeInBytes
-    batch.append(record, target, index, reserved, original)
+    batch.append(record, target, index, reserved, original, payloadSize)
     this.lastAppended = batch
     this.unsentRecords++
     this.unsentBytes += batch.sizeInBytes - before
     this.bufferedBytes += reserved
     this.bufferedRecords++
     if (batch.sizeInBytes >= this.options.batchSize) {
+      q.lastBatchBytes = batch.sizeInBytes
       batch.close()
       closedOne = true
     }
@@ -270,6 +274,7 @@ export class Accumulator {
           }
           const head = q.batches[0]
           if (!head.closed) {
+            q.lastBatchBytes = head.sizeInBytes
             head.close()
             if (head.finishing !== null) continue
           }
@@ -287,12 +292,11 @@ export class Accumulator {
           this.unsentBytes -= head.sizeInBytes
           if (head.sendOrder < 0) head.sendOrder = q.takeSendOrder()
           if (producer !== null && (head.baseSequence < 0 || head.producerEpoch !== producer.epoch || head.producerId !== producer.producerId)) {
-            head.baseSequence = q.nextSequence
-            head.producerId = producer.producerId
-            head.producerEpoch = producer.epoch
+            head.stamp(producer.producerId, producer.epoch, q.nextSequence)
             q.nextSequence = incrementSequence(q.nextSequence, head.count)
-            setBatchProducerState(head.encoded!, producer.producerId, producer.epoch, head.baseSequence)
           }
+          // Built for stamping (idempotent) but sent without: never expected, but never without a CRC.
+          if (head.crcPending) head.sealCrc()
           head.attempts++
           q.inFlight.push(head)
           batches.push(head)

@@ -9,7 +9,6 @@
  */
 import { KafkaError } from '../errors.js'
 import type { CompressionCodec } from '../protocol/compression/codec.js'
-import { setBatchProducerState } from '../protocol/records/record-batch-builder.js'
 import { decodeRecordBatches } from '../protocol/records/record-batch-decoder.js'
 import type { DecodedRecord } from '../protocol/records/record.js'
 import { incrementSequence, ProducerBatch } from './producer-batch.js'
@@ -48,11 +47,11 @@ export async function splitBatch(big: ProducerBatch, compression: CompressionCod
   ]) {
     let bytes = 64
     for (let i = from; i < to; i++) bytes += weight(records[i])
-    const piece = new ProducerBatch(big.topic, big.partition, big.createdAt, 0, compression, compressionLevel, bytes, big.transactional)
+    const piece = new ProducerBatch(big.topic, big.partition, big.createdAt, 0, compression, compressionLevel, bytes, big.transactional, big.baseSequence >= 0)
     piece.deadline = big.deadline
     for (let i = from; i < to; i++) {
       const r = records[i]
-      piece.append({ key: r.key, value: r.value, headers: r.headers, timestamp: big.timestamps[i] }, big.targets[i], big.indices[i], 0, big.records?.[i] ?? null)
+      piece.append({ key: r.key, value: r.value, headers: r.headers, timestamp: big.timestampAt(i) }, big.targetAt(i), big.indexAt(i), 0, big.records?.[i] ?? null)
     }
     piece.reservedBytes = to === records.length ? reservedLeft : Math.floor((big.reservedBytes * (to - from)) / big.count)
     reservedLeft -= piece.reservedBytes
@@ -65,12 +64,7 @@ export async function splitBatch(big: ProducerBatch, compression: CompressionCod
     if (piece.finishError !== null) {
       throw new KafkaError(`splitting the batch for ${big.topic}-${big.partition}: ${String(piece.finishError)}`, { code: 'ENCODE_FAILED', cause: piece.finishError })
     }
-    if (big.baseSequence >= 0) {
-      piece.baseSequence = incrementSequence(big.baseSequence, from)
-      piece.producerId = big.producerId
-      piece.producerEpoch = big.producerEpoch
-      setBatchProducerState(piece.encoded!, piece.producerId, piece.producerEpoch, piece.baseSequence)
-    }
+    if (big.baseSequence >= 0) piece.stamp(big.producerId, big.producerEpoch, incrementSequence(big.baseSequence, from))
     pieces.push(piece)
   }
   return pieces

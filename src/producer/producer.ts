@@ -14,6 +14,7 @@ import type { ClientContext } from '../client-context.js'
 import { ClosedError, ConfigError, KafkaError } from '../errors.js'
 import { ErrorCode, responseError } from '../protocol/error-codes.js'
 import { RECORD_BATCH_OVERHEAD } from '../protocol/records/batch-layout.js'
+import { recordPayloadSize } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord, RecordHeader } from '../protocol/records/record.js'
 import type { TopicMetadata } from '../pool/cluster.js'
 import { Accumulator } from './accumulator.js'
@@ -59,6 +60,10 @@ interface Waiting {
   headers: RecordHeader[] | null
   timestamp: number
   size: number
+  /** `recordPayloadSize` of key, value and headers (record-batch-builder.ts): computed once, used by the batch. */
+  payload: number
+  /** When `send` took it (ms); the new batch's creation time if it opens one without waiting. */
+  at: number
   target: DeliveryTarget
   index: number
   original: ProducerRecord | null
@@ -139,8 +144,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private waitingCount = 0
   private waitSeq = 0
   /** The record being admitted; copied only when it has to wait. */
-  private readonly incoming: Waiting = { topic: '', partition: -1, key: null, value: null, headers: null, timestamp: 0, size: 0, target: NO_TARGET, index: 0, original: null, deadline: Infinity, seq: 0 }
+  private readonly incoming: Waiting = { topic: '', partition: -1, key: null, value: null, headers: null, timestamp: 0, size: 0, payload: 0, at: 0, target: NO_TARGET, index: 0, original: null, deadline: Infinity, seq: 0 }
   private readonly available = new WeakMap<TopicMetadata, number[]>()
+  private lastMeta: TopicMetadata | null = null
+  private lastAvailable: number[] = []
   private readonly scratch: ProduceRecord = { key: null, value: null, headers: null, timestamp: 0 }
   private readonly flushes: FlushWait[] = []
   private closing: Promise<void> | null = null
@@ -235,19 +242,24 @@ export class Producer extends EventEmitter<ProducerEvents> {
    */
   send(record: ProducerRecord): Promise<RecordMetadata> {
     const target = new SingleDelivery(this.options.onDeliveryError !== null)
-    this.admit(record, target, 0)
+    this.admit(record, target, 0, Date.now(), this.host.reporting)
     return target.promise
   }
 
   /**
    * Sends records in order; resolves with each record's metadata in input order once all are
-   * acknowledged, or rejects with the first failure (the other records are still sent).
+   * acknowledged, or rejects with the first failure (the other records are still sent, and each
+   * is still reported to `onDeliveryError` and `delivery` listeners). Records without a
+   * `timestamp` get the time of the call. One promise for the whole call, none per record: the
+   * records of a call share one delivery target, and a batch keeps one entry per run of them.
    * Errors as {@link Producer.send}.
    */
   sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (!Array.isArray(records)) return Promise.reject(new ConfigError('sendBatch expects an array of records'))
     const target = new GroupDelivery(records.length, this.options.onDeliveryError !== null)
-    for (let i = 0; i < records.length; i++) this.admit(records[i], target, i)
+    const now = Date.now()
+    const reporting = this.host.reporting
+    for (let i = 0; i < records.length; i++) this.admit(records[i], target, i, now, reporting)
     return target.promise
   }
 
@@ -514,7 +526,11 @@ export class Producer extends EventEmitter<ProducerEvents> {
   }
 
   /** Checks a record and converts it to bytes, then lets it in through {@link Producer.pass}. */
-  private admit(record: ProducerRecord, target: DeliveryTarget, index: number): void {
+  /**
+   * @param now the time of the `send`/`sendBatch` call, ms: the default timestamp
+   * @param reporting whether to keep the record for reports (`host.reporting`, read once per call)
+   */
+  private admit(record: ProducerRecord, target: DeliveryTarget, index: number, now: number, reporting: boolean): void {
     if (this.closed || this.context.cluster.isClosed) {
       this.rejectEarly(record, target, index, new ClosedError(this.closed ? 'the producer is closed' : 'the client is closed (kafka.disconnectAll())'))
       return
@@ -546,7 +562,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
         if (!Number.isSafeInteger(record.timestamp)) throw new ConfigError(`record timestamp must be an integer number of ms, got ${String(record.timestamp)}`)
         timestamp = record.timestamp
       } else {
-        timestamp = Date.now()
+        timestamp = now
       }
       const k = record.key
       if (typeof k === 'string' && k === this.lastKeyString) key = this.lastKeyBytes
@@ -587,9 +603,11 @@ export class Producer extends EventEmitter<ProducerEvents> {
     w.headers = headers
     w.timestamp = timestamp
     w.size = size
+    w.payload = recordPayloadSize(key, value, headers)
+    w.at = now
     w.target = target
     w.index = index
-    w.original = this.host.reporting ? record : null
+    w.original = reporting ? record : null
     this.pass(w)
   }
 
@@ -631,10 +649,13 @@ export class Producer extends EventEmitter<ProducerEvents> {
       headers: w.headers,
       timestamp: w.timestamp,
       size: w.size,
+      payload: w.payload,
+      at: w.at,
       target: w.target,
       index: w.index,
       original: w.original,
-      deadline: Date.now() + this.options.deliveryTimeoutMs,
+      // Counted from the send call, so the records of one sendBatch call expire together.
+      deadline: w.at + this.options.deliveryTimeoutMs,
       seq: ++this.waitSeq,
     }
   }
@@ -661,12 +682,16 @@ export class Producer extends EventEmitter<ProducerEvents> {
   }
 
   private availablePartitions(meta: TopicMetadata): number[] {
+    // The records of a call mostly share a topic: the last answer first, before the WeakMap.
+    if (meta === this.lastMeta) return this.lastAvailable
     let list = this.available.get(meta)
     if (list === undefined) {
       list = []
       for (const p of meta.partitions) if (p !== undefined && p.leader >= 0) list.push(p.partition)
       this.available.set(meta, list)
     }
+    this.lastMeta = meta
+    this.lastAvailable = list
     return list
   }
 
@@ -690,7 +715,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
         const available = this.availablePartitions(meta)
         partition = this.partitioner.partition(topic, key, value, count, available)
         // KIP-480: an unkeyed record that would open a new batch moves the sticky partition on.
-        if (key === null && this.partitioner.onNewBatch !== undefined && acc.wouldStartBatch(topic, partition, s)) {
+        if (key === null && this.partitioner.onNewBatch !== undefined && acc.wouldStartBatch(topic, partition, s, w.payload)) {
           this.partitioner.onNewBatch(topic, partition, count, available)
           partition = this.partitioner.partition(topic, key, value, count, available)
         }
@@ -702,7 +727,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
     }
     let ready: boolean
     try {
-      ready = acc.append(topic, partition, s, w.size, target, index, w.original, Date.now(), w.deadline)
+      ready = acc.append(topic, partition, s, w.size, target, index, w.original, w === this.incoming ? w.at : Date.now(), w.deadline, w.payload)
     } catch (err) {
       if (w !== this.incoming) this.leave(w, null)
       this.failWaiting(w, err instanceof KafkaError ? err : new ConfigError(String(err)))
@@ -752,7 +777,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   /** Rejects a record `send` refused before buffering it; hooks and reports see it too. */
   private rejectEarly(record: ProducerRecord, target: DeliveryTarget, index: number, err: KafkaError): void {
     const valid = record !== null && typeof record === 'object'
-    this.failWaiting({ topic: valid ? String(record.topic) : '', partition: valid && typeof record.partition === 'number' ? record.partition : -1, key: null, value: null, headers: null, timestamp: -1, size: 0, target, index, original: valid && this.host.reporting ? record : null, deadline: 0, seq: 0 }, err)
+    this.failWaiting({ topic: valid ? String(record.topic) : '', partition: valid && typeof record.partition === 'number' ? record.partition : -1, key: null, value: null, headers: null, timestamp: -1, size: 0, payload: 0, at: 0, target, index, original: valid && this.host.reporting ? record : null, deadline: 0, seq: 0 }, err)
   }
 
   /** Fails a record that never reached a batch: its promise, `onDeliveryError`, the `delivery` event. */

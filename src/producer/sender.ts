@@ -449,14 +449,22 @@ export class Sender {
     this.stats.recordsSent += n
     this.stats.batchesSent++
     this.stats.bytesSent += b.encoded?.length ?? 0
-    const { topic, partition, targets, indices, timestamps } = b
+    const { topic, partition } = b
     const reporting = this.host.reporting
+    const known = baseOffset >= 0n
     let offset = baseOffset
-    for (let i = 0; i < n; i++) {
-      const meta: RecordMetadata = { topic, partition, offset: baseOffset < 0n ? -1n : offset, timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i] }
-      offset++
-      targets[i].delivered(indices[i], meta)
-      if (reporting) this.host.report({ ...meta, record: b.records?.[i] ?? null })
+    let i = 0
+    for (let r = 0; r < b.runs; r++) {
+      const target = b.runTarget(r)
+      const first = b.runIndex(r)
+      const timestamp = logAppendTime >= 0 ? logAppendTime : b.runTimestamp(r)
+      const end = i + b.runLength(r)
+      for (let index = first; i < end; i++, index++) {
+        const meta: RecordMetadata = { topic, partition, offset: known ? offset : -1n, timestamp }
+        if (known) offset++
+        target.delivered(index, meta)
+        if (reporting) this.host.report({ ...meta, record: b.records?.[i] ?? null })
+      }
     }
     this.host.settled(b)
   }
@@ -467,17 +475,23 @@ export class Sender {
     this.stats.errors += n
     const reporting = this.host.reporting
     const hook = this.options.onDeliveryError
-    for (let i = 0; i < n; i++) {
-      b.targets[i].failed(b.indices[i], err)
-      const record = b.records?.[i] ?? null
-      if (hook !== null && record !== null) {
-        try {
-          hook(record, err)
-        } catch (hookErr) {
-          this.log.warn({ error: (hookErr as Error).message }, 'producer: onDeliveryError threw')
+    let i = 0
+    for (let r = 0; r < b.runs; r++) {
+      const target = b.runTarget(r)
+      const first = b.runIndex(r)
+      const end = i + b.runLength(r)
+      for (let index = first; i < end; i++, index++) {
+        target.failed(index, err)
+        const record = b.records?.[i] ?? null
+        if (hook !== null && record !== null) {
+          try {
+            hook(record, err)
+          } catch (hookErr) {
+            this.log.warn({ error: (hookErr as Error).message }, 'producer: onDeliveryError threw')
+          }
         }
+        if (reporting) this.host.report({ topic: b.topic, partition: b.partition, offset: -1n, timestamp: -1, record, error: err })
       }
-      if (reporting) this.host.report({ topic: b.topic, partition: b.partition, offset: -1n, timestamp: -1, record, error: err })
     }
     this.host.failed(err)
     this.host.settled(b)

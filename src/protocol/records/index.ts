@@ -8,7 +8,9 @@ export {
   type RecordBatchOptions,
   encodeRecordBatch,
   encodeRecordBatchSync,
+  recordPayloadSize,
   setBatchProducerState,
+  writeBatchCrc,
 } from './record-batch-builder.js'
 export {
   type DecodeRecordBatchesOptions,

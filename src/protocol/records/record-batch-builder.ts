@@ -56,6 +56,12 @@ export interface RecordBatchOptions {
   timestampType?: TimestampType
   /** Timestamp in ms given to records that carry none; default `Date.now()` when the builder is made. */
   timestamp?: number
+  /**
+   * false: leave the CRC field 0, for a caller that stamps the batch with
+   * {@link setBatchProducerState} before sending it (an idempotent producer assigns sequences at
+   * first send), so the CRC is computed once per batch. Default true.
+   */
+  crc?: boolean
 }
 
 const INT32_MAX = 2147483647
@@ -109,13 +115,27 @@ function putBytes(buf: Buffer, off: number, v: Uint8Array | null): number {
     buf[off] = 1 // zig-zag -1
     return off + 1
   }
-  off = putVarint(buf, off, v.length)
-  buf.set(v, off)
-  return off + v.length
+  const n = v.length
+  off = putVarint(buf, off, n)
+  if (n > 16) {
+    buf.set(v, off)
+    return off + n
+  }
+  // Short keys and values: a loop is cheaper than the native copy's call.
+  for (let i = 0; i < n; i++) buf[off + i] = v[i]
+  return off + n
 }
 
-function headersSize(headers: readonly RecordHeader[]): number {
-  let size = varintSize(headers.length)
+/**
+ * Bytes the key, value and headers fields of a record take in a batch, their length varints
+ * included: everything of the record but its length, attributes and two deltas. The producer
+ * computes it once per record (when it checks the record) and hands it to
+ * {@link RecordBatchBuilder.append}, so no size is computed twice.
+ */
+export function recordPayloadSize(key: Uint8Array | null | undefined, value: Uint8Array | null | undefined, headers: readonly RecordHeader[] | null | undefined): number {
+  let size = (key === null || key === undefined ? 1 : varintSize(key.length) + key.length) + (value === null || value === undefined ? 1 : varintSize(value.length) + value.length)
+  if (headers === null || headers === undefined) return size + 1
+  size += varintSize(headers.length)
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]
     const keyLen = Buffer.byteLength(h.key, 'utf8')
@@ -177,32 +197,29 @@ export class RecordBatchBuilder {
     return this.compression
   }
 
-  /** Bytes `append(record)` would add to {@link sizeInBytes} (uncompressed). */
-  recordSizeInBytes(record: ProduceRecord): number {
+  /**
+   * Bytes `append(record)` would add to {@link sizeInBytes} (uncompressed).
+   * @param payloadSize `recordPayloadSize(record.key, record.value, record.headers)` if known
+   */
+  recordSizeInBytes(record: ProduceRecord, payloadSize = -1): number {
     const timestamp = record.timestamp ?? this.defaultTimestamp
-    const bodySize = this.bodySize(record, this.recordCount === 0 ? 0 : timestamp - this.baseTimestamp)
+    const bodySize = this.bodySize(this.recordCount === 0 ? 0 : timestamp - this.baseTimestamp, payloadSize >= 0 ? payloadSize : recordPayloadSize(record.key, record.value, record.headers))
     return varintSize(bodySize) + bodySize
   }
 
-  private bodySize(record: ProduceRecord, timestampDelta: number): number {
-    const key = record.key
-    const value = record.value
-    const headers = record.headers
-    return (
-      1 + // attributes
-      varlongSize(timestampDelta) +
-      varintSize(this.recordCount) +
-      (key === null || key === undefined ? 1 : varintSize(key.length) + key.length) +
-      (value === null || value === undefined ? 1 : varintSize(value.length) + value.length) +
-      (headers === null || headers === undefined ? 1 : headersSize(headers))
-    )
+  /** Bytes of a record after its length varint: attributes, deltas, then the payload. */
+  private bodySize(timestampDelta: number, payloadSize: number): number {
+    return 1 + varlongSize(timestampDelta) + varintSize(this.recordCount) + payloadSize
   }
 
   /**
-   * Appends one record with the next offset delta.
+   * Appends one record with the next offset delta, encoding it straight into the batch's buffer
+   * (length, attributes, deltas, key, value, headers) in one pass.
+   * @param payloadSize `recordPayloadSize(record.key, record.value, record.headers)` if known
+   *   (the producer computed it when it checked the record); computed here otherwise
    * @throws ConfigError after `finish`, or when the timestamp is not a safe integer.
    */
-  append(record: ProduceRecord): void {
+  append(record: ProduceRecord, payloadSize = -1): void {
     if (this.finished) throw new ConfigError('record batch already finished')
     const timestamp = record.timestamp ?? this.defaultTimestamp
     if (this.recordCount === 0) {
@@ -215,8 +232,11 @@ export class RecordBatchBuilder {
       }
       if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
     }
+    const key = record.key ?? null
+    const value = record.value ?? null
+    const headers = record.headers ?? null
     const timestampDelta = timestamp - this.baseTimestamp
-    const bodySize = this.bodySize(record, timestampDelta)
+    const bodySize = this.bodySize(timestampDelta, payloadSize >= 0 ? payloadSize : recordPayloadSize(key, value, headers))
     const w = this.writer
     w.ensure(5 + bodySize)
     const buf = w.buf
@@ -224,10 +244,9 @@ export class RecordBatchBuilder {
     buf[off++] = 0 // record attributes: unused
     off = putVarlong(buf, off, timestampDelta)
     off = putVarint(buf, off, this.recordCount)
-    off = putBytes(buf, off, record.key ?? null)
-    off = putBytes(buf, off, record.value ?? null)
-    const headers = record.headers
-    if (headers === null || headers === undefined) {
+    off = putBytes(buf, off, key)
+    off = putBytes(buf, off, value)
+    if (headers === null) {
       buf[off++] = 0
     } else {
       off = putVarint(buf, off, headers.length)
@@ -268,7 +287,7 @@ export class RecordBatchBuilder {
     buf.writeInt16BE(o.producerEpoch ?? -1, PRODUCER_EPOCH_AT)
     buf.writeInt32BE(o.baseSequence ?? -1, BASE_SEQUENCE_AT)
     buf.writeInt32BE(this.recordCount, RECORDS_COUNT_AT)
-    buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_AT, batchSize)), CRC_AT)
+    buf.writeUInt32BE(o.crc === false ? 0 : crc32c(buf.subarray(ATTRIBUTES_AT, batchSize)), CRC_AT)
   }
 
   private startFinish(): Buffer {
@@ -346,6 +365,16 @@ function fill(records: readonly ProduceRecord[], options: RecordBatchOptions): R
   const builder = new RecordBatchBuilder(options, estimate)
   for (let i = 0; i < records.length; i++) builder.append(records[i])
   return builder
+}
+
+/**
+ * Computes the CRC-32C of an encoded record batch and writes it in place (a batch built with
+ * `crc: false` that is sent without {@link setBatchProducerState}).
+ * @throws KafkaProtocolError when `batch` is not a magic 2 record batch.
+ */
+export function writeBatchCrc(batch: Buffer): void {
+  if (batch.length < RECORD_BATCH_OVERHEAD || batch[MAGIC_AT] !== RECORD_BATCH_MAGIC) throw new KafkaProtocolError('not a magic 2 record batch')
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_AT)), CRC_AT)
 }
 
 /**

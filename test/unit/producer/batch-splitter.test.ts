@@ -87,8 +87,10 @@ for (const compression of ['none', 'gzip', 'zstd'] as const) {
       t.equal(dec.producerEpoch, 2)
       t.equal(dec.compression, compression)
     }
-    t.same(pieces[0].targets.concat(pieces[1].targets), big.targets)
-    t.same(pieces[0].indices.concat(pieces[1].indices), big.indices)
+    const perRecord = (b: ProducerBatch, f: (b: ProducerBatch, i: number) => unknown): unknown[] => Array.from({ length: b.count }, (_, i) => f(b, i))
+    for (const f of [(b: ProducerBatch, i: number) => b.targetAt(i), (b: ProducerBatch, i: number) => b.indexAt(i), (b: ProducerBatch, i: number) => b.timestampAt(i)]) {
+      t.same(perRecord(pieces[0], f).concat(perRecord(pieces[1], f)), perRecord(big, f), 'the halves keep each record’s target, index and timestamp')
+    }
     t.equal(pieces[0].reservedBytes + pieces[1].reservedBytes, big.reservedBytes, 'the buffer charge moves with the records')
     t.equal(a.drain(2000, true, leader0, manySlots, pid).requests.length, 0, 'nothing is sent while it splits')
 
