@@ -7,21 +7,10 @@ import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
 import { ClosedError, type KafkaError } from '../../../src/errors.js'
 import { DeliveryTimeoutError } from '../../../src/producer/producer.js'
 import { createTopic } from './topics.js'
+import { settle } from '../../helpers/settle.js'
 
 const HANG_GUARD_MS = 60_000
 
-/** How a promise settled, or 'hung' when it did not within the hang guard. */
-async function settle<T>(p: Promise<T>): Promise<{ state: 'resolved'; value: T } | { state: 'rejected'; error: unknown } | { state: 'hung' }> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<{ state: 'hung' }>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'hung' }), HANG_GUARD_MS)
-  })
-  try {
-    return await Promise.race([p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error })), guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 /** A TCP port on 127.0.0.1 that nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -39,10 +28,10 @@ t.test('a producer made after disconnectAll() fails its sends at once with Close
   await kafka.disconnectAll()
   const producer = kafka.producer({ deliveryTimeoutMs: 120_000 })
   const started = Date.now()
-  const r = await settle(producer.send({ topic, value: 'x' }))
+  const r = await settle(producer.send({ topic, value: 'x' }), HANG_GUARD_MS)
   t.equal(r.state, 'rejected', `send settled (${Date.now() - started} ms)`)
   if (r.state === 'rejected') t.type(r.error, ClosedError)
-  const b = await settle(producer.sendBatch([{ topic, value: 'y' }]))
+  const b = await settle(producer.sendBatch([{ topic, value: 'y' }]), HANG_GUARD_MS)
   t.equal(b.state, 'rejected')
   if (b.state === 'rejected') t.type(b.error, ClosedError)
   await t.rejects(producer.partitionFor(topic, 'k'), ClosedError, 'partitionFor too')
@@ -55,7 +44,7 @@ t.test('deliveryTimeoutMs bounds the wait for metadata when the bootstrap addres
   t.teardown(() => kafka.disconnectAll())
   const producer = kafka.producer({ deliveryTimeoutMs: 8000, requestTimeoutMs: 5000 })
   const started = Date.now()
-  const r = await settle(producer.send({ topic: 'never-reachable', value: 'x' }))
+  const r = await settle(producer.send({ topic: 'never-reachable', value: 'x' }), HANG_GUARD_MS)
   const elapsed = Date.now() - started
   t.equal(r.state, 'rejected', `send settled after ${elapsed} ms (budget 8000 ms)`)
   if (r.state === 'rejected') {

@@ -8,20 +8,10 @@ import { ConfigError } from '../../../src/errors.js'
 import { DeliveryTimeoutError, type DeliveryReport, type ProducerRecord, RecordTooLargeError } from '../../../src/producer/producer.js'
 import { fetchPartition } from './fetch-partition.js'
 import { createTopic } from './topics.js'
+import { settle } from '../../helpers/settle.js'
 
 const HANG_GUARD_MS = 90_000
 
-async function settle<T>(p: Promise<T>): Promise<{ state: 'resolved'; value: T } | { state: 'rejected'; error: unknown } | { state: 'hung' }> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<{ state: 'hung' }>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'hung' }), HANG_GUARD_MS)
-  })
-  try {
-    return await Promise.race([p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error })), guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 t.test('sendBatch to a topic that does not exist (auto-creation off): every record fails once, the call rejects', async (t) => {
   const kafka = newKafka()
@@ -42,7 +32,7 @@ t.test('sendBatch to a topic that does not exist (auto-creation off): every reco
   producer.on('delivery', (r) => reports.push(r))
   const n = 300
   const records: ProducerRecord[] = Array.from({ length: n }, (_, i) => ({ topic, key: i % 3 === 0 ? null : `k${i % 7}`, value: `v${i}` }))
-  const r = await settle(producer.sendBatch(records))
+  const r = await settle(producer.sendBatch(records), HANG_GUARD_MS)
   t.equal(r.state, 'rejected', 'the call rejects')
   if (r.state === 'rejected') t.type(r.error, DeliveryTimeoutError)
   // The call rejects with the first failure; the other records settle on their own.
@@ -67,7 +57,7 @@ t.test('sendBatch with a record too large and a malformed one: those two fail, t
   const records: ProducerRecord[] = Array.from({ length: n }, (_, i) => ({ topic, key: `k${i % 11}`, value: `v${i}` }))
   records[400] = { topic, key: 'big', value: Buffer.alloc(100 * 1024, 1) }
   records[700] = { topic, key: 'bad' } as unknown as ProducerRecord
-  const r = await settle(producer.sendBatch(records))
+  const r = await settle(producer.sendBatch(records), HANG_GUARD_MS)
   t.equal(r.state, 'rejected', 'the call rejects')
   if (r.state === 'rejected') t.type(r.error, RecordTooLargeError, 'with the first failure in input order')
   await producer.flush()
