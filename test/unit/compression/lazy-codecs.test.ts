@@ -9,6 +9,7 @@ import t from 'tap'
 import { ClientErrorCode, CodecUnavailableError, KafkaError } from '../../../src/index.js'
 import { compress, compressSync, decompress, decompressSync } from '../../../src/protocol/compression/index.js'
 import { setNativeModuleLoader } from '../../../src/protocol/compression/native-codec.js'
+import { hasNodeZstd } from '../../../src/protocol/compression/zstd-node.js'
 import { decodeRecordBatches, decodeRecordBatchesSync } from '../../../src/protocol/records/record-batch-decoder.js'
 import { encodeRecordBatch, encodeRecordBatchSync } from '../../../src/protocol/records/record-batch-builder.js'
 
@@ -61,7 +62,9 @@ t.test('zstd and snappy failures are typed too (async and sync paths)', async (t
   const snappyBlock = compressSync('snappy', Buffer.from('s'))
   setNativeModuleLoader(broken('@mongodb-js/zstd'))
   await t.rejects(compress('zstd', Buffer.from('z')), { code: 'CODEC_UNAVAILABLE', packageName: '@mongodb-js/zstd' })
-  await t.rejects(decompress('zstd', zstdFrame), CodecUnavailableError)
+  // Node 22.15+ decompresses zstd with node:zlib: the library is needed for compression only.
+  if (hasNodeZstd) t.equal((await decompress('zstd', zstdFrame)).toString(), 'z', 'decompressed without the library')
+  else await t.rejects(decompress('zstd', zstdFrame), CodecUnavailableError)
   setNativeModuleLoader(broken('snappy'))
   t.throws(() => decompressSync('snappy', snappyBlock), { code: 'CODEC_UNAVAILABLE', packageName: 'snappy', codec: 'snappy' })
   await t.rejects(compress('snappy', Buffer.from('s')), CodecUnavailableError)
