@@ -7,7 +7,7 @@
 import { crc32c } from './crc32c.js'
 import { KafkaProtocolError } from '../../errors.js'
 import { compressionCodecFromId } from '../compression/codec.js'
-import { decompress, decompressSync, hasSyncDecompression } from '../compression/index.js'
+import { COMPRESSION_CODEC_IDS, decompress, decompressSync, hasSyncDecompression } from '../compression/index.js'
 import {
   ATTRIBUTES_AT,
   BASE_SEQUENCE_AT,
@@ -37,7 +37,6 @@ export type { DecodeRecordBatchesOptions } from './decode-context.js'
 /** Bytes of the smallest record: length, attributes, timestamp delta, offset delta, key, value, header count. */
 const MIN_RECORD_SIZE = 7
 const MAX_SAFE_BASE = Number.MAX_SAFE_INTEGER - 2147483648
-const ZSTD_CODEC_ID = 4
 
 // Read position of the varint readers below; module-level so the hot loop allocates nothing.
 let pos = 0
@@ -292,7 +291,7 @@ function decodeFrom(
       }
       const count = buf.readInt32BE(off + RECORDS_COUNT_AT)
       const codecId = buf.readInt16BE(off + ATTRIBUTES_AT) & 0x07
-      if (allowAsync && codecId === ZSTD_CODEC_ID && count !== 0 && !hasSyncDecompression('zstd')) return decodeAsyncFrom(buf, opts, out, off)
+      if (allowAsync && codecId === COMPRESSION_CODEC_IDS.zstd && count !== 0 && !hasSyncDecompression('zstd')) return decodeAsyncFrom(buf, opts, out, off)
       const batch = readBatchHeader(buf, off, end, opts)
       if (batch.compression === 'none' || count === 0) {
         // Compaction can leave a batch with no records (kept for its producer state).

@@ -5,11 +5,9 @@
  * client's CompletedFetch does the same), so what waits in the queue is the compact wire form,
  * not an object per record, and the records the application gets are young and die young.
  */
-import { hasSyncDecompression } from '../compression/index.js'
+import { COMPRESSION_CODEC_IDS, hasSyncDecompression } from '../compression/index.js'
 import { ATTRIBUTES_AT, CONTROL_BIT, LAST_OFFSET_DELTA_AT, MAGIC_AT, PARTITION_LEADER_EPOCH_AT, RECORD_BATCH_MAGIC, RECORDS_COUNT_AT } from './batch-layout.js'
 import { entryEnd } from './record-batch-decoder.js'
-
-const ZSTD_CODEC_ID = 4
 
 /** What the headers of a record set say. */
 export interface RecordSetScan {
@@ -34,7 +32,7 @@ export function scanRecordBatches(buf: Buffer, fetchOffset: bigint): RecordSetSc
   for (let off = 0, end = entryEnd(buf, off); end >= 0; off = end, end = entryEnd(buf, off)) {
     if (buf[off + MAGIC_AT] !== RECORD_BATCH_MAGIC) return null
     const attributes = buf.readInt16BE(off + ATTRIBUTES_AT)
-    if ((attributes & 0x07) === ZSTD_CODEC_ID && !hasSyncDecompression('zstd')) return null
+    if ((attributes & 0x07) === COMPRESSION_CODEC_IDS.zstd && !hasSyncDecompression('zstd')) return null
     const lastOffset = buf.readBigInt64BE(off) + BigInt(buf.readInt32BE(off + LAST_OFFSET_DELTA_AT))
     if (lastOffset < fetchOffset) continue
     nextOffset = lastOffset + 1n
