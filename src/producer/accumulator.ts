@@ -7,6 +7,7 @@
 import type { CompressionCodec } from '../protocol/compression/codec.js'
 import { recordPayloadSize } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord } from '../protocol/records/record.js'
+import { BatchBufferPool } from './batch-buffer-pool.js'
 import type { DeliveryTarget } from './delivery-target.js'
 import { incrementSequence, ProducerBatch } from './producer-batch.js'
 import type { ProducerRecord } from './producer-record.js'
@@ -30,7 +31,12 @@ export interface AccumulatorOptions {
   idempotent: boolean
   /** Mark batches transactional (a producer with a transactionalId, KIP-98). */
   transactional?: boolean
+  /** The producer's buffer memory in bytes: a quarter of it at most is kept in recycled batch buffers (compressed batches). Default: 32 MiB. */
+  bufferMemory?: number
 }
+
+/** Recycled batch buffers kept at most, whatever the buffer memory. */
+const MAX_POOLED_BUFFERS = 16
 
 /** One topic-partition's batches. */
 export class PartitionQueue {
@@ -117,8 +123,14 @@ export class Accumulator {
   /** The batch the last {@link Accumulator.append} went into. */
   lastAppended: ProducerBatch | null = null
 
+  /** Buffers compressed batches are encoded into, reused (null when batches are not compressed). */
+  private readonly pool: BatchBufferPool | null
+
   constructor(options: AccumulatorOptions) {
     this.options = options
+    const size = options.batchSize + 64
+    const keep = Math.min(MAX_POOLED_BUFFERS, Math.floor((options.bufferMemory ?? 33554432) / 4 / size))
+    this.pool = options.compression === 'none' || keep < 1 ? null : new BatchBufferPool(size, keep)
   }
 
   /** The queue of a partition, created on first use. */
@@ -179,7 +191,7 @@ export class Accumulator {
     }
     if (batch === null) {
       const o = this.options
-      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2, q.lastBatchBytes)) + 64, o.transactional === true, o.idempotent)
+      batch = new ProducerBatch(topic, partition, now, o.deliveryTimeoutMs, o.compression, o.compressionLevel, Math.min(o.batchSize, Math.max(1024, reserved * 2, q.lastBatchBytes)) + 64, o.transactional === true, o.idempotent, this.pool)
       q.batches.push(batch)
     }
     if (deadline < batch.deadline) batch.deadline = deadline

@@ -8,6 +8,7 @@
 import type { CompressionCodec } from '../protocol/compression/codec.js'
 import { RecordBatchBuilder, setBatchProducerState, writeBatchCrc } from '../protocol/records/record-batch-builder.js'
 import type { ProduceRecord } from '../protocol/records/record.js'
+import type { BatchBufferPool } from './batch-buffer-pool.js'
 import type { DeliveryTarget } from './delivery-target.js'
 import type { ProducerRecord } from './producer-record.js'
 
@@ -29,6 +30,7 @@ export class ProducerBatch {
   /** When unacknowledged records expire, ms: createdAt + deliveryTimeoutMs, or earlier for a record that waited before it was appended. */
   deadline: number
   private builder: RecordBatchBuilder | null
+  private readonly pool: BatchBufferPool | null
   /** The encoded batch once closed and finished. */
   encoded: Buffer | null = null
   /** Set while an asynchronous codec (zstd) finishes the batch. */
@@ -71,15 +73,18 @@ export class ProducerBatch {
    * @param stamped the batch gets its producer id, epoch and sequence (and with them its CRC,
    *   `setBatchProducerState`) before it is sent: closing it leaves the CRC to that, so an
    *   idempotent producer computes one CRC per batch, not two
+   * @param pool where the buffer the records are encoded into before compression comes from and
+   *   goes back to once compressed (a compressed batch's; null: allocated and left to the GC)
    */
-  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number, transactional = false, stamped = false) {
+  constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number, transactional = false, stamped = false, pool: BatchBufferPool | null = null) {
     this.topic = topic
     this.partition = partition
     this.transactional = transactional
     this.createdAt = now
     this.deadline = now + deliveryTimeoutMs
     this.crcPending = stamped
-    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional, crc: !stamped }, initialCapacity)
+    this.pool = compression === 'none' ? null : pool
+    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional, crc: !stamped }, this.pool === null ? initialCapacity : this.pool.take(initialCapacity))
   }
 
   /** Uncompressed bytes so far, header included. */
@@ -215,10 +220,12 @@ export class ProducerBatch {
         (buf) => {
           this.encoded = buf
           this.finishing = null
+          this.recycle(b)
         },
         (err: unknown) => {
           this.finishError = err
           this.finishing = null
+          this.recycle(b)
         },
       )
     } else {
@@ -227,6 +234,14 @@ export class ProducerBatch {
       } catch (err) {
         this.finishError = err
       }
+      this.recycle(b)
     }
+  }
+
+  /** Gives the uncompressed records' buffer back to the pool once the codec is done with it. */
+  private recycle(b: RecordBatchBuilder): void {
+    if (this.pool === null) return
+    const staging = b.takeStagingBuffer()
+    if (staging !== null) this.pool.give(staging)
   }
 }

@@ -186,6 +186,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       maxInFlightPerPartition: o.maxInFlight,
       idempotent: o.idempotent,
       transactional: o.transactionalId !== null,
+      bufferMemory: o.bufferMemory,
     })
     const self = this
     this.host = {

@@ -13,8 +13,9 @@ export class Writer {
   /** The next byte to write. */
   offset: number
 
-  constructor(initialCapacity = 256) {
-    this.buf = initialCapacity > 0 ? Buffer.allocUnsafe(initialCapacity) : EMPTY
+  /** @param initial bytes to allocate, or a buffer to write into (it is replaced when it fills up) */
+  constructor(initial: number | Buffer = 256) {
+    this.buf = typeof initial !== 'number' ? initial : initial > 0 ? Buffer.allocUnsafe(initial) : EMPTY
     this.offset = 0
   }
 

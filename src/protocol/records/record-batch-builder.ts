@@ -162,12 +162,16 @@ export class RecordBatchBuilder {
   private maxTimestamp = 0
   private recordCount = 0
   private finished = false
+  private stagingTaken = false
+  /** The codec is done reading the staging buffer (it returned or threw). */
+  private compressed = false
 
   /**
-   * @param initialCapacity bytes to allocate up front (the writer doubles when full).
+   * @param initialCapacity bytes to allocate up front (the writer doubles when full), or a buffer
+   *   to encode into (a producer's recycled one, see {@link RecordBatchBuilder.takeStagingBuffer})
    * @throws ConfigError on an unknown codec or a timestamp that is not a safe integer.
    */
-  constructor(options: RecordBatchOptions = {}, initialCapacity = 1024) {
+  constructor(options: RecordBatchOptions = {}, initialCapacity: number | Buffer = 1024) {
     this.options = options
     this.compression = options.compression ?? 'none'
     if (COMPRESSION_CODEC_IDS[this.compression] === undefined) {
@@ -178,7 +182,7 @@ export class RecordBatchBuilder {
     if (!Number.isSafeInteger(this.defaultTimestamp)) {
       throw new ConfigError(`batch timestamp ${this.defaultTimestamp} is not an integer number of ms`)
     }
-    this.writer = new Writer(Math.max(initialCapacity, RECORD_BATCH_OVERHEAD))
+    this.writer = new Writer(typeof initialCapacity === 'number' || initialCapacity.length < RECORD_BATCH_OVERHEAD ? Math.max(typeof initialCapacity === 'number' ? initialCapacity : 0, RECORD_BATCH_OVERHEAD) : initialCapacity)
     this.writer.reserve(RECORD_BATCH_OVERHEAD)
   }
 
@@ -307,6 +311,18 @@ export class RecordBatchBuilder {
   }
 
   /**
+   * After a compressed batch's codec is done (`finishSync` returned or threw, `finish`'s promise
+   * settled): the buffer its records were encoded into, which nothing refers to any more, so it
+   * can be reused (once; later calls return null). Null for an uncompressed batch (the finished
+   * batch is a view on that buffer) and while the codec may still read it.
+   */
+  takeStagingBuffer(): Buffer | null {
+    if (!this.compressed || this.compression === 'none' || this.stagingTaken) return null
+    this.stagingTaken = true
+    return this.writer.buf
+  }
+
+  /**
    * Compresses (none, gzip, snappy, lz4) and completes the batch. Uncompressed, the result is a
    * view on the builder's buffer (no copy). The builder cannot be used afterwards.
    * @throws ConfigError for zstd (use {@link finish}), when empty, or when already finished.
@@ -318,7 +334,12 @@ export class RecordBatchBuilder {
       this.writeHeader(built, built.length)
       return built
     }
-    const records = compressSync(this.compression, built.subarray(RECORD_BATCH_OVERHEAD), { level: this.compressionLevel })
+    let records: Buffer
+    try {
+      records = compressSync(this.compression, built.subarray(RECORD_BATCH_OVERHEAD), { level: this.compressionLevel })
+    } finally {
+      this.compressed = true
+    }
     return this.assemble(records)
   }
 
@@ -329,7 +350,12 @@ export class RecordBatchBuilder {
   async finish(): Promise<Buffer> {
     if (this.compression !== 'zstd') return this.finishSync()
     const built = this.startFinish()
-    const records = await compress(this.compression, built.subarray(RECORD_BATCH_OVERHEAD), { level: this.compressionLevel })
+    let records: Buffer
+    try {
+      records = await compress(this.compression, built.subarray(RECORD_BATCH_OVERHEAD), { level: this.compressionLevel })
+    } finally {
+      this.compressed = true
+    }
     return this.assemble(records)
   }
 }
