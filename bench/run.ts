@@ -121,6 +121,21 @@ async function compare (names: string[], args: ReturnType<typeof parseArgs>): Pr
         await topics.create(sharedTopic, scenario.settings.partitions)
         await preProduce(topics, target.bootstrap, sharedTopic, scenario.settings, scenario.fill ?? 'per-partition')
       }
+      // Warm-up: the broker's JIT, page cache and log segments warm up on runs nobody is measured
+      // by; before, the first client of the first repetition (kafkats) always met a cold broker.
+      const warmRow = rows.find(r => !prepareErrors.has(r.client))
+      for (let w = 0; w < args.warmup && warmRow !== undefined; w++) {
+        const topic = sharedTopic ?? uniqueName(`bench-${name}-warmup`)
+        try {
+          if (sharedTopic === null) await topics.create(topic, scenario.settings.partitions)
+          const cfg: ChildConfig = { ...scenario.settings, ...warmRow.overrides, scenario: name, bootstrap: target.bootstrap, topic, groupId: uniqueName(`bench-warmup-${warmRow.client}`) }
+          log(`bench: ${name} warm-up ${w + 1}/${args.warmup} (${warmRow.row}, not measured)…`)
+          const record = await oneRun(all[warmRow.client], warmRow.row, scenario, cfg, -1, pinning.clientCpus)
+          if (!record.ok) log(`bench:   warm-up failed: ${record.error}`)
+        } finally {
+          if (sharedTopic === null) await topics.delete(topic).catch(() => undefined)
+        }
+      }
       for (let rep = 0; rep < args.reps; rep++) {
         for (const row of orderFor(rows, rep)) {
           const client = all[row.client]
@@ -171,6 +186,7 @@ async function compare (names: string[], args: ReturnType<typeof parseArgs>): Pr
   const meta: RunMeta = {
     date: new Date().toISOString(),
     reps: args.reps,
+    warmup: args.warmup,
     broker: target.bootstrap,
     kafkaVersion: target.version,
     node: `Node ${(await exec(node24, ['--version'])).trim()}`,

@@ -6,6 +6,8 @@ export interface BenchArgs {
   scenarios: string[]
   clients: ClientName[]
   reps: number
+  /** Unmeasured runs of each scenario before its repetitions, so no client meets a cold broker (--warmup N, default 1). */
+  warmup: number
   json: string | null
   /** Where latest.md, latest.svg and latest-rss.svg go; null to write none. */
   resultsDir: string | null
@@ -21,7 +23,7 @@ export interface BenchArgs {
   rest: string[]
 }
 
-export const usage = `usage: npm run bench -- [scenario…] [--clients a,b] [--reps N] [--records N] [--json FILE]
+export const usage = `usage: npm run bench -- [scenario…] [--clients a,b] [--reps N] [--warmup N] [--records N] [--json FILE]
                         [--no-results] [--no-history] [--no-pin] [--broker-cpus LIST] [--client-cpus LIST]
 clients: ${clientNames.join(', ')} (default: all)
 scenarios: ${Object.keys(scenarios).join(', ')} (comparisons, default: all); ${delegated.join(', ')} (quick single-client benches)`
@@ -34,6 +36,7 @@ export function parseArgs (argv: string[], defaultResultsDir: string): BenchArgs
     scenarios: [],
     clients: [...defaultClients],
     reps: 3,
+    warmup: 1,
     json: null,
     resultsDir: defaultResultsDir,
     history: true,
@@ -56,6 +59,9 @@ export function parseArgs (argv: string[], defaultResultsDir: string): BenchArgs
         if (!(clientNames as readonly string[]).includes(n)) throw new Error(`unknown client ${n}\n${usage}`)
       }
       out.clients = names as ClientName[]
+    } else if (a === '--warmup') {
+      out.warmup = Number(value())
+      if (!Number.isInteger(out.warmup) || out.warmup < 0) throw new Error(`--warmup must be a non-negative integer\n${usage}`)
     } else if (a === '--reps') {
       out.reps = Number(value())
       if (!Number.isInteger(out.reps) || out.reps < 1) throw new Error(`--reps must be a positive integer\n${usage}`)

@@ -5,6 +5,8 @@ import { verdict, type TargetCheck } from './targets.js'
 export interface RunMeta {
   date: string
   reps: number
+  /** Unmeasured warm-up runs per scenario before the repetitions (absent in older records: none). */
+  warmup?: number
   broker: string
   kafkaVersion: string
   node: string
@@ -107,7 +109,7 @@ export function markdownReport (meta: RunMeta, scenarios: ScenarioSummary[], cha
   out.push('**Noise warning:** this machine has', `${meta.cpus} cores (${meta.cpuModel}), ${meta.memoryGiB} GiB of memory, and runs the broker, the client and, while this run was made, other engineers' test suites at the same time; load average at the start was ${meta.loadAverage.map(l => l.toFixed(2)).join(', ')}. Treat differences under ~20% as noise; the min–max spread shows how much the ${meta.reps} repetitions moved.`, '')
   out.push(`Commit ${meta.commit}; ${meta.kernel}. CPU pinning: ${meta.pinning}.`, '')
   if (meta.recordsOverride !== null) out.push(`**Scaled-down run** (\`--records ${meta.recordsOverride}\`): a smoke test of the harness, not figures to compare.`, '')
-  out.push(`Broker: Apache Kafka ${meta.kafkaVersion} at ${meta.broker} (one node, replication factor 1). Every client ran in its own process under ${meta.node}, except the Java client (OpenJDK). Repetitions: ${meta.reps}, client order rotated each repetition; every cell shows the median and the min–max of the repetitions.`, '')
+  out.push(`Broker: Apache Kafka ${meta.kafkaVersion} at ${meta.broker} (one node, replication factor 1). Every client ran in its own process under ${meta.node}, except the Java client (OpenJDK). Repetitions: ${meta.reps}, client order rotated each repetition${(meta.warmup ?? 0) > 0 ? `, after ${meta.warmup} unmeasured warm-up run(s) per scenario (the first client's) so that no client meets a cold broker` : ''}; every cell shows the median and the min–max of the repetitions.`, '')
   out.push('Clients:', '')
   for (const c of meta.clients) out.push(`- **${c.name}**: ${c.label}`)
   out.push('', '## Targets', '', 'Issue 17 (producer, bench) and issue 16 (fetch path), checked against this run\'s medians. "not measured": the scenario or a client it compares with is missing from the run.', '', markdownTable(targetRows(targets)), '')
