@@ -109,11 +109,18 @@ export class Sender {
     return this.inFlightRequests
   }
 
-  /** Runs the sender soon (after the current tick, so records appended together go together). */
+  /**
+   * Runs the sender soon: once the code that appended returns, so records appended together go
+   * together. With `lingerMs` 0 that is a microtask (the request leaves before the event loop
+   * turns: an I/O phase with a busy socket would otherwise delay it, the latency scenario's
+   * p99.9 of 2.5-4 ms from `send` to the request being queued); otherwise the check phase
+   * (setImmediate), so the records of every callback of this loop turn share the drain.
+   */
   wake(): void {
     if (this.scheduled || this.stopped) return
     this.scheduled = true
-    setImmediate(this.runBound)
+    if (this.options.lingerMs === 0) queueMicrotask(this.runBound)
+    else setImmediate(this.runBound)
   }
 
   stop(): void {

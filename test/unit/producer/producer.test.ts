@@ -289,6 +289,27 @@ t.test('malformed records reject with ConfigError', async (t) => {
   await p.close()
 })
 
+t.test('lingerMs 0: the request leaves once the sending code returns, before the event loop turns, with every record sent together', async (t) => {
+  const c = new FakeCluster()
+  c.addTopic('z', 1)
+  const p = makeProducer(c, { lingerMs: 0 })
+  await p.send({ topic: 'z', value: 'warm' }) // the producer id first
+  await new Promise((resolve) => setTimeout(resolve, 5)) // and the wake-up its answer scheduled
+  const before = c.produceRequests
+  let atCheckPhase = -1
+  // Queued before the sends: a sender woken with setImmediate would run after this callback.
+  setImmediate(() => {
+    atCheckPhase = c.produceRequests
+  })
+  const sends = [p.send({ topic: 'z', value: 'a' }), p.send({ topic: 'z', value: 'b' })]
+  t.equal(c.produceRequests, before, 'nothing sent while the sending code runs')
+  await Promise.all(sends)
+  t.equal(atCheckPhase, before + 1, 'sent from a microtask, before the check phase')
+  t.equal(c.produceRequests, before + 1, 'one request for both records')
+  t.same(c.sent.at(-1)?.values, ['a', 'b'])
+  await p.close()
+})
+
 t.test('flush sends now and resolves after acknowledgement; a send during flush is not held back', async (t) => {
   const c = new FakeCluster()
   c.addTopic('f', 1)
