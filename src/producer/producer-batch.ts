@@ -74,7 +74,8 @@ export class ProducerBatch {
    *   `setBatchProducerState`) before it is sent: closing it leaves the CRC to that, so an
    *   idempotent producer computes one CRC per batch, not two
    * @param pool where the buffer the records are encoded into before compression comes from and
-   *   goes back to once compressed (a compressed batch's; null: allocated and left to the GC)
+   *   goes back to once compressed (the accumulator has one only for compressed batches; null:
+   *   allocated and left to the GC)
    */
   constructor(topic: string, partition: number, now: number, deliveryTimeoutMs: number, compression: CompressionCodec, compressionLevel: number | undefined, initialCapacity: number, transactional = false, stamped = false, pool: BatchBufferPool | null = null) {
     this.topic = topic
@@ -83,8 +84,8 @@ export class ProducerBatch {
     this.createdAt = now
     this.deadline = now + deliveryTimeoutMs
     this.crcPending = stamped
-    this.pool = compression === 'none' ? null : pool
-    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional, crc: !stamped }, this.pool === null ? initialCapacity : this.pool.take(initialCapacity))
+    this.pool = pool
+    this.builder = new RecordBatchBuilder({ compression, compressionLevel, timestamp: now, transactional, crc: !stamped }, pool === null ? initialCapacity : pool.take(initialCapacity))
   }
 
   /** Uncompressed bytes so far, header included. */

@@ -182,7 +182,8 @@ export class RecordBatchBuilder {
     if (!Number.isSafeInteger(this.defaultTimestamp)) {
       throw new ConfigError(`batch timestamp ${this.defaultTimestamp} is not an integer number of ms`)
     }
-    this.writer = new Writer(typeof initialCapacity === 'number' || initialCapacity.length < RECORD_BATCH_OVERHEAD ? Math.max(typeof initialCapacity === 'number' ? initialCapacity : 0, RECORD_BATCH_OVERHEAD) : initialCapacity)
+    const given = typeof initialCapacity === 'number' ? initialCapacity : initialCapacity.length >= RECORD_BATCH_OVERHEAD ? initialCapacity : 0
+    this.writer = new Writer(typeof given === 'number' ? Math.max(given, RECORD_BATCH_OVERHEAD) : given)
     this.writer.reserve(RECORD_BATCH_OVERHEAD)
   }
 
