@@ -953,7 +953,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   /**
    * Commits offsets to the group (OffsetCommit with this member's generation and member id).
    * Without arguments: the position (last handed-out offset + 1, with its leader epoch) of every
-   * partition with progress since the last commit. With `offsets`: exactly those.
+   * partition with progress since the last commit; progress discarded by a rebalance since the
+   * last such commit is then reported (StaleCommitError STALE_GENERATION, thrown after the
+   * commit went through). With `offsets`: exactly those, and only their partitions are judged
+   * (a named partition not assigned now fails before anything is sent).
    * @throws ConfigError without a groupId; StaleCommitError when offsets are from before a
    *   rebalance or of partitions no longer assigned (found locally, code STALE_GENERATION, or
    *   by the coordinator: ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS,
@@ -962,8 +965,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch>, Closeable {
   async commit(offsets?: readonly CommitOffset[]): Promise<void> {
     if (this.options.groupId === null) throw new ConfigError('commit() needs a groupId')
     if (this.stopped) throw new ClosedError('the consumer is stopped')
-    const stale = this.staleProgress
-    this.staleProgress = []
+    // Explicit offsets say what the caller processed: lost progress elsewhere is not theirs to
+    // hear about (and must not make a successful commit look refused); it waits for commit().
+    const stale = offsets === undefined ? this.staleProgress : []
+    if (offsets === undefined) this.staleProgress = []
     const generation = this.group?.generationId ?? -1
     try {
       await this.commitNow(offsets ?? null)
