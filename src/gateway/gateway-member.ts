@@ -32,6 +32,8 @@ export interface AckWaiter {
 interface PendingAck {
   topic: string
   partition: number
+  /** The ownership the acked records were handed out under: the commit is for it alone. */
+  progress: Progress
   /** The offset to commit (last acked + 1). */
   offset: bigint
   waiters: AckWaiter[]
@@ -79,8 +81,10 @@ export class GatewayMember {
       const r = buffer[this.head]
       buffer[this.head++] = undefined as unknown as ConsumerRecord
       const p = this.progress.get(partitionKey(r.topic, r.partition))
-      // Revoked in the background (its rebalance event not yet polled): never hand it out.
-      if (p === undefined || this.consumer.position(r.topic, r.partition) === undefined) continue
+      // Revoked in the background (its rebalance event not yet polled), or given back at an
+      // offset at or below this record (the consumer hands it out again): never hand it out.
+      const position = this.consumer.position(r.topic, r.partition)
+      if (p === undefined || position === undefined || position <= r.offset) continue
       p.handed = r.offset + 1n
       return r
     }
@@ -147,8 +151,13 @@ export class GatewayMember {
       return `CONS ${topic}:${partition}:${offset} was not handed out to this consumer since it got the partition; not committed`
     }
     let a = this.pending.get(key)
+    if (a !== undefined && a.progress !== p) {
+      // Acks from an ownership a rebalance ended, not yet sent: never committed under this one.
+      settle(a, revokedText(a))
+      a = undefined
+    }
     if (a === undefined) {
-      a = { topic, partition, offset: offset + 1n, waiters: [] }
+      a = { topic, partition, progress: p, offset: offset + 1n, waiters: [] }
       this.pending.set(key, a)
     } else if (offset + 1n > a.offset) a.offset = offset + 1n
     a.waiters.push(waiter)
@@ -174,6 +183,19 @@ export class GatewayMember {
   private async commitBatch(batch: Map<string, PendingAck>): Promise<void> {
     let left = [...batch.values()]
     for (let attempt = 0; attempt < 2 && left.length > 0; attempt++) {
+      // Committed only while the ownership the records were handed out under goes on: not after
+      // a rebalance this member saw (the partition revoked, or given back afresh), nor after
+      // one it has not polled yet that moved the consumer back to the committed offset, below
+      // the ack (the records are read again from there, so the ack must not move it). Checked
+      // in the same tick as the commit takes its generation: a rebalance after it fails the
+      // commit at the coordinator.
+      left = left.filter((a) => {
+        const position = this.consumer.position(a.topic, a.partition)
+        if (this.progress.get(partitionKey(a.topic, a.partition)) === a.progress && position !== undefined && position >= a.offset) return true
+        settle(a, revokedText(a))
+        return false
+      })
+      if (left.length === 0) return
       try {
         await this.consumer.commit(left.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset })))
         for (const a of left) settle(a, null)
@@ -189,8 +211,11 @@ export class GatewayMember {
           }
           const local = err.code === 'STALE_GENERATION'
           for (const a of refused) {
-            if (local) this.progress.delete(partitionKey(a.topic, a.partition))
-            settle(a, `CONS ${a.topic}:${a.partition} was revoked by a rebalance; offset ${a.offset - 1n} not committed`)
+            // Found locally: the consumer no longer owns it. Only the ownership the ack came from
+            // ends here (a later one, from a rebalance already polled, stays).
+            const key = partitionKey(a.topic, a.partition)
+            if (local && this.progress.get(key) === a.progress) this.progress.delete(key)
+            settle(a, revokedText(a))
           }
           const rest = left.filter((a) => !named.has(partitionKey(a.topic, a.partition)))
           // A locally found stale partition stops the whole commit before it is sent: the rest again.
@@ -220,6 +245,10 @@ export class GatewayMember {
     await this.drain()
     await this.consumer.stop()
   }
+}
+
+function revokedText(a: PendingAck): string {
+  return `CONS ${a.topic}:${a.partition} was revoked by a rebalance; offset ${a.offset - 1n} not committed`
 }
 
 function settle(a: PendingAck, error: string | null): void {
