@@ -186,15 +186,21 @@ export class Gateway implements GatewayHost {
     const server = this.server
     const stopped = server === null ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()))
     const open = [...this.connections]
+    const step = (what: string): void => this.log.debug('gateway', { open: open.length, cleanups: this.cleanups.size }, `gateway: closing: ${what}`)
+    step('started')
     for (const c of open) c.interrupt()
     // Acked offsets committed, groups left, each connection's records delivered.
     await Promise.all(open.map((c) => c.member?.close().catch((err: unknown) => this.log.warn({ client: c.id, error: (err as Error).message }, 'gateway: closing a consumer failed'))))
+    step('consumers closed')
     await Promise.all(open.map((c) => c.waitFlushed(this.options.closeFlushTimeoutMs)))
     await this.producer.flush()
+    step('records flushed')
     for (const c of open) c.quit()
     await Promise.all(open.map((c) => endWithin(c.socket, END_WAIT_MS)))
     await stopped
+    step('connections ended')
     await Promise.all([...this.cleanups])
+    step('cleanups done')
     await this.producer.close().catch(() => {})
     await this.admin?.close().catch(() => {})
     this.log.info({}, 'gateway: closed')

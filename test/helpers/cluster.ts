@@ -3,7 +3,7 @@
  * (default .kafka/cluster.json, written by scripts/kafka/start.ts), or KAFKA_BOOTSTRAP.
  */
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { defaultClusterFilePath, readClusterFile, type ClusterFile } from '../../scripts/kafka/cluster-file.js'
 import { Kafka } from '../../src/client.js'
 import type { KafkaOptions } from '../../src/options.js'
@@ -49,12 +49,24 @@ export function uniqueTopic(prefix = 'test'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
 }
 
-/** A Kafka client on the PLAINTEXT listener; quiet unless a test asks otherwise. */
+/**
+ * The tests' logger: silent, unless KAFKATS_TEST_LOG names a file, which then gets every line
+ * (timestamped JSON), with the debug categories in KAFKATS_TEST_DEBUG (e.g. `gateway,consumer`).
+ * For diagnosing a failure, never for asserting.
+ */
+function testLogging(): Pick<KafkaOptions, 'logger' | 'debug'> {
+  const file = process.env.KAFKATS_TEST_LOG
+  if (file === undefined || file === '') return { logger: { debug() {}, info() {}, warn() {}, error() {} } }
+  const line = (level: string) => (obj: object, msg: string): void => appendFileSync(file, `${JSON.stringify({ t: new Date().toISOString(), pid: process.pid, level, msg, ...obj })}\n`)
+  return { logger: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }, debug: process.env.KAFKATS_TEST_DEBUG ?? '' }
+}
+
+/** A Kafka client on the PLAINTEXT listener; quiet unless a test asks otherwise (or KAFKATS_TEST_LOG is set). */
 export function newKafka(options: Partial<KafkaOptions> = {}): Kafka {
   return new Kafka({
     clientId: 'kafkats-test',
     bootstrapServers: bootstrap(),
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    ...testLogging(),
     ...options,
   })
 }

@@ -36,8 +36,18 @@ export interface GatewayFixture {
   close(): Promise<void>
 }
 
+/** How long close() may run before the fixture prints the gateway's last log lines (not a failure). */
+const CLOSE_WATCHDOG_MS = 60_000
+
 export async function startGateway(options: GatewayOptions = {}): Promise<GatewayFixture> {
-  const kafka = newKafka()
+  // The gateway's own log (its shutdown steps, warnings) kept in memory, printed only when
+  // close() takes long: a hang then says which step it is in. KAFKATS_TEST_LOG takes over.
+  const trail: string[] = []
+  const keep = (level: string) => (obj: object, msg: string): void => {
+    trail.push(`${new Date().toISOString()} ${level} ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`)
+    if (trail.length > 200) trail.shift()
+  }
+  const kafka = process.env.KAFKATS_TEST_LOG ? newKafka() : newKafka({ logger: { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') }, debug: 'gateway' })
   const admin = kafka.admin()
   const gateway = new Gateway(kafka, { listen: '127.0.0.1:0', ...options })
   const { port } = await gateway.listen()
@@ -64,10 +74,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       return name
     },
     async close() {
-      for (const c of clients) if (c.isOpen) c.destroy()
-      await gateway.close()
-      await admin.close()
-      await kafka.disconnectAll()
+      const watchdog = setTimeout(() => {
+        process.stderr.write(`gateway fixture: close() still running after ${CLOSE_WATCHDOG_MS} ms; the last log lines:\n${trail.join('\n')}\n`)
+      }, CLOSE_WATCHDOG_MS)
+      try {
+        for (const c of clients) if (c.isOpen) c.destroy()
+        await gateway.close()
+        keep('fixture')({}, 'gateway closed')
+        await admin.close()
+        keep('fixture')({}, 'admin closed')
+        await kafka.disconnectAll()
+      } finally {
+        clearTimeout(watchdog)
+      }
     },
   }
 }
