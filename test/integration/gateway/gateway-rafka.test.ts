@@ -145,28 +145,37 @@ t.test('CLIENT SETNAME with a name in use is an error; GETNAME; SETNAME twice', 
   t.equal(await b.sendCommand(['CLIENT', 'SETNAME', id]), 'OK', 'reclaimed after the connection closed')
 })
 
-t.test('an ack of a partition a rebalance revoked is an error and commits nothing', async (t) => {
+/**
+ * Member a of a new group is handed (and holds, unacked) a record of each partition of a new
+ * 2-partition topic with 20 records; then b joins and the rebalance gives each one partition (a
+ * and b take part in it through their own BLPOPs). @returns what a holds, by partition, and
+ * the partition a kept and the one it lost
+ */
+async function handOutThenRebalance() {
   const topic = await f.topic(2)
   const gid = group()
   const prod = await f.client()
   const a = await f.client(`${gid}:a`)
   await blpop(a, spec(topic), 1)
   await produceKeyed(prod, topic, Array.from({ length: 20 }, (_, i) => `r${i}`))
-  // Records of both partitions handed out to a, not acked.
   const handed = new Map<number, GatewayRecord>()
   while (handed.size < 2) {
     const r = await nextRecord(a, spec(topic))
     if (!handed.has(r.partition)) handed.set(r.partition, r)
   }
   const b = await f.client(`${gid}:b`)
-  // b joins; a takes part in the rebalance through its own BLPOPs.
-  await waitFor('b owns a partition', async () => {
+  const member = (name: string) => f.gateway.clients.get(`${gid}:${name}`)?.member?.consumer
+  await waitFor('the rebalance gave each a partition', async () => {
     await Promise.all([blpop(a, spec(topic), 1), blpop(b, spec(topic), 1)])
-    return (f.gateway.clients.get(`${gid}:b`)?.member?.consumer.assignment().length ?? 0) === 1 && (f.gateway.clients.get(`${gid}:a`)?.member?.consumer.assignment().length ?? 0) === 1
+    return (member('b')?.assignment().length ?? 0) === 1 && (member('a')?.assignment().length ?? 0) === 1
   }, 60_000, 0)
-  const lost = f.gateway.clients.get(`${gid}:b`)?.member?.consumer.assignment()[0].partition as number
-  const r = handed.get(lost) as GatewayRecord
-  t.match(await errorOf(ack(a, r)), /^CONS .*(not assigned|revoked)/)
+  const kept = member('a')?.assignment()[0].partition as number
+  return { topic, gid, a, handed, kept, lost: member('b')?.assignment()[0].partition as number }
+}
+
+t.test('an ack of a partition a rebalance revoked is an error and commits nothing', async (t) => {
+  const { topic, gid, a, handed, lost } = await handOutThenRebalance()
+  t.match(await errorOf(ack(a, handed.get(lost) as GatewayRecord)), /^CONS .*(not assigned|revoked)/)
   const committed = await f.admin.fetchCommittedOffsets(gid, [topic])
   t.equal(committed.find((o) => o.partition === lost)?.offset ?? -1n, -1n, 'nothing committed for it')
 })
@@ -175,21 +184,7 @@ t.test('after a rebalance, the partition a member keeps is acked and read on (pr
   // Found by gateway-load.test.ts: the consumer reported the progress lost on the revoked
   // partition with the next explicit commit, after committing it, so this ack was answered as
   // refused though committed, and the kept partition's later records were skipped for good.
-  const topic = await f.topic(2)
-  const gid = group()
-  const prod = await f.client()
-  const a = await f.client(`${gid}:a`)
-  await blpop(a, spec(topic), 1)
-  await produceKeyed(prod, topic, Array.from({ length: 20 }, (_, i) => `r${i}`))
-  const seen = new Set<number>()
-  while (seen.size < 2) seen.add((await nextRecord(a, spec(topic))).partition)
-  const b = await f.client(`${gid}:b`)
-  const member = (name: string) => f.gateway.clients.get(`${gid}:${name}`)?.member?.consumer
-  await waitFor('the rebalance gave each a partition', async () => {
-    await Promise.all([blpop(a, spec(topic), 1), blpop(b, spec(topic), 1)])
-    return (member('b')?.assignment().length ?? 0) === 1 && (member('a')?.assignment().length ?? 0) === 1
-  }, 60_000, 0)
-  const kept = member('a')?.assignment()[0].partition as number
+  const { topic, gid, a, kept } = await handOutThenRebalance()
   const r = await nextRecord(a, spec(topic))
   t.equal(r.partition, kept, 'a reads its kept partition')
   t.equal(await ack(a, r), 1, 'its ack is committed')
