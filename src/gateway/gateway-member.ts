@@ -204,11 +204,6 @@ export class GatewayMember {
         if (err instanceof StaleCommitError) {
           const named = new Set(err.partitions.map((p) => partitionKey(p.topic, p.partition)))
           const refused = left.filter((a) => named.has(partitionKey(a.topic, a.partition)))
-          if (refused.length === 0) {
-            // The commit went through; the error only reports partitions revoked earlier.
-            for (const a of left) settle(a, null)
-            return
-          }
           const local = err.code === 'STALE_GENERATION'
           for (const a of refused) {
             // Found locally: the consumer no longer owns it. Only the ownership the ack came from

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { appendFileSync, readFileSync } from 'node:fs'
 import { defaultClusterFilePath, readClusterFile, type ClusterFile } from '../../scripts/kafka/cluster-file.js'
 import { Kafka } from '../../src/client.js'
+import type { Logger } from '../../src/logger.js'
 import type { KafkaOptions } from '../../src/options.js'
 
 let cached: ClusterFile | undefined
@@ -49,16 +50,22 @@ export function uniqueTopic(prefix = 'test'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
 }
 
+/** A logger that hands each line to `write` as timestamped JSON (bigints as strings). */
+export function lineLogger(write: (line: string) => void): Logger {
+  const line = (level: string) => (obj: object, msg: string): void =>
+    write(JSON.stringify({ t: new Date().toISOString(), pid: process.pid, level, msg, ...obj }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }
+}
+
 /**
- * The tests' logger: silent, unless KAFKATS_TEST_LOG names a file, which then gets every line
- * (timestamped JSON), with the debug categories in KAFKATS_TEST_DEBUG (e.g. `gateway,consumer`).
- * For diagnosing a failure, never for asserting.
+ * The tests' logger: silent, unless KAFKATS_TEST_LOG names a file, which then gets every line,
+ * with the debug categories in KAFKATS_TEST_DEBUG (e.g. `gateway,consumer`). For diagnosing a
+ * failure, never for asserting.
  */
 function testLogging(): Pick<KafkaOptions, 'logger' | 'debug'> {
   const file = process.env.KAFKATS_TEST_LOG
   if (file === undefined || file === '') return { logger: { debug() {}, info() {}, warn() {}, error() {} } }
-  const line = (level: string) => (obj: object, msg: string): void => appendFileSync(file, `${JSON.stringify({ t: new Date().toISOString(), pid: process.pid, level, msg, ...obj })}\n`)
-  return { logger: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }, debug: process.env.KAFKATS_TEST_DEBUG ?? '' }
+  return { logger: lineLogger((l) => appendFileSync(file, `${l}\n`)), debug: process.env.KAFKATS_TEST_DEBUG ?? '' }
 }
 
 /** A Kafka client on the PLAINTEXT listener; quiet unless a test asks otherwise (or KAFKATS_TEST_LOG is set). */

@@ -7,7 +7,7 @@ import { createClient } from 'redis'
 import type { Admin } from '../../../src/admin/admin.js'
 import type { Kafka } from '../../../src/client.js'
 import { Gateway, type GatewayOptions } from '../../../src/gateway/gateway.js'
-import { newKafka, uniqueTopic } from '../../helpers/cluster.js'
+import { lineLogger, newKafka, uniqueTopic } from '../../helpers/cluster.js'
 
 function makeClient(port: number, name: string | undefined) {
   return createClient({ RESP: 2, name, socket: { host: '127.0.0.1', port, reconnectStrategy: false } })
@@ -43,11 +43,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   // The gateway's own log (its shutdown steps, warnings) kept in memory, printed only when
   // close() takes long: a hang then says which step it is in. KAFKATS_TEST_LOG takes over.
   const trail: string[] = []
-  const keep = (level: string) => (obj: object, msg: string): void => {
-    trail.push(`${new Date().toISOString()} ${level} ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`)
+  const logger = lineLogger((line) => {
+    trail.push(line)
     if (trail.length > 200) trail.shift()
-  }
-  const kafka = process.env.KAFKATS_TEST_LOG ? newKafka() : newKafka({ logger: { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') }, debug: 'gateway' })
+  })
+  const kafka = process.env.KAFKATS_TEST_LOG ? newKafka() : newKafka({ logger, debug: 'gateway' })
   const admin = kafka.admin()
   const gateway = new Gateway(kafka, { listen: '127.0.0.1:0', ...options })
   const { port } = await gateway.listen()
@@ -80,9 +80,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       try {
         for (const c of clients) if (c.isOpen) c.destroy()
         await gateway.close()
-        keep('fixture')({}, 'gateway closed')
+        logger.info({}, 'fixture: gateway closed')
         await admin.close()
-        keep('fixture')({}, 'admin closed')
+        logger.info({}, 'fixture: admin closed')
         await kafka.disconnectAll()
       } finally {
         clearTimeout(watchdog)

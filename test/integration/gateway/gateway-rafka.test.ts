@@ -1,6 +1,6 @@
 // The gateway against the real broker, through node-redis: Rafka's own end-to-end behaviours
 // (skroutz/rafka test/end-to-end), the acks' commit semantics, and the command set's replies
-// and errors worded as Rafka's server words them (../shared/seeds/rafka-protocol.md).
+// and errors worded as Rafka's server words them (the command table of docs/gateway.md).
 import t from 'tap'
 import { uniqueTopic, waitFor } from '../../helpers/cluster.js'
 import { ack, blpop, errorOf, nextRecord, produce, produceKeyed, spec, startGateway, type GatewayRecord } from './gateway-fixture.js'
